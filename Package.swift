@@ -1,0 +1,29 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// SwiftPM builds C at -O0 in debug; the GEMM micro-kernels are then ~50x slower and the
+// test suite crawls. Optimise them in every configuration (allowed for dependents since 6.2).
+let optimizedC: [CSetting] = [.unsafeFlags(["-O2"])]
+
+let package = Package(
+    name: "Recurrent",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Recurrent",
+                 targets: ["Recurrent", "RecurrentKernels"]),
+        .executable(name: "recurrent", targets: ["recurrent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "CKernels", cSettings: optimizedC),
+        .target(name: "RecurrentKernels", dependencies: ["CKernels"]),
+        .target(name: "Recurrent", dependencies: ["RecurrentKernels"]),
+        .executableTarget(name: "recurrent", dependencies: [
+            "Recurrent",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
+    ]
+)

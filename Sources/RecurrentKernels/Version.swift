@@ -1,0 +1,2 @@
+/// The Recurrent release this code is.
+public let recurrentVersion = "0.1.0"
