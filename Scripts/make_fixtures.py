@@ -87,6 +87,8 @@ def dumps(obj, indent=0):
 
 
 WRITTEN = []
+FLOAT32_WORST = {}   # fixture -> max |float32 - reference| / (TOL_ABS + TOL_REL·|reference|)
+TOL_ABS, TOL_REL = 1e-5, 1e-4   # the tolerance Fixtures/README.md suggests for Float32 code
 
 
 def write(name, kind, body):
@@ -158,7 +160,7 @@ def run_reference(cfg, x_tm, h0, c0, p):
     T, B = x_tm.shape[0], x_tm.shape[1]
     cell = {"LSTM": lstm_cell, "GRU": gru_cell}.get(mod) or rnn_cell(cfg["nonlinearity"])
     peep = cfg["peepholes"]
-    zeros = torch.zeros(L * D, B, H, dtype=torch.float64)
+    zeros = torch.zeros(L * D, B, H, dtype=x_tm.dtype)
     h0 = zeros if h0 is None else h0
     c0 = zeros if c0 is None else c0
     layer_in = x_tm
@@ -291,6 +293,27 @@ def recurrent_fixture(name, module, hidden, layers=1, bias=True, batch_first=Fal
         gd["h0"] = tensor_json(grads[len(order) + 1])
     if c0 is not None:
         gd["c0"] = tensor_json(grads[len(order) + 2])
+
+    # How far a float32 computation of the same thing lands from this float64 reference,
+    # in units of the tolerance the README suggests (must be <= 1).
+    with torch.enable_grad():
+        p32 = {k: v.detach().float().requires_grad_(True) for k, v in params.items()}
+        x32 = x.detach().float().requires_grad_(True)
+        h32 = None if h0 is None else h0.detach().float().requires_grad_(True)
+        c32 = None if c0 is None else c0.detach().float().requires_grad_(True)
+        o32, hn32, cn32, _ = run_reference(cfg, x32.transpose(0, 1) if batch_first else x32, h32, c32, p32)
+        o32 = o32.transpose(0, 1) if batch_first else o32
+        l32 = (o32 * W_o.float()).sum() + (hn32 * W_h.float()).sum()
+        if W_c is not None:
+            l32 = l32 + (cn32 * W_c.float()).sum()
+        wrt32 = [p32[k] for k in order] + [x32] + [t for t in (h32, c32) if t is not None]
+        g32 = torch.autograd.grad(l32, wrt32)
+    pairs = [(o32, output), (hn32, h_n)] + list(zip(g32, grads))
+    if W_c is not None:
+        pairs.append((cn32, c_n))
+    worst = max(float(((a.double() - b).abs() / (TOL_ABS + TOL_REL * b.abs())).max()) for a, b in pairs)
+    FLOAT32_WORST[name] = worst
+    assert worst <= 1.0, f"{name}: float32 is {worst:.2f} tolerances from the reference"
 
     write(name, "recurrent", {
         "config": cfg,
@@ -540,11 +563,121 @@ def block_fixtures():
 
 
 # ---------------------------------------------------------------------------------------------
+# Whole training steps: Embedding -> recurrent stack -> Linear -> cross-entropy (mean), optimizer,
+# optional norm clipping, hidden state optionally carried (detached) across batches.
+
+
+class TinyModel(nn.Module):
+    def __init__(self, module, vocab, embed, hidden, layers):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, embed)
+        rnn = {"LSTM": nn.LSTM, "GRU": nn.GRU, "RNN": nn.RNN}[module]
+        self.rnn = rnn(embed, hidden, layers)
+        self.linear = nn.Linear(hidden, vocab)
+
+    def forward(self, x, state):           # x (T, B) ids -> logits (T*B, V)
+        y, state = self.rnn(self.embedding(x), state)
+        return self.linear(y).reshape(-1, self.linear.out_features), state
+
+
+def detach_state(s):
+    if s is None:
+        return None
+    return tuple(t.detach() for t in s) if isinstance(s, tuple) else s.detach()
+
+
+def run_training(model, opt, batches, clip, carry):
+    losses, norms, first_grads, state = [], [], None, None
+    for inp, tgt in batches:
+        opt.zero_grad()
+        logits, new_state = model(inp, state if carry else None)
+        loss = F.cross_entropy(logits, tgt.reshape(-1))
+        loss.backward()
+        if first_grads is None:
+            first_grads = {k: p.grad.detach().clone() for k, p in model.named_parameters()}
+        if clip is not None:
+            norm = torch.nn.utils.clip_grad_norm_(model.parameters(), foreach=False, **clip)
+        else:
+            norm = torch.sqrt(sum((p.grad.detach() ** 2).sum() for p in model.parameters()))
+        opt.step()
+        losses.append(loss.detach())
+        norms.append(norm)
+        state = detach_state(new_state)
+    return losses, norms, first_grads, state
+
+
+def training_fixture(name, module, layers, opt_cls, opt_kwargs, clip, carry, seed,
+                     vocab=7, embed=4, hidden=6, seq_len=5, batch=2, num_steps=4):
+    torch.manual_seed(seed)
+    model = TinyModel(module, vocab, embed, hidden, layers)
+    # Rename to the names the Swift model uses: embedding.*, <module lower>.*, linear.*
+    prefix = module.lower()
+    sd = {k.replace("rnn.", prefix + ".", 1): v.detach().clone() for k, v in model.state_dict().items()}
+    order = list(sd.keys())
+    # One learnable token stream per batch column (a noisy cycle through the vocabulary), cut into
+    # consecutive (T, B) chunks: inputs stream[t], targets stream[t+1], as truncated BPTT sees it.
+    n = num_steps * seq_len + 1
+    stream = torch.stack([(torch.arange(n) + 3 * b) % vocab for b in range(batch)], dim=1)   # (n, B)
+    noise = torch.rand(n, batch) < 0.15
+    stream[noise] = torch.randint(0, vocab, (int(noise.sum()),))
+    batches = [(stream[k * seq_len:(k + 1) * seq_len], stream[k * seq_len + 1:(k + 1) * seq_len + 1])
+               for k in range(num_steps)]
+
+    def run(dtype):
+        m = TinyModel(module, vocab, embed, hidden, layers).to(dtype)
+        m.load_state_dict({k.replace(prefix + ".", "rnn.", 1): v for k, v in sd.items()})
+        opt = opt_cls(m.parameters(), foreach=False, **opt_kwargs)
+        res = run_training(m, opt, batches, clip, carry)
+        final = {k.replace("rnn.", prefix + ".", 1): v.detach() for k, v in m.state_dict().items()}
+        return res, final
+
+    (losses, norms, g1, state), final = run(torch.float64)
+    (l32, n32, _, _), f32 = run(torch.float32)
+    worst = max([abs(float(a) - float(b)) / (TOL_ABS + TOL_REL * abs(float(b))) for a, b in zip(l32, losses)]
+                + [float(((f32[k].double() - final[k]).abs() / (TOL_ABS + TOL_REL * final[k].abs())).max())
+                   for k in order])
+    FLOAT32_WORST[name] = worst
+    assert worst <= 1.0, f"{name}: float32 is {worst:.2f} tolerances from the reference"
+
+    hp = {k: (list(v) if isinstance(v, tuple) else v) for k, v in opt_kwargs.items()}
+    h_n = c_n = None
+    if state is not None:
+        h_n, c_n = state if isinstance(state, tuple) else (state, None)
+    write(name, "training", {
+        "config": {
+            "model": {"vocab_size": vocab, "embedding_dim": embed, "module": module, "hidden_size": hidden,
+                      "num_layers": layers, "dropout": 0.0},
+            "optimizer": dict({"optimizer": opt_cls.__name__}, **hp),
+            "clip": None if clip is None else {"max_norm": clip["max_norm"], "norm_type": clip["norm_type"]},
+            "carry_state": carry,
+            "loss": "cross_entropy mean over (T*B, V) logits",
+            "seq_len": seq_len, "batch": batch, "num_steps": num_steps,
+        },
+        "param_order": order,
+        "initial": {k: tensor_json(sd[k], exact=True) for k in order},
+        "batches": [{"inputs": tensor_json(i), "targets": tensor_json(t)} for i, t in batches],
+        "losses": [f9(l) for l in losses],
+        "grad_norms": [f9(n) for n in norms],
+        "first_step_grads": {k.replace("rnn.", prefix + ".", 1): tensor_json(v) for k, v in g1.items()},
+        "final": {k: tensor_json(final[k]) for k in order},
+        "h_n": None if h_n is None else tensor_json(h_n),
+        "c_n": None if c_n is None else tensor_json(c_n),
+    })
+
+
+def training_fixtures():
+    training_fixture("train_lstm_adam_clip", "LSTM", 2, torch.optim.Adam, {"lr": 0.05},
+                     {"max_norm": 0.15, "norm_type": 2.0}, carry=True, seed=500, num_steps=6)
+    training_fixture("train_gru_sgd_momentum", "GRU", 1, torch.optim.SGD, {"lr": 0.5, "momentum": 0.9},
+                     None, carry=False, seed=501, num_steps=6)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    groups = sys.argv[1:] or ["recurrent", "optimizer", "clip", "blocks"]
+    groups = sys.argv[1:] or ["recurrent", "optimizer", "clip", "blocks", "training"]
     if "recurrent" in groups:
         recurrent_fixtures()
     if "optimizer" in groups:
@@ -553,10 +686,15 @@ def main():
         clip_fixtures()
     if "blocks" in groups:
         block_fixtures()
+    if "training" in groups:
+        training_fixtures()
     total = sum(s for _, s in WRITTEN)
     for n, s in WRITTEN:
         print(f"{s:8d}  {n}.json")
     print(f"{total:8d}  total ({len(WRITTEN)} files) in {os.path.relpath(OUT, ROOT)}")
+    if FLOAT32_WORST:
+        n, w = max(FLOAT32_WORST.items(), key=lambda kv: kv[1])
+        print(f"float32 vs reference: worst {w:.3f} of the tolerance {TOL_ABS} + {TOL_REL}·|ref| ({n})")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ import Recurrent
         case EmbeddingFixture.kind: tensors = try Fixture.embedding(name).allTensors
         case CrossEntropyFixture.kind: tensors = try Fixture.crossEntropy(name).allTensors
         case MSEFixture.kind: tensors = try Fixture.mse(name).allTensors
+        case TrainingFixture.kind: tensors = try Fixture.training(name).allTensors
         case let other:
             Issue.record("\(name): unknown kind \(other)")
             return
@@ -262,5 +263,33 @@ import Recurrent
             let coef = min(1, maxNorm / (norm + 1e-6))
             for (g, x) in zip(all, clipped) { #expect(abs(g * coef - x) <= 1e-8 * max(1, abs(x))) }
         }
+    }
+
+    // MARK: Training
+
+    @Test(arguments: (try? Fixture.names(kind: "training")) ?? [])
+    func trainingStepsAreConsistent(name: String) throws {
+        let f = try Fixture.training(name)
+        let c = f.config, m = c.model
+        #expect(f.batches.count == c.numSteps && f.losses.count == c.numSteps && f.gradNorms.count == c.numSteps)
+        for b in f.batches {
+            #expect(b.inputs.shape == [c.seqLen, c.batch] && b.targets.shape == [c.seqLen, c.batch])
+            #expect((b.inputs.ints + b.targets.ints).allSatisfy { (0..<m.vocabSize).contains($0) })
+        }
+        let prefix = m.module.lowercased()
+        #expect(f.paramOrder.first == "embedding.weight" && f.paramOrder.suffix(2) == ["linear.weight", "linear.bias"])
+        #expect(f.paramOrder.filter { $0.hasPrefix(prefix + ".") }.count == 4 * m.numLayers)
+        #expect(f.initial["embedding.weight"]?.shape == [m.vocabSize, m.embeddingDim])
+        #expect(f.initial["linear.weight"]?.shape == [m.vocabSize, m.hiddenSize])
+        for k in f.paramOrder {
+            #expect(f.final[k]?.shape == f.initial[k]?.shape && f.firstStepGrads[k]?.shape == f.initial[k]?.shape)
+        }
+        // Step 1's gradient norm is the norm of the stored step-1 gradients.
+        let norm = f.paramOrder.flatMap { f.firstStepGrads[$0]!.values }.map { $0 * $0 }.reduce(0, +).squareRoot()
+        #expect(abs(norm - f.gradNorms[0]) <= 1e-7 * norm)
+        if let clip = c.clip { #expect(f.gradNorms.contains { $0 > clip.maxNorm }, "\(name): clipping never acts") }
+        #expect(f.losses.allSatisfy { $0 > 0 && $0 < 2 * log(Double(m.vocabSize)) })
+        #expect(f.hN?.shape == [m.numLayers, c.batch, m.hiddenSize])
+        #expect((f.cN != nil) == (m.module == "LSTM"))
     }
 }

@@ -183,6 +183,7 @@ enum Fixture {
     static func embedding(_ name: String) throws -> EmbeddingFixture { try load(name) }
     static func crossEntropy(_ name: String) throws -> CrossEntropyFixture { try load(name) }
     static func mse(_ name: String) throws -> MSEFixture { try load(name) }
+    static func training(_ name: String) throws -> TrainingFixture { try load(name) }
 
     private static func decode<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
         let url = directory.appendingPathComponent(name + ".json")
@@ -482,5 +483,86 @@ struct MSEFixture: FixtureKind {
 
     var allTensors: [(String, FixtureTensor)] {
         [("input", input), ("target", target)] + labelled("grads", grads)
+    }
+}
+
+// MARK: - Whole training steps
+
+struct TrainingModelConfig: Decodable {
+    let vocabSize: Int
+    let embeddingDim: Int
+    /// "LSTM", "GRU" or "RNN" (tanh).
+    let module: String
+    let hiddenSize: Int
+    let numLayers: Int
+    let dropout: Double
+    enum CodingKeys: String, CodingKey {
+        case module, dropout, vocabSize = "vocab_size", embeddingDim = "embedding_dim"
+        case hiddenSize = "hidden_size", numLayers = "num_layers"
+    }
+}
+
+struct TrainingClipConfig: Decodable {
+    let maxNorm: Double
+    let normType: Double
+    enum CodingKeys: String, CodingKey { case maxNorm = "max_norm", normType = "norm_type" }
+}
+
+struct TrainingConfig: Decodable {
+    let model: TrainingModelConfig
+    let optimizer: OptimizerConfig
+    /// Global-norm clipping before each optimizer step, or nil for none.
+    let clip: TrainingClipConfig?
+    /// true: each batch starts from the previous batch's final state, detached (truncated
+    /// BPTT); false: every batch starts from zeros.
+    let carryState: Bool
+    let seqLen: Int
+    let batch: Int
+    let numSteps: Int
+    enum CodingKeys: String, CodingKey {
+        case model, optimizer, clip, batch
+        case carryState = "carry_state", seqLen = "seq_len", numSteps = "num_steps"
+    }
+}
+
+/// Embedding → recurrent stack → Linear → cross-entropy (mean over T·B), trained for `numSteps`
+/// steps: per step zero grads, forward `batches[k].inputs` (T, B) ids, loss against
+/// `batches[k].targets` (T, B), backward, clip (if configured), optimizer step.
+/// Parameter names: `embedding.weight`, `lstm.weight_ih_l0` (or `gru.` / `rnn.`), `linear.weight`,
+/// `linear.bias`. `losses[k]` and `gradNorms[k]` (L2, before clipping) are step k's;
+/// `firstStepGrads` the gradients of step 1 (before clipping); `final` the parameters after the
+/// last step; `hN`/`cN` the state after the last batch, (L, B, H).
+struct TrainingFixture: FixtureKind {
+    static let kind = "training"
+    let name: String
+    let config: TrainingConfig
+    let paramOrder: [String]
+    let initial: [String: FixtureTensor]
+    let batches: [Batch]
+    let losses: [Double]
+    let gradNorms: [Double]
+    let firstStepGrads: [String: FixtureTensor]
+    let final: [String: FixtureTensor]
+    let hN: FixtureTensor?
+    let cN: FixtureTensor?
+
+    struct Batch: Decodable {
+        let inputs: FixtureTensor
+        let targets: FixtureTensor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, config, initial, batches, losses, final
+        case paramOrder = "param_order", gradNorms = "grad_norms", firstStepGrads = "first_step_grads"
+        case hN = "h_n", cN = "c_n"
+    }
+
+    var allTensors: [(String, FixtureTensor)] {
+        var all = labelled("initial", initial, order: paramOrder) + labelled("final", final, order: paramOrder)
+            + labelled("first_step_grads", firstStepGrads, order: paramOrder)
+        for (k, b) in batches.enumerated() { all += [("batches[\(k)].inputs", b.inputs), ("batches[\(k)].targets", b.targets)] }
+        if let hN { all.append(("h_n", hN)) }
+        if let cN { all.append(("c_n", cN)) }
+        return all
     }
 }
