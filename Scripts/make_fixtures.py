@@ -393,6 +393,20 @@ def optimizer_fixture(name, cls, **kwargs):
             ps[k].grad = g[k].clone()
         opt.step()
         steps.append({k: tensor_json(ps[k]) for k in ps})
+    # The same steps in float32 must stay within the README's tolerance of this reference.
+    p32 = {k: v.float().requires_grad_(True) for k, v in init.items()}
+    o32 = cls([p32["a"], p32["b"]], foreach=False, **kwargs)
+    worst = 0.0
+    for g, ref in zip(grads, steps):
+        for k in p32:
+            p32[k].grad = g[k].float()
+        o32.step()
+        for k in p32:
+            r = torch.tensor(ref[k]["data"], dtype=torch.float64).reshape(p32[k].shape)
+            worst = max(worst, float(((p32[k].detach().double() - r).abs() / (TOL_ABS + TOL_REL * r.abs())).max()))
+    FLOAT32_WORST[name] = worst
+    assert worst <= 1.0, f"{name}: float32 is {worst:.2f} tolerances from the reference"
+
     state = {}
     step_count = None
     for k in ps:
