@@ -14,9 +14,9 @@ import Foundation
 /// (0/0) and its gradient is zero.
 ///
 /// The gradient can be written over the logits themselves (`lossAndGradient(logits:targets:)`),
-/// so the (N, V) buffer — the largest in a word-level model — exists once. Each row is
-/// read (max, then Σ exp) before it is overwritten. Row maxima are subtracted first, so no
-/// exponent is positive and nothing overflows. Sums over rows accumulate in Double.
+/// so the (N, V) buffer — the largest in a word-level model — exists once; each element is
+/// read before it is overwritten, and exponentiated once. Row maxima are subtracted first, so
+/// no exponent is positive and nothing overflows. The sum over rows accumulates in Double.
 public struct SoftmaxCrossEntropy: Sendable, Equatable {
     /// Targets equal to this id contribute neither loss nor gradient (PyTorch default −100).
     public var ignoreIndex: Int32
@@ -83,17 +83,24 @@ public struct SoftmaxCrossEntropy: Sendable, Equatable {
             precondition(y >= 0 && y < v, "SoftmaxCrossEntropy: target \(y) in row \(r) outside 0..<\(v) (ignoreIndex is \(ignoreIndex))")
             var m = -Float.infinity
             for j in 0..<v { m = Swift.max(m, x[j]) }
+            let xy = x[y]
             var sumExp: Float = 0
-            for j in 0..<v { sumExp += expf(x[j] - m) }
-            let logSumExp = m + logf(sumExp)
-            total += Double(logSumExp - x[y])
             if let dLogits {
-                // Reads x[j] before writing d[j]: safe when d aliases x.
+                // One exp per element: park exp(x − m) in the output, normalise after. Each
+                // x[j] is read before d[j] is written, so d may alias x.
                 let d = dLogits.pointer + r * dLogits.rowStride
+                for j in 0..<v {
+                    let e = expf(x[j] - m)
+                    d[j] = e
+                    sumExp += e
+                }
                 let k = scale / sumExp
-                for j in 0..<v { d[j] = expf(x[j] - m) * k }
+                for j in 0..<v { d[j] *= k }
                 d[y] -= scale
+            } else {
+                for j in 0..<v { sumExp += expf(x[j] - m) }
             }
+            total += Double(m + logf(sumExp) - xy)
         }
         switch reduction {
         case .sum: return Float(total)
