@@ -5,17 +5,20 @@ import Testing
 /// the initial states, for every layer kind and the options that change the backward pass.
 ///
 /// Forward runs in Float32; the loss L = Σ output ⊙ W_o + Σ h_n ⊙ W_h + Σ c_n ⊙ W_c is summed in
-/// Double and differentiated by central differences with ε = 1e-2, whose error (O(ε²) truncation
-/// plus Float32 rounding of the loss / 2ε) stays well below the tolerance |Δ| ≤ 2e-3 + 1e-2·max.
-/// A missing or wrong term in a hand-written backward pass gives errors of the gradient's own
-/// size, far outside it (the negative control below shows the check catches a 5 % error).
+/// Double and differentiated by central differences with ε = 1e-2 (1e-3 for relu). Tolerance:
+/// |numeric − analytic| ≤ 3e-4 + 2e-3·max(|numeric|, |analytic|). Measured worst case over
+/// these configurations: 22 % of that bound (2-layer bidirectional tanh RNN), most below 5 %.
+/// A missing or wrong term in a backward pass gives errors of the gradient's own size, far
+/// outside it: dropping the forget-gate peephole term from dc(t−1), or the r factor of the
+/// GRU's recurrent n-gate gradient, fails several configurations; the negative control below
+/// shows a 5 % error in one element is caught.
 @Suite struct RecurrentGradientTests {
     typealias S = LayerTestSupport
     static let epsilon: Float = 1e-2
     /// relu has a kink at 0: a step of 1e-2 sometimes carries a pre-activation across it (the
     /// difference quotient then mixes both slopes), so relu layers use a smaller step.
     static func epsilon(_ c: S.Config) -> Float { c.kind == .rnnRelu ? 1e-3 : epsilon }
-    static let tolerance = S.Tolerance(relative: 1e-2, absolute: 2e-3)
+    static let tolerance = S.Tolerance(relative: 2e-3, absolute: 3e-4)
 
     static let configs: [S.Config] = [
         .init(kind: .lstm),
