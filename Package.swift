@@ -25,6 +25,6 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
-        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"]),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
     ]
 )
