@@ -24,7 +24,13 @@ public final class LanguageModelTrainer {
     public let model: LanguageModel
     public private(set) var configuration: TrainingConfiguration
     public let optimizer: any Optimizer
-    public private(set) var state: TrainingState
+    /// Where training is (the generator words are current).
+    public var state: TrainingState {
+        var s = progress
+        s.generator = generator.state.map { String($0, radix: 16) }
+        return s
+    }
+    private var progress: TrainingState
     public let training: any TokenBatchSource
     public let validation: (any TokenBatchSource)?
     /// Extra metadata written into every checkpoint (e.g. the tokenizer).
@@ -67,7 +73,7 @@ public final class LanguageModelTrainer {
         } catch {
             throw .optimizer(error)
         }
-        state = TrainingState(generator: generator, schedule: configuration.schedule.makeSchedule(
+        progress = TrainingState(generator: generator, schedule: configuration.schedule.makeSchedule(
             initialRate: configuration.optimizer.learningRate, totalSteps: configuration.totalSteps))
         let b = configuration.batchSize, t = configuration.sequenceLength, k = configuration.microBatches
         carried = model.zeroState(batchSize: b)
@@ -84,7 +90,7 @@ public final class LanguageModelTrainer {
     }
 
     /// The learning rate the next step will use.
-    public var learningRate: Double { state.schedule.learningRate }
+    public var learningRate: Double { progress.schedule.learningRate }
 
     /// Changes the total number of steps (e.g. to train longer after resuming). A cosine
     /// schedule keeps its own length.
@@ -97,27 +103,27 @@ public final class LanguageModelTrainer {
     /// Trains until `configuration.totalSteps` steps are done or `shouldStop()` returns true.
     ///
     /// - Parameters:
-    ///   - shouldStop: polled before each step; true saves a checkpoint and returns `.interrupted`.
     ///   - onEvent: called after each step, evaluation and checkpoint.
-    public func train(shouldStop: () -> Bool = { false },
-                      onEvent: (TrainingEvent) -> Void = { _ in }) throws(TrainingError) -> TrainingOutcome {
+    ///   - shouldStop: polled before each step; true saves a checkpoint and returns `.interrupted`.
+    public func train(onEvent: (TrainingEvent) -> Void = { _ in },
+                      shouldStop: () -> Bool = { false }) throws(TrainingError) -> TrainingOutcome {
         let clock = ContinuousClock()
         let b = configuration.batchSize, t = configuration.sequenceLength
-        while state.step < configuration.totalSteps {
+        while progress.step < configuration.totalSteps {
             if shouldStop() {
                 try saveCheckpoint(validationLoss: nil, reason: .interrupted, onEvent: onEvent)
-                return .interrupted(step: state.step)
+                return .interrupted(step: progress.step)
             }
             let started = clock.now
-            if state.batchInEpoch == 0 {
+            if progress.batchInEpoch == 0 {
                 // Every stream starts again from its beginning: no context to carry.
                 carried.h.fill(0)
                 carried.c?.fill(0)
             }
-            let rate = state.schedule.learningRate
+            let rate = progress.schedule.learningRate
             optimizer.learningRate = rate
-            let loss = trainBatch(state.batchInEpoch)
-            let stepNumber = state.step + 1
+            let loss = trainBatch(progress.batchInEpoch)
+            let stepNumber = progress.step + 1
             guard loss.isFinite else {
                 throw .nonFiniteLoss(step: stepNumber, loss: loss, lastCheckpoint: lastCheckpoint)
             }
@@ -127,27 +133,27 @@ public final class LanguageModelTrainer {
             }
             optimizer.step()
 
-            state.step = stepNumber
-            state.optimizerSteps = optimizer.stepCount
-            state.tokens += t * b
-            let batch = state.batchInEpoch, epoch = state.epoch
-            state.batchInEpoch += 1
-            if configuration.schedule.unit == .optimizerStep { state.schedule.step() }
-            if state.batchInEpoch == training.batchesPerEpoch {
-                state.batchInEpoch = 0
-                state.epoch += 1
-                if configuration.schedule.unit == .epoch { state.schedule.step() }
+            progress.step = stepNumber
+            progress.optimizerSteps = optimizer.stepCount
+            progress.tokens += t * b
+            let batch = progress.batchInEpoch, epoch = progress.epoch
+            progress.batchInEpoch += 1
+            if configuration.schedule.unit == .optimizerStep { progress.schedule.step() }
+            if progress.batchInEpoch == training.batchesPerEpoch {
+                progress.batchInEpoch = 0
+                progress.epoch += 1
+                if configuration.schedule.unit == .epoch { progress.schedule.step() }
             }
             lossSinceRecord += Double(loss)
             stepsSinceRecord += 1
             let elapsed = started.duration(to: clock.now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            state.seconds += seconds
+            progress.seconds += seconds
             onEvent(.step(StepReport(step: stepNumber, totalSteps: configuration.totalSteps, epoch: epoch, batch: batch,
                                      batchesPerEpoch: training.batchesPerEpoch, loss: Double(loss),
                                      gradientNorm: Double(norm), learningRate: rate,
                                      tokensPerSecond: seconds > 0 ? Double(t * b) / seconds : 0,
-                                     seconds: state.seconds)))
+                                     seconds: progress.seconds)))
 
             if stepNumber % configuration.evaluationInterval == 0 || stepNumber == configuration.totalSteps {
                 let validationLoss = validation.map { evaluate($0, maxBatches: configuration.maxValidationBatches) }
@@ -262,29 +268,29 @@ public final class LanguageModelTrainer {
         lossSinceRecord = 0
         stepsSinceRecord = 0
         var isBest = false
-        if let v = validationLoss, v.isFinite, state.bestValidationLoss.map({ v < $0 }) ?? true {
-            state.bestValidationLoss = v
+        if let v = validationLoss, v.isFinite, progress.bestValidationLoss.map({ v < $0 }) ?? true {
+            progress.bestValidationLoss = v
             isBest = true
         }
-        if configuration.schedule.unit == .validation, let v = validationLoss { state.schedule.step(metric: v) }
-        state.history.append(TrainingRecord(step: state.step, epoch: state.epoch, trainingLoss: trainingLoss,
+        if configuration.schedule.unit == .validation, let v = validationLoss { progress.schedule.step(metric: v) }
+        progress.history.append(TrainingRecord(step: progress.step, epoch: progress.epoch, trainingLoss: trainingLoss,
                                             validationLoss: validationLoss, learningRate: learningRate,
-                                            seconds: state.seconds))
-        onEvent(.evaluation(EvaluationReport(step: state.step, epoch: state.epoch, trainingLoss: trainingLoss,
+                                            seconds: progress.seconds))
+        onEvent(.evaluation(EvaluationReport(step: progress.step, epoch: progress.epoch, trainingLoss: trainingLoss,
                                              validationLoss: validationLoss, isBest: isBest)))
         return isBest
     }
 
     // MARK: Checkpoints
 
-    /// Saves the current state to `checkpoints` (if any) as step `state.step`.
+    /// Saves the current state to `checkpoints` (if any) as step `progress.step`.
     private func saveCheckpoint(validationLoss: Double?, reason: CheckpointReport.Reason,
                                 onEvent: (TrainingEvent) -> Void) throws(TrainingError) {
         guard let checkpoints else { return }
         do {
-            let result = try checkpoints.save(makeCheckpoint(), step: state.step, validationLoss: validationLoss)
+            let result = try checkpoints.save(makeCheckpoint(), step: progress.step, validationLoss: validationLoss)
             lastCheckpoint = result.path
-            onEvent(.checkpoint(CheckpointReport(step: state.step, path: result.path, isBest: result.isBest, reason: reason)))
+            onEvent(.checkpoint(CheckpointReport(step: progress.step, path: result.path, isBest: result.isBest, reason: reason)))
         } catch {
             throw .checkpoint(.file(error))
         }
@@ -299,8 +305,7 @@ public final class LanguageModelTrainer {
         for tensor in optimizer.state { file.put(tensor.name, matrix: tensor.value, shape: tensor.shape) }
         file.put(TrainerTensor.hidden, matrix: carried.h)
         if let c = carried.c { file.put(TrainerTensor.cell, matrix: c) }
-        var saved = state
-        saved.generator = generator.state.map { String($0, radix: 16) }
+        let saved = state
         for (key, value) in checkpointMetadata { file.metadata[key] = value }
         file.metadata[CheckpointKey.trainingConfiguration] = configuration.jsonString()
         file.metadata[CheckpointKey.trainingState] = saved.jsonString()
@@ -343,7 +348,7 @@ public final class LanguageModelTrainer {
         carried.h.assign(h)
         if let cc = carried.c, let c { cc.assign(c) }
         generator = restoredGenerator
-        state = saved
+        progress = saved
         lossSinceRecord = 0
         stepsSinceRecord = 0
         lastCheckpoint = file.origin
