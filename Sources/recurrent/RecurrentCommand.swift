@@ -1,5 +1,6 @@
 import ArgumentParser
 import Recurrent
+import RecurrentText
 
 @main
 struct RecurrentCommand: ParsableCommand {
@@ -7,6 +8,6 @@ struct RecurrentCommand: ParsableCommand {
         commandName: "recurrent",
         abstract: "Recurrent neural networks on the CPU: train LSTMs on text, generate, experiment.",
         version: recurrentVersion,
-        subcommands: []
+        subcommands: [DemoCommand.self, TrainCommand.self, GenerateCommand.self, EvaluateCommand.self]
     )
 }

@@ -15,6 +15,8 @@ public enum CheckpointKey {
     public static let trainingConfiguration = "training_config"
     /// The `TrainingState` as JSON (absent in weights-only files).
     public static let trainingState = "training_state"
+    /// The fraction of the corpus held out for validation, decimal text (text training runs).
+    public static let validationFraction = "validation_fraction"
     /// The validation loss at this checkpoint, decimal text (written by `CheckpointDirectory`).
     public static let validationLoss = CheckpointDirectory.validationLossKey
 

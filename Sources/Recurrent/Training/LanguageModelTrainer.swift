@@ -92,6 +92,27 @@ public final class LanguageModelTrainer {
     /// The learning rate the next step will use.
     public var learningRate: Double { progress.schedule.learningRate }
 
+    /// Records an identifier of the training data in the state (and so in every checkpoint).
+    public func setDataFingerprint(_ fingerprint: String?) {
+        progress.dataFingerprint = fingerprint
+    }
+
+    /// Rebuilds the schedule from the configuration (after a change of learning rate or
+    /// schedule on resume), advanced to where the run is: per-epoch schedules by the epochs
+    /// done, per-step ones by the steps done; a plateau schedule starts afresh.
+    public func restartSchedule() {
+        var schedule = configuration.schedule.makeSchedule(initialRate: configuration.optimizer.learningRate,
+                                                           totalSteps: configuration.totalSteps)
+        let units: Int
+        switch configuration.schedule.unit {
+        case .epoch: units = progress.epoch
+        case .optimizerStep: units = progress.step
+        case .validation, .never: units = 0
+        }
+        for _ in 0..<units { schedule.step() }
+        progress.schedule = schedule
+    }
+
     /// Changes the total number of steps (e.g. to train longer after resuming). A cosine
     /// schedule keeps its own length.
     public func setTotalSteps(_ steps: Int) {

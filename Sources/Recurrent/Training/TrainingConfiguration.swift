@@ -69,6 +69,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     /// Compact JSON with sorted keys, as stored in checkpoint metadata.
     public func jsonString() -> String { encodeJSON(self) }
+
+    /// Parses `jsonString()` output.
+    public init(jsonString: String) throws {
+        self = try decodeJSON(TrainingConfiguration.self, from: jsonString)
+    }
 }
 
 /// Compact JSON with sorted keys (encoding plain values cannot fail).

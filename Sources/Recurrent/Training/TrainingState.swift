@@ -42,6 +42,11 @@ public struct TrainingState: Codable, Sendable, Equatable {
 
     /// Compact JSON with sorted keys.
     public func jsonString() -> String { encodeJSON(self) }
+
+    /// Parses `jsonString()` output.
+    public init(jsonString: String) throws {
+        self = try decodeJSON(TrainingState.self, from: jsonString)
+    }
 }
 
 /// The training and validation loss at one evaluation.
