@@ -29,5 +29,7 @@ let package = Package(
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
+        // Runs the built `recurrent` binary; depending on it makes `swift test` build it first.
+        .testTarget(name: "CLITests", dependencies: ["recurrent", "Recurrent"]),
     ]
 )

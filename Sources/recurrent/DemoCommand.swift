@@ -31,6 +31,12 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Seed for the corpus, the model and the sampling. (default: 1)")
     var seed: UInt64 = 1
 
+    @Option(name: .customLong("save-corpus"), help: "Write the built-in corpus to this file and exit (to train on it with `recurrent train`).")
+    var saveCorpus: String?
+
+    @Option(name: .customLong("corpus-bytes"), help: "Size of the built-in corpus in bytes. (default: 300000)")
+    var corpusBytes: Int = DemoCorpus.defaultByteCount
+
     @Option(name: .customLong("hidden-size"), help: "Hidden units per LSTM layer. (default: 256)")
     var hiddenSize: Int = 256
 
@@ -38,11 +44,17 @@ struct DemoCommand: ParsableCommand {
         if !(seconds > 0) { throw ValidationError("--seconds must be positive, got \(seconds)") }
         if length < 0 { throw ValidationError("--length must be at least 0, got \(length)") }
         if !(temperature > 0) { throw ValidationError("--temperature must be positive, got \(temperature)") }
+        if corpusBytes < 1 { throw ValidationError("--corpus-bytes must be at least 1, got \(corpusBytes)") }
         if hiddenSize < 1 { throw ValidationError("--hidden-size must be at least 1, got \(hiddenSize)") }
     }
 
     func run() throws {
         try runReportingErrors {
+            if let saveCorpus {
+                try DemoCorpus.generate(seed: seed, byteCount: corpusBytes).write(toFile: saveCorpus, atomically: true, encoding: .utf8)
+                Console.message("wrote \(saveCorpus)")
+                return
+            }
             let workspace = FileManager.default.temporaryDirectory
                 .appendingPathComponent("recurrent-demo-\(ProcessInfo.processInfo.processIdentifier)")
             try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
@@ -52,8 +64,8 @@ struct DemoCommand: ParsableCommand {
                 path = corpus
             } else {
                 path = workspace.appendingPathComponent("scripts.txt").path
-                try DemoCorpus.generate(seed: seed).write(toFile: path, atomically: true, encoding: .utf8)
-                Console.message("built-in corpus: \(DemoCorpus.defaultByteCount / 1000) KB of generated TV-script scenes")
+                try DemoCorpus.generate(seed: seed, byteCount: corpusBytes).write(toFile: path, atomically: true, encoding: .utf8)
+                Console.message("built-in corpus: \(corpusBytes / 1000) KB of generated TV-script scenes")
             }
             var o = TextTrainingOptions(corpusPath: path)
             o.level = .char

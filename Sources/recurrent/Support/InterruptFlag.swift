@@ -14,6 +14,11 @@ enum InterruptFlag {
     static var isSet: Bool { count > 0 }
 
     static func install() {
+        // A parent may have started us with SIGINT blocked (Foundation's Process does): let it through.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             if InterruptFlag.count > 0 { _exit(130) }
             InterruptFlag.count = 1
