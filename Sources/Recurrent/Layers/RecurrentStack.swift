@@ -163,14 +163,14 @@ final class RecurrentStack {
         }
     }
 
-    /// Sets the forget-gate bias to 1 in every layer and direction: b_ih's f block = 1 and
-    /// b_hh's f block = 0, so the sum the gate sees is exactly 1.
-    func setForgetBiasToOne() {
-        precondition(kind.hasCellState && hasBias, "forgetBias1 needs an LSTM with bias")
+    /// Sets the forget-gate bias of every layer and direction to `value`: b_ih's f block =
+    /// `value` and b_hh's f block = 0, so the sum the gate sees is exactly `value`.
+    func setForgetGateBias(_ value: Float) {
+        precondition(kind.hasCellState && hasBias, "a forget-gate bias needs an LSTM with bias")
         let h = hiddenSize, gh = gateCount * h
         for w in weights {
             for dir in 0..<numDirections {
-                w.inputBias.columns(dir * gh + h..<dir * gh + 2 * h).fill(1)
+                w.inputBias.columns(dir * gh + h..<dir * gh + 2 * h).fill(value)
                 w.hiddenBias.columns(dir * gh + h..<dir * gh + 2 * h).fill(0)
             }
         }
