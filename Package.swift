@@ -27,6 +27,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
+        .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
         .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
     ]
 )

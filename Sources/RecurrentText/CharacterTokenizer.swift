@@ -21,7 +21,8 @@ public struct CharacterTokenizer: SegmentingTokenizer {
     /// `Corpus.load`, which streams.
     public init(text: String) {
         var counter = TokenCounter()
-        for character in text { counter.add(String(character)) }
+        var segmenter = CharacterSegmenter()
+        for character in text { segmenter.consume(character, into: &counter) }
         self.init(counts: counter)
     }
 
@@ -52,6 +53,10 @@ public struct CharacterTokenizer: SegmentingTokenizer {
 
 struct CharacterSegmenter: TokenSegmenter {
     @inline(__always)
-    mutating func consume(_ character: Character, _ emit: (String) -> Void) { emit(String(character)) }
-    mutating func finish(_ emit: (String) -> Void) {}
+    mutating func consume<Sink: TokenSink>(_ character: Character, into sink: inout Sink) {
+        sink.token(String(character))
+    }
+    @inline(__always)
+    mutating func consumeASCII<Sink: TokenSink>(_ byte: UInt8, into sink: inout Sink) { sink.asciiToken(byte) }
+    mutating func finish<Sink: TokenSink>(into sink: inout Sink) {}
 }
