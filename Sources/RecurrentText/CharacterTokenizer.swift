@@ -28,8 +28,7 @@ public struct CharacterTokenizer: SegmentingTokenizer {
 
     init(counts: TokenCounter) {
         let tokens = counts.all().map(\.token).sorted(by: ExactText.byteOrder)
-        // Distinct by construction (they were dictionary keys).
-        table = try! Vocabulary(tokens: tokens)
+        table = Vocabulary(distinctTokens: tokens)
     }
 
     public var level: TokenizerLevel { .char }

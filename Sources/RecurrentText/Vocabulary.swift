@@ -38,20 +38,36 @@ struct Vocabulary: Sendable {
     private let ids: ByteStringTable       // entry index = token id
     private let asciiIDs: [Int32]          // 128 entries, -1 where absent
 
-    /// Fails with the first duplicate (by exact bytes) if `tokens` has one.
+    /// Fails with the first duplicate (by exact bytes) if `tokens` has one (a stored
+    /// vocabulary from a damaged checkpoint).
     init(tokens: [String]) throws(TextError) {
-        var ids = ByteStringTable(minimumCapacity: tokens.count)
-        var ascii = [Int32](repeating: -1, count: 128)
-        for (id, token) in tokens.enumerated() {
-            let inserted = token.withUTF8Buffer { ids.insert($0).inserted }
-            guard inserted else {
-                throw .invalidTokenizerDescription(reason: "the vocabulary lists \(TextError.quoted(token)) twice")
-            }
-            if token.utf8.count == 1, let byte = token.utf8.first, byte < 128 { ascii[Int(byte)] = Int32(id) }
+        let (ids, ascii, duplicate) = Self.index(tokens)
+        if let duplicate {
+            throw .invalidTokenizerDescription(reason: "the vocabulary lists \(TextError.quoted(duplicate)) twice")
         }
         self.tokens = tokens
         self.ids = ids
         self.asciiIDs = ascii
+    }
+
+    /// A vocabulary built from counted tokens, distinct by construction.
+    init(distinctTokens tokens: [String]) {
+        let (ids, ascii, duplicate) = Self.index(tokens)
+        precondition(duplicate == nil, "counted tokens are distinct")
+        self.tokens = tokens
+        self.ids = ids
+        self.asciiIDs = ascii
+    }
+
+    private static func index(_ tokens: [String]) -> (ByteStringTable, [Int32], duplicate: String?) {
+        var ids = ByteStringTable(minimumCapacity: tokens.count)
+        var ascii = [Int32](repeating: -1, count: 128)
+        for (id, token) in tokens.enumerated() {
+            let inserted = token.withUTF8Buffer { ids.insert($0).inserted }
+            if !inserted { return (ids, ascii, token) }
+            if token.utf8.count == 1, let byte = token.utf8.first, byte < 128 { ascii[Int(byte)] = Int32(id) }
+        }
+        return (ids, ascii, nil)
     }
 
     var count: Int { tokens.count }

@@ -79,8 +79,7 @@ public struct WordTokenizer: SegmentingTokenizer {
         let kept = counts.all()
             .filter { $0.count >= options.minimumCount && $0.token != Self.unknownToken }
             .sorted { $0.count != $1.count ? $0.count > $1.count : ExactText.byteOrder($0.token, $1.token) }
-        // Distinct by construction (dictionary keys, `<unk>` removed).
-        table = try! Vocabulary(tokens: [Self.unknownToken] + kept.map(\.token))
+        table = Vocabulary(distinctTokens: [Self.unknownToken] + kept.map(\.token))
         lowercase = options.lowercase
         minimumCount = options.minimumCount
     }
