@@ -28,6 +28,7 @@ let package = Package(
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
+        .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
         .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
         // Runs the built `recurrent` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "CLITests", dependencies: ["recurrent", "Recurrent"]),

@@ -21,14 +21,14 @@ public struct CharacterTokenizer: SegmentingTokenizer {
     /// `Corpus.load`, which streams.
     public init(text: String) {
         var counter = TokenCounter()
-        for character in text { counter.add(String(character)) }
+        var segmenter = CharacterSegmenter()
+        for character in text { segmenter.consume(character, into: &counter) }
         self.init(counts: counter)
     }
 
     init(counts: TokenCounter) {
         let tokens = counts.all().map(\.token).sorted(by: ExactText.byteOrder)
-        // Distinct by construction (they were dictionary keys).
-        table = try! Vocabulary(tokens: tokens)
+        table = Vocabulary(distinctTokens: tokens)
     }
 
     public var level: TokenizerLevel { .char }
@@ -52,6 +52,10 @@ public struct CharacterTokenizer: SegmentingTokenizer {
 
 struct CharacterSegmenter: TokenSegmenter {
     @inline(__always)
-    mutating func consume(_ character: Character, _ emit: (String) -> Void) { emit(String(character)) }
-    mutating func finish(_ emit: (String) -> Void) {}
+    mutating func consume<Sink: TokenSink>(_ character: Character, into sink: inout Sink) {
+        sink.token(String(character))
+    }
+    @inline(__always)
+    mutating func consumeASCII<Sink: TokenSink>(_ byte: UInt8, into sink: inout Sink) { sink.asciiToken(byte) }
+    mutating func finish<Sink: TokenSink>(into sink: inout Sink) {}
 }

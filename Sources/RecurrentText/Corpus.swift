@@ -86,15 +86,20 @@ public struct Corpus: Sendable {
     /// Pass one: the distinct tokens and their counts, and the total number of tokens.
     private static func count<S: TokenSegmenter>(_ source: TextSource, segmenter: S, level: TokenizerLevel,
                                                  chunkSize: Int) throws(TextError) -> TokenCounter {
+        var pipeline = SegmentingSink(segmenter: segmenter, sink: TokenCounter())
+        try run(source, level: level, chunkSize: chunkSize, into: &pipeline)
+        return pipeline.sink
+    }
+
+    /// Streams `source` through `pipeline`: chunks → characters → tokens.
+    private static func run<S: TokenSegmenter, Sink: TokenSink>(_ source: TextSource, level: TokenizerLevel, chunkSize: Int,
+                                                                into pipeline: inout SegmentingSink<S, Sink>) throws(TextError) {
         var stream = CharacterStream(source: source.name, level: level)
-        var segmenter = segmenter
-        var counter = TokenCounter()
         try source.forEachChunk(chunkSize: chunkSize) { (chunk) throws(TextError) in
-            try stream.push(chunk) { segmenter.consume($0) { counter.add($0) } }
+            try stream.push(chunk, into: &pipeline)
         }
-        try stream.finish { segmenter.consume($0) { counter.add($0) } }
-        segmenter.finish { counter.add($0) }
-        return counter
+        try stream.finish(into: &pipeline)
+        pipeline.finish()
     }
 
     /// Pass two: the ids of every token, in the narrowest storage for the vocabulary.
@@ -119,32 +124,12 @@ public struct Corpus: Sendable {
         _: Element.Type, _ source: TextSource, with tokenizer: T, tokenCount: Int,
         unknown policy: UnknownTokenPolicy, chunkSize: Int
     ) throws(TextError) -> (ids: [Element], unknownCount: Int) {
-        var ids: [Element] = []
-        ids.reserveCapacity(tokenCount)
-        var unknowns = UnknownTokens()
-        var unknownCount = 0
-        let fallback = policy == .mapToUnknown ? tokenizer.unknownID.map { Element($0) } : nil
-        let table = tokenizer.table
-
-        var stream = CharacterStream(source: source.name, level: tokenizer.level)
-        var segmenter = tokenizer.makeSegmenter()
-        func add(_ token: String) {
-            if let id = table.id(of: token) {
-                ids.append(Element(truncatingIfNeeded: id))
-            } else if let fallback {
-                ids.append(fallback)
-                unknownCount += 1
-            } else {
-                unknowns.add(token)
-            }
-        }
-        try source.forEachChunk(chunkSize: chunkSize) { (chunk) throws(TextError) in
-            try stream.push(chunk) { segmenter.consume($0, add) }
-        }
-        try stream.finish { segmenter.consume($0, add) }
-        segmenter.finish(add)
-        guard unknowns.isEmpty else { throw unknowns.error(level: tokenizer.level) }
-        return (ids, unknownCount)
+        let collector = IDCollector<Element>(table: tokenizer.table, fallback: policy == .mapToUnknown ? tokenizer.unknownID : nil,
+                                             reserve: tokenCount)
+        var pipeline = SegmentingSink(segmenter: tokenizer.makeSegmenter(), sink: collector)
+        try run(source, level: tokenizer.level, chunkSize: chunkSize, into: &pipeline)
+        guard pipeline.sink.unknowns.isEmpty else { throw pipeline.sink.unknowns.error(level: tokenizer.level) }
+        return (pipeline.sink.ids, pipeline.sink.unknownCount)
     }
 
     /// Byte level: the bytes are the ids; one pass.

@@ -32,57 +32,88 @@ struct ExactText: Hashable, Sendable {
 /// The token strings of a tokenizer and the map back from string to id.
 ///
 /// Single-byte tokens (ASCII characters, "\n", most punctuation) are looked up in a table;
-/// everything else in a dictionary keyed by exact bytes.
+/// everything else in a `ByteStringTable` keyed by exact bytes.
 struct Vocabulary: Sendable {
     let tokens: [String]
-    private let ids: [ExactText: Int32]
+    private let ids: ByteStringTable       // entry index = token id
     private let asciiIDs: [Int32]          // 128 entries, -1 where absent
 
-    /// Fails with the first duplicate (by exact bytes) if `tokens` has one.
+    /// Fails with the first duplicate (by exact bytes) if `tokens` has one (a stored
+    /// vocabulary from a damaged checkpoint).
     init(tokens: [String]) throws(TextError) {
-        var ids: [ExactText: Int32] = [:]
-        ids.reserveCapacity(tokens.count)
-        var ascii = [Int32](repeating: -1, count: 128)
-        for (id, token) in tokens.enumerated() {
-            guard ids.updateValue(Int32(id), forKey: ExactText(token)) == nil else {
-                throw .invalidTokenizerDescription(reason: "the vocabulary lists \(TextError.quoted(token)) twice")
-            }
-            if token.utf8.count == 1, let byte = token.utf8.first, byte < 128 { ascii[Int(byte)] = Int32(id) }
+        let (ids, ascii, duplicate) = Self.index(tokens)
+        if let duplicate {
+            throw .invalidTokenizerDescription(reason: "the vocabulary lists \(TextError.quoted(duplicate)) twice")
         }
         self.tokens = tokens
         self.ids = ids
         self.asciiIDs = ascii
     }
 
+    /// A vocabulary built from counted tokens, distinct by construction.
+    init(distinctTokens tokens: [String]) {
+        let (ids, ascii, duplicate) = Self.index(tokens)
+        precondition(duplicate == nil, "counted tokens are distinct")
+        self.tokens = tokens
+        self.ids = ids
+        self.asciiIDs = ascii
+    }
+
+    private static func index(_ tokens: [String]) -> (ByteStringTable, [Int32], duplicate: String?) {
+        var ids = ByteStringTable(minimumCapacity: tokens.count)
+        var ascii = [Int32](repeating: -1, count: 128)
+        for (id, token) in tokens.enumerated() {
+            let inserted = token.withUTF8Buffer { ids.insert($0).inserted }
+            if !inserted { return (ids, ascii, token) }
+            if token.utf8.count == 1, let byte = token.utf8.first, byte < 128 { ascii[Int(byte)] = Int32(id) }
+        }
+        return (ids, ascii, nil)
+    }
+
     var count: Int { tokens.count }
 
     /// The id of `token`, or nil if it is not in the vocabulary.
-    @inline(__always)
     func id(of token: String) -> Int32? {
-        let utf8 = token.utf8
-        if utf8.count == 1, let byte = utf8.first, byte < 128 {
-            let id = asciiIDs[Int(byte)]
-            return id >= 0 ? id : nil
-        }
-        return ids[ExactText(token)]
+        token.withUTF8Buffer { id(ofBytes: $0) }
+    }
+
+    /// The id of the token with UTF-8 `bytes`, or nil.
+    @inline(__always)
+    func id(ofBytes bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if bytes.count == 1 && bytes[0] < 128 { return id(ofASCII: bytes[0]) }
+        return ids.index(of: bytes).map { Int32($0) }
+    }
+
+    /// The id of the one-character token `byte` (ASCII), or nil.
+    @inline(__always)
+    func id(ofASCII byte: UInt8) -> Int32? {
+        let id = asciiIDs[Int(byte)]
+        return id >= 0 ? id : nil
     }
 }
 
-/// Counts how often each token string occurs (pass one of building a vocabulary).
-struct TokenCounter {
-    private(set) var counts: [ExactText: Int] = [:]
+/// Counts how often each token occurs (pass one of building a vocabulary).
+struct TokenCounter: TokenSink {
+    private var table = ByteStringTable()
+    private var counts: [Int] = []
     private var asciiCounts = [Int](repeating: 0, count: 128)
     private(set) var total = 0
 
     @inline(__always)
-    mutating func add(_ token: String) {
+    mutating func asciiToken(_ byte: UInt8) {
         total += 1
-        let utf8 = token.utf8
-        if utf8.count == 1, let byte = utf8.first, byte < 128 {
-            asciiCounts[Int(byte)] += 1
-        } else {
-            counts[ExactText(token), default: 0] += 1
+        asciiCounts[Int(byte)] += 1
+    }
+
+    @inline(__always)
+    mutating func tokenBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if bytes.count == 1 && bytes[0] < 128 {
+            asciiToken(bytes[0])
+            return
         }
+        total += 1
+        let (index, inserted) = table.insert(bytes)
+        if inserted { counts.append(1) } else { counts[index] += 1 }
     }
 
     /// Every distinct token with its count.
@@ -92,7 +123,7 @@ struct TokenCounter {
         for byte in 0..<128 where asciiCounts[byte] > 0 {
             result.append((String(UnicodeScalar(UInt8(byte))), asciiCounts[byte]))
         }
-        for (key, count) in counts { result.append((key.string, count)) }
+        for (index, count) in counts.enumerated() { result.append((table.key(index), count)) }
         return result
     }
 }

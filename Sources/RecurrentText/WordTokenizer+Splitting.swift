@@ -1,141 +1,289 @@
 /// The word-level splitting rules (documented on `WordTokenizer`) as a one-character-at-a-time
 /// state machine, so a word split across two corpus chunks is still one word.
 ///
-/// At most one of these is open at a time: a word (maybe with a joiner — `'`, `-`, or `.`
-/// `,` `:` after a digit — waiting to see whether a letter or digit follows), a run of a
-/// repeatable mark, or a partial match of the literal `<unk>`.
+/// At most one of these is open at a time: a word (maybe with a joiner — `'`, `’`, `-`, or
+/// `.` `,` `:` after a digit — waiting to see whether a letter or digit follows), a run of a
+/// repeatable mark, or a partial match of the literal `<unk>`. The rules are written once,
+/// generic over `WordUnit`, and specialised for an ASCII byte (the fast path for a corpus)
+/// and for a `Character`.
 struct WordSegmenter: TokenSegmenter {
     let lowercase: Bool
 
-    private var word = ""
+    /// UTF-8 of the word so far (bytes, so an ASCII word needs no `String` until it ends).
+    private var word: [UInt8] = []
+    private var wordIsASCII = true
     private var wordEndsWithDigit = false
-    private var joiner: Character? = nil
-    private var run = ""
-    private var runCharacter: Character? = nil
+    /// The pending joiner's scalar value, or 0.
+    private var joiner: UInt32 = 0
+    /// The repeatable mark being run together, or 0, and how many so far.
+    private var runByte: UInt8 = 0
+    private var runCount = 0
     private var unknownMatched = 0
 
-    private static let unknownCharacters = Array(WordTokenizer.unknownToken)
+    private static let unknownBytes = Array(WordTokenizer.unknownToken.utf8)
     /// Marks whose runs form one token ("...", "!!", "--").
     static let repeatable: Set<Character> = [".", "!", "?", "-"]
+    private static let rightSingleQuote: UInt32 = 0x2019
 
-    init(lowercase: Bool) { self.lowercase = lowercase }
+    /// `WordCharacterClass.ascii`, held here so the hot loop reads no global.
+    private let asciiClasses = WordCharacterClass.ascii
 
-    mutating func consume(_ character: Character, _ emit: (String) -> Void) {
+    init(lowercase: Bool) {
+        self.lowercase = lowercase
+        word.reserveCapacity(64)
+    }
+
+    mutating func consume<Sink: TokenSink>(_ character: Character, into sink: inout Sink) {
+        feed(CharacterUnit(character), into: &sink)
+    }
+
+    @inline(__always)
+    mutating func consumeASCII<Sink: TokenSink>(_ byte: UInt8, into sink: inout Sink) {
+        feed(ASCIIUnit(byte: byte, wordClass: asciiClasses[Int(byte)]), into: &sink)
+    }
+
+    mutating func finish<Sink: TokenSink>(into sink: inout Sink) {
+        if unknownMatched > 0 { abandonUnknownMatch(into: &sink) }
+        if joiner != 0 {
+            let pending = joiner
+            joiner = 0
+            endWord(into: &sink)
+            markScalar(pending, into: &sink)
+        }
+        endWord(into: &sink)
+        endRun(into: &sink)
+    }
+
+    @inline(__always)
+    private mutating func feed<Unit: WordUnit, Sink: TokenSink>(_ unit: Unit, into sink: inout Sink) {
         if unknownMatched > 0 {
-            if character == Self.unknownCharacters[unknownMatched] {
+            if unit.asciiByte == Self.unknownBytes[unknownMatched] {
                 unknownMatched += 1
-                if unknownMatched == Self.unknownCharacters.count {
+                if unknownMatched == Self.unknownBytes.count {
                     unknownMatched = 0
-                    emit(WordTokenizer.unknownToken)
+                    sink.token(WordTokenizer.unknownToken)
                 }
                 return
             }
-            // Not `<unk>` after all: "<" is a mark, the letters after it start a word.
-            let matched = unknownMatched
-            unknownMatched = 0
-            emit("<")
-            for k in 1..<matched { consumeOrdinary(Self.unknownCharacters[k], emit) }
+            abandonUnknownMatch(into: &sink)
         }
-        consumeOrdinary(character, emit)
+        feedOrdinary(unit, into: &sink)
     }
 
-    mutating func finish(_ emit: (String) -> Void) {
-        if unknownMatched > 0 {
-            let matched = unknownMatched
-            unknownMatched = 0
-            emit("<")
-            for k in 1..<matched { consumeOrdinary(Self.unknownCharacters[k], emit) }
-        }
-        if let pending = joiner {
-            joiner = nil
-            endWord(emit)
-            mark(pending, emit)
-        }
-        endWord(emit)
-        endRun(emit)
+    /// Not `<unk>` after all: "<" is a mark, the letters after it start a word.
+    private mutating func abandonUnknownMatch<Sink: TokenSink>(into sink: inout Sink) {
+        let matched = unknownMatched
+        unknownMatched = 0
+        sink.asciiToken(UInt8(ascii: "<"))
+        for k in 1..<matched { feedOrdinary(ASCIIUnit(Self.unknownBytes[k]), into: &sink) }
     }
 
-    private mutating func consumeOrdinary(_ c: Character, _ emit: (String) -> Void) {
-        if let pending = joiner {
-            joiner = nil
-            if Self.isWordCharacter(c) && (Self.isInnerPunctuation(pending) || c.isNumber) {
-                word.append(pending)
-                appendToWord(c)
+    @inline(__always)
+    private mutating func feedOrdinary<Unit: WordUnit, Sink: TokenSink>(_ unit: Unit, into sink: inout Sink) {
+        let kind = unit.wordClass
+        if joiner != 0 {
+            let pending = joiner
+            joiner = 0
+            if kind == .digit || (kind == .letter && Self.isInnerPunctuation(pending)) {
+                appendScalar(pending)
+                appendToWord(unit, kind)
                 return
             }
-            endWord(emit)
-            mark(pending, emit)
+            endWord(into: &sink)
+            markScalar(pending, into: &sink)
         }
-        if c.isNewline {
-            endWord(emit); endRun(emit)
-            emit("\n")
-        } else if c.isWhitespace {
-            endWord(emit); endRun(emit)
-        } else if Self.isWordCharacter(c) {
-            endRun(emit)
-            appendToWord(c)
-        } else if Self.isIgnorable(c) {
+        switch kind {
+        case .newline:
+            endWord(into: &sink)
+            endRun(into: &sink)
+            sink.asciiToken(0x0A)
+        case .whitespace:
+            endWord(into: &sink)
+            endRun(into: &sink)
+        case .letter, .digit:
+            endRun(into: &sink)
+            appendToWord(unit, kind)
+        case .ignorable:
             return
-        } else if !word.isEmpty && (Self.isInnerPunctuation(c) || (wordEndsWithDigit && Self.isNumberPunctuation(c))) {
-            joiner = c
-        } else {
-            endWord(emit)
-            if c == "<" {
-                endRun(emit)
+        case .other:
+            let scalar: UInt32? = unit.asciiByte.map { UInt32($0) } ?? (unit.isRightSingleQuote ? Self.rightSingleQuote : nil)
+            if !word.isEmpty, let scalar, Self.isInnerPunctuation(scalar) || (wordEndsWithDigit && Self.isNumberPunctuation(scalar)) {
+                joiner = scalar
+                return
+            }
+            endWord(into: &sink)
+            if unit.asciiByte == UInt8(ascii: "<") {
+                endRun(into: &sink)
                 unknownMatched = 1
             } else {
-                mark(c, emit)
+                mark(unit, into: &sink)
             }
         }
     }
 
     /// A punctuation mark or symbol: its own token, or part of a run of the same mark.
-    private mutating func mark(_ c: Character, _ emit: (String) -> Void) {
-        if runCharacter == c {
-            run.append(c)
+    private mutating func mark<Unit: WordUnit, Sink: TokenSink>(_ unit: Unit, into sink: inout Sink) {
+        if let byte = unit.asciiByte, runByte == byte {
+            runCount += 1
             return
         }
-        endRun(emit)
-        if Self.repeatable.contains(c) {
-            runCharacter = c
-            run = String(c)
+        endRun(into: &sink)
+        if let byte = unit.asciiByte, Self.isRepeatable(byte) {
+            runByte = byte
+            runCount = 1
         } else {
-            emit(String(c))
+            unit.emit(into: &sink)
         }
     }
 
-    private mutating func appendToWord(_ c: Character) {
-        word.append(c)
-        wordEndsWithDigit = c.isNumber
+    private mutating func markScalar<Sink: TokenSink>(_ scalar: UInt32, into sink: inout Sink) {
+        if scalar < 0x80 {
+            mark(ASCIIUnit(UInt8(scalar)), into: &sink)
+        } else {
+            mark(CharacterUnit(Character(Unicode.Scalar(scalar)!)), into: &sink)
+        }
     }
 
-    private mutating func endWord(_ emit: (String) -> Void) {
+    @inline(__always)
+    private mutating func appendToWord<Unit: WordUnit>(_ unit: Unit, _ kind: WordCharacterClass) {
+        unit.appendUTF8(to: &word)
+        if unit.asciiByte == nil { wordIsASCII = false }
+        wordEndsWithDigit = kind == .digit
+    }
+
+    private mutating func appendScalar(_ scalar: UInt32) {
+        if scalar < 0x80 {
+            word.append(UInt8(scalar))
+        } else {
+            word.append(contentsOf: String(Unicode.Scalar(scalar)!).utf8)
+            wordIsASCII = false
+        }
+    }
+
+    private mutating func endWord<Sink: TokenSink>(into sink: inout Sink) {
         guard !word.isEmpty else { return }
-        emit(lowercase ? word.lowercased() : word)
-        word = ""
+        if wordIsASCII {
+            if lowercase {
+                for i in word.indices where word[i] >= 0x41 && word[i] <= 0x5A { word[i] += 0x20 }
+            }
+            if word.count == 1 {
+                sink.asciiToken(word[0])
+            } else {
+                word.withUnsafeBufferPointer { sink.tokenBytes($0) }
+            }
+        } else {
+            let text = String(decoding: word, as: UTF8.self)
+            sink.token(lowercase ? text.lowercased() : text)
+        }
+        word.removeAll(keepingCapacity: true)
+        wordIsASCII = true
         wordEndsWithDigit = false
     }
 
-    private mutating func endRun(_ emit: (String) -> Void) {
-        guard runCharacter != nil else { return }
-        emit(run)
-        run = ""
-        runCharacter = nil
+    private mutating func endRun<Sink: TokenSink>(into sink: inout Sink) {
+        guard runByte != 0 else { return }
+        if runCount == 1 {
+            sink.asciiToken(runByte)
+        } else {
+            sink.token(String(repeating: Character(Unicode.Scalar(runByte)), count: runCount))
+        }
+        runByte = 0
+        runCount = 0
+    }
+
+    /// Apostrophes and hyphens join letters or digits on both sides into one word.
+    private static func isInnerPunctuation(_ scalar: UInt32) -> Bool {
+        scalar == 0x27 || scalar == 0x2D || scalar == rightSingleQuote      // ' - ’
+    }
+
+    /// `.`, `,` and `:` join digits on both sides ("3.14", "1,000", "10:30").
+    private static func isNumberPunctuation(_ scalar: UInt32) -> Bool {
+        scalar == 0x2E || scalar == 0x2C || scalar == 0x3A
+    }
+
+    private static func isRepeatable(_ byte: UInt8) -> Bool {
+        byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x2D        // . ! ? -
     }
 
     static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber }
+}
 
-    /// Apostrophes and hyphens join letters or digits on both sides into one word.
-    static func isInnerPunctuation(_ c: Character) -> Bool { c == "'" || c == "’" || c == "-" }
+/// How the splitting rules see a character, tested in this order.
+enum WordCharacterClass: UInt8 {
+    /// `Character.isNewline` (\n, \r\n, \r, U+2028, …): the token "\n".
+    case newline
+    /// Other `Character.isWhitespace`: separates tokens.
+    case whitespace
+    /// `Character.isNumber`: part of a word; `.`, `,`, `:` may join it to the next digit.
+    case digit
+    /// `Character.isLetter`: part of a word.
+    case letter
+    /// Control and format characters: dropped.
+    case ignorable
+    /// Punctuation, symbols, emoji: tokens of their own.
+    case other
 
-    /// `.`, `,` and `:` join digits on both sides ("3.14", "1,000", "10:30").
-    static func isNumberPunctuation(_ c: Character) -> Bool { c == "." || c == "," || c == ":" }
+    static func of(_ c: Character) -> WordCharacterClass {
+        if c.isNewline { return .newline }
+        if c.isWhitespace { return .whitespace }
+        if c.isNumber { return .digit }
+        if c.isLetter { return .letter }
+        if let first = c.unicodeScalars.first {
+            let category = first.properties.generalCategory
+            if category == .control || category == .format { return .ignorable }
+        }
+        return .other
+    }
 
-    /// Control and format characters other than whitespace: invisible, dropped.
-    static func isIgnorable(_ c: Character) -> Bool {
-        guard let first = c.unicodeScalars.first else { return true }
-        let category = first.properties.generalCategory
-        return category == .control || category == .format
+    /// The class of every ASCII character, from `of(_:)` itself so the two paths agree.
+    static let ascii: [WordCharacterClass] = (0..<128).map { of(Character(Unicode.Scalar(UInt8($0)))) }
+}
+
+/// A character as the splitting rules need it.
+protocol WordUnit {
+    var wordClass: WordCharacterClass { get }
+    /// The byte, if the character is one ASCII byte.
+    var asciiByte: UInt8? { get }
+    /// Whether the character is exactly U+2019 (’, a typographic apostrophe).
+    var isRightSingleQuote: Bool { get }
+    func appendUTF8(to bytes: inout [UInt8])
+    /// Hands the character to `sink` as a token of its own.
+    func emit<Sink: TokenSink>(into sink: inout Sink)
+}
+
+struct ASCIIUnit: WordUnit {
+    let byte: UInt8
+    let wordClass: WordCharacterClass
+
+    init(byte: UInt8, wordClass: WordCharacterClass) {
+        self.byte = byte
+        self.wordClass = wordClass
+    }
+
+    init(_ byte: UInt8) { self.init(byte: byte, wordClass: WordCharacterClass.ascii[Int(byte)]) }
+
+    var asciiByte: UInt8? { byte }
+    var isRightSingleQuote: Bool { false }
+    func appendUTF8(to bytes: inout [UInt8]) { bytes.append(byte) }
+    func emit<Sink: TokenSink>(into sink: inout Sink) { sink.asciiToken(byte) }
+}
+
+struct CharacterUnit: WordUnit {
+    let character: Character
+    let wordClass: WordCharacterClass
+    let asciiByte: UInt8?
+
+    init(_ character: Character) {
+        self.character = character
+        let utf8 = character.utf8
+        asciiByte = utf8.count == 1 ? utf8.first : nil
+        wordClass = asciiByte.map { WordCharacterClass.ascii[Int($0)] } ?? WordCharacterClass.of(character)
+    }
+
+    var isRightSingleQuote: Bool { character.utf8.elementsEqual([0xE2, 0x80, 0x99]) }
+    func appendUTF8(to bytes: inout [UInt8]) { bytes.append(contentsOf: character.utf8) }
+    func emit<Sink: TokenSink>(into sink: inout Sink) {
+        if let byte = asciiByte { sink.asciiToken(byte) } else { sink.token(String(character)) }
     }
 }
 

@@ -68,8 +68,8 @@ public struct WordTokenizer: SegmentingTokenizer {
     public init(text: String, options: Options = Options()) {
         var counter = TokenCounter()
         var segmenter = WordSegmenter(lowercase: options.lowercase)
-        for character in text { segmenter.consume(character) { counter.add($0) } }
-        segmenter.finish { counter.add($0) }
+        for character in text { segmenter.consume(character, into: &counter) }
+        segmenter.finish(into: &counter)
         self.init(counts: counter, options: options)
     }
 
@@ -79,8 +79,7 @@ public struct WordTokenizer: SegmentingTokenizer {
         let kept = counts.all()
             .filter { $0.count >= options.minimumCount && $0.token != Self.unknownToken }
             .sorted { $0.count != $1.count ? $0.count > $1.count : ExactText.byteOrder($0.token, $1.token) }
-        // Distinct by construction (dictionary keys, `<unk>` removed).
-        table = try! Vocabulary(tokens: [Self.unknownToken] + kept.map(\.token))
+        table = Vocabulary(distinctTokens: [Self.unknownToken] + kept.map(\.token))
         lowercase = options.lowercase
         minimumCount = options.minimumCount
     }
@@ -102,10 +101,10 @@ public struct WordTokenizer: SegmentingTokenizer {
     /// The token strings of `text` (before vocabulary lookup; useful to see how text splits).
     public func split(_ text: String) -> [String] {
         var segmenter = makeSegmenter()
-        var tokens: [String] = []
-        for character in text { segmenter.consume(character) { tokens.append($0) } }
-        segmenter.finish { tokens.append($0) }
-        return tokens
+        var collector = StringCollector()
+        for character in text { segmenter.consume(character, into: &collector) }
+        segmenter.finish(into: &collector)
+        return collector.tokens
     }
 
     public func makeDecoder(options: DecodingOptions) -> TokenDecoder {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Recurrent
 @testable import RecurrentText
 
 @Suite struct CorpusTests {
@@ -20,6 +21,22 @@ import Testing
         #expect(whole.tokens.ids == (try whole.tokenizer.encode(text)))
         if level != .word {
             #expect(Array(whole.tokenizer.decode(whole.tokens.ids).utf8) == Array(text.utf8))
+        }
+    }
+
+    /// The streaming path (chunks, an ASCII fast path, held-back clusters) must split random
+    /// text exactly as `String` iteration does: CR LF, combining marks after ASCII, a Prepend
+    /// character before a digit, ZWJ and skin-tone sequences, flags, control characters.
+    @Test(arguments: [TokenizerLevel.char, .word])
+    func streamingMatchesStringIterationOnRandomText(level: TokenizerLevel) throws {
+        let alphabet: [String] = ["\r", "\n", "\r\n", "e", "\u{301}", "\u{600}", "1", " ", "\u{0B}", "\u{1C}", "👍", "\u{1F3FD}",
+                                  "\u{200D}", "🇯", "🇵", "a", "'", "’", "-", ".", ",", "<", "u", "n", "k", ">", "\u{FEFF}", "é", "東"]
+        var rng = RandomGenerator(seed: 21)
+        for _ in 0..<300 {
+            let text = (0..<(1 + rng.integer(below: 30))).map { _ in alphabet[rng.integer(below: alphabet.count)] }.joined()
+            let chunkSize = 1 + rng.integer(below: 9)
+            let corpus = try Corpus.load(.text(text), level: level, chunkSize: chunkSize)
+            #expect(corpus.tokens.ids == (try corpus.tokenizer.encode(text)), "\(text.unicodeScalars.map { String($0.value, radix: 16) }) in chunks of \(chunkSize)")
         }
     }
 

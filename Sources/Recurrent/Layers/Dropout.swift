@@ -18,7 +18,7 @@ public final class Dropout {
     /// Dropout is applied only in training mode.
     public var isTraining = true
 
-    private let maskSpace = Workspace(), outputSpace = Workspace(), gradientSpace = Workspace()
+    private let maskSpace = GrowableBuffer(), outputSpace = GrowableBuffer(), gradientSpace = GrowableBuffer()
     private var mask: Matrix?          // (N, F) of the last forward, nil when it was the identity
 
     public init(_ probability: Float) {

@@ -12,8 +12,8 @@
 /// `bias_ih`, `bias_hh` (3H), gate blocks r, z, n.
 public final class GRUCell: ParameterContainer {
     let weights: RecurrentCellWeights
-    private let gatesSpace = Workspace(), productSpace = Workspace(), linearSpace = Workspace()
-    private let hiddenSpace = Workspace(), zeroSpace = Workspace()
+    private let gatesSpace = GrowableBuffer(), productSpace = GrowableBuffer(), linearSpace = GrowableBuffer()
+    private let hiddenSpace = GrowableBuffer(), zeroSpace = GrowableBuffer()
 
     /// A cell with its own weights, initialised exactly as a one-layer `GRU` from the same generator.
     public init(inputSize: Int, hiddenSize: Int, bias: Bool = true, generator: inout RandomGenerator) {

@@ -40,7 +40,16 @@ public final class LSTM: RecurrentLayer {
         stack = RecurrentStack(kind: .lstm(peepholes: peepholes), inputSize: inputSize, hiddenSize: hiddenSize,
                                numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
                                bidirectional: bidirectional, generator: &generator)
-        if forgetBias1 { stack.setForgetBiasToOne() }
+        if forgetBias1 { stack.setForgetGateBias(1) }
+    }
+
+    /// Sets the forget gate's total bias to `value` in every layer and direction (the f block of
+    /// `bias_ih` = `value`, of `bias_hh` = 0). With bias b the cell keeps a fraction σ(b) per
+    /// step at initialisation, a memory of about 1/(1 − σ(b)) steps: b = 1 gives ~4, b = 3 ~20.
+    /// For a task with lags up to T, b ≈ log(T − 1) ("chrono" initialisation, Tallec & Ollivier
+    /// 2018). Needs `bias`.
+    public func setForgetGateBias(_ value: Float) {
+        stack.setForgetGateBias(value)
     }
 
     public var inputSize: Int { stack.inputSize }

@@ -12,8 +12,8 @@
 /// `bias_hh` (4H), with peepholes `weight_ci`, `weight_cf`, `weight_co` (H).
 public final class LSTMCell: ParameterContainer {
     let weights: RecurrentCellWeights
-    private let gatesSpace = Workspace(), biasSpace = Workspace(), tanhCellSpace = Workspace()
-    private let hiddenSpace = Workspace(), cellSpace = Workspace(), zeroSpace = Workspace()
+    private let gatesSpace = GrowableBuffer(), biasSpace = GrowableBuffer(), tanhCellSpace = GrowableBuffer()
+    private let hiddenSpace = GrowableBuffer(), cellSpace = GrowableBuffer(), zeroSpace = GrowableBuffer()
 
     /// A cell with its own weights, initialised exactly as a one-layer `LSTM` from the same generator.
     public init(inputSize: Int, hiddenSize: Int, bias: Bool = true, peepholes: Bool = false,

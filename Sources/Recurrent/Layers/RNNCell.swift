@@ -10,8 +10,8 @@ public final class RNNCell: ParameterContainer {
     let weights: RecurrentCellWeights
     /// φ.
     public let nonlinearity: RNNNonlinearity
-    private let preactivationSpace = Workspace(), biasSpace = Workspace()
-    private let hiddenSpace = Workspace(), zeroSpace = Workspace()
+    private let preactivationSpace = GrowableBuffer(), biasSpace = GrowableBuffer()
+    private let hiddenSpace = GrowableBuffer(), zeroSpace = GrowableBuffer()
 
     /// A cell with its own weights, initialised exactly as a one-layer `RNN` from the same generator.
     public init(inputSize: Int, hiddenSize: Int, nonlinearity: RNNNonlinearity = .tanh, bias: Bool = true,

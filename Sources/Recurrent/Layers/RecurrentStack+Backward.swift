@@ -57,6 +57,10 @@ extension RecurrentStack {
         let dGates = dGatesSpace.matrix(rows: t * b, cols: d * gh)                 // ∂L/∂(input-side pre-activations)
         // ∂L/∂(recurrent-side pre-activations): the same as dGates except for the GRU's n block.
         let dGatesHidden = kind == .gru ? dGatesHiddenSpace.matrix(rows: t * b, cols: d * gh) : dGates
+        // The kind-specific caches (empty views for kinds that have none).
+        let cell = cellSpace[k].matrix(rows: kind.hasCellState ? t * b : 0, cols: d * h)         // (T·B, D·H)
+        let tanhCell = tanhCellSpace[k].matrix(rows: kind.hasCellState ? t * b : 0, cols: d * h) // (T·B, D·H)
+        let hiddenLinear = hiddenLinearSpace[k].matrix(rows: kind == .gru ? t * b : 0, cols: d * h)
 
         for dir in 0..<d {
             let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
@@ -70,8 +74,6 @@ extension RecurrentStack {
                 let dg = dGates.rows(rows).columns(gateCols)
                 switch kind {
                 case .lstm:
-                    let cell = cellSpace[k].matrix(rows: t * b, cols: d * h)
-                    let tanhCell = tanhCellSpace[k].matrix(rows: t * b, cols: d * h)
                     let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
                     LSTMKernel.backward(gates: gates.rows(rows).columns(gateCols), peepholes: w.peepholes?.row(dir),
                                         dPeepholes: w.peepholesGradient?.row(dir), cellPrevious: cPrevious,
@@ -80,7 +82,6 @@ extension RecurrentStack {
                                         dCellNext: dCell.rows(state), dGates: dg)
                     gemm(dHiddenNext, dg, .none, whh, .none)
                 case .gru:
-                    let hiddenLinear = hiddenLinearSpace[k].matrix(rows: t * b, cols: d * h)
                     let hPrevious = previous.map { output.rows($0).columns(cols) } ?? initialHidden.rows(state)
                     let dgh = dGatesHidden.rows(rows).columns(gateCols)
                     GRUKernel.backward(gates: gates.rows(rows).columns(gateCols),

@@ -69,16 +69,16 @@ final class RecurrentStack {
     // What the last forward recorded.
     var steps = 0, batchSize = 0
     var layerInputs: [Matrix] = []                    // X_k (T·B, I_k), time-major
-    let gatesSpace: [Workspace], outputSpace: [Workspace], cellSpace: [Workspace]
-    let tanhCellSpace: [Workspace], hiddenLinearSpace: [Workspace], combinedBiasSpace: [Workspace]
-    let dInputSpace: [Workspace]
-    let inputSpace = Workspace(), outputBatchFirstSpace = Workspace()
-    let hiddenProductSpace = Workspace()
-    let initialHiddenSpace = Workspace(), initialCellSpace = Workspace()
-    let finalHiddenSpace = Workspace(), finalCellSpace = Workspace()
-    let dGatesSpace = Workspace(), dGatesHiddenSpace = Workspace()
-    let dOutputSpace = Workspace(), dInputBatchFirstSpace = Workspace()
-    let dInitialHiddenSpace = Workspace(), dInitialCellSpace = Workspace()
+    let gatesSpace: [GrowableBuffer], outputSpace: [GrowableBuffer], cellSpace: [GrowableBuffer]
+    let tanhCellSpace: [GrowableBuffer], hiddenLinearSpace: [GrowableBuffer], combinedBiasSpace: [GrowableBuffer]
+    let dInputSpace: [GrowableBuffer]
+    let inputSpace = GrowableBuffer(), outputBatchFirstSpace = GrowableBuffer()
+    let hiddenProductSpace = GrowableBuffer()
+    let initialHiddenSpace = GrowableBuffer(), initialCellSpace = GrowableBuffer()
+    let finalHiddenSpace = GrowableBuffer(), finalCellSpace = GrowableBuffer()
+    let dGatesSpace = GrowableBuffer(), dGatesHiddenSpace = GrowableBuffer()
+    let dOutputSpace = GrowableBuffer(), dInputBatchFirstSpace = GrowableBuffer()
+    let dInitialHiddenSpace = GrowableBuffer(), dInitialCellSpace = GrowableBuffer()
     var initialHidden = Matrix(rows: 0, cols: 0), initialCell = Matrix(rows: 0, cols: 0)
 
     init(kind: RecurrentCellKind, inputSize: Int, hiddenSize: Int, numLayers: Int, bias: Bool,
@@ -149,7 +149,7 @@ final class RecurrentStack {
         self.parameters = parameters
         self.dropouts = (0..<max(0, numLayers - 1)).map { _ in Dropout(dropout) }
 
-        func spaces() -> [Workspace] { (0..<numLayers).map { _ in Workspace() } }
+        func spaces() -> [GrowableBuffer] { (0..<numLayers).map { _ in GrowableBuffer() } }
         gatesSpace = spaces(); outputSpace = spaces(); cellSpace = spaces(); tanhCellSpace = spaces()
         hiddenLinearSpace = spaces(); combinedBiasSpace = spaces(); dInputSpace = spaces()
 
@@ -163,14 +163,14 @@ final class RecurrentStack {
         }
     }
 
-    /// Sets the forget-gate bias to 1 in every layer and direction: b_ih's f block = 1 and
-    /// b_hh's f block = 0, so the sum the gate sees is exactly 1.
-    func setForgetBiasToOne() {
-        precondition(kind.hasCellState && hasBias, "forgetBias1 needs an LSTM with bias")
+    /// Sets the forget-gate bias of every layer and direction to `value`: b_ih's f block =
+    /// `value` and b_hh's f block = 0, so the sum the gate sees is exactly `value`.
+    func setForgetGateBias(_ value: Float) {
+        precondition(kind.hasCellState && hasBias, "a forget-gate bias needs an LSTM with bias")
         let h = hiddenSize, gh = gateCount * h
         for w in weights {
             for dir in 0..<numDirections {
-                w.inputBias.columns(dir * gh + h..<dir * gh + 2 * h).fill(1)
+                w.inputBias.columns(dir * gh + h..<dir * gh + 2 * h).fill(value)
                 w.hiddenBias.columns(dir * gh + h..<dir * gh + 2 * h).fill(0)
             }
         }
