@@ -16,6 +16,13 @@ enum Console {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Columns of the terminal on stderr (80 when unknown).
+    static var terminalWidth: Int {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
+    }
+
     /// A message line on stderr.
     static func message(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -42,7 +42,8 @@ final class ProgressReporter {
             let now = Date()
             if now.timeIntervalSince(lastDraw) >= 0.1 || r.step == r.totalSteps {
                 lastDraw = now
-                Console.status("\r\u{1B}[2K" + line(r))
+                // Cut to the terminal's width: a wrapped line could not be redrawn in place.
+                Console.status("\r\u{1B}[2K" + String(line(r).prefix(max(20, Console.terminalWidth - 1))))
                 lineShown = true
             }
         } else if r.step % logEvery == 0 || r.step == 1 {
