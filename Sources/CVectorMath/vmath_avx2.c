@@ -40,12 +40,14 @@ static inline vf vcopysign(vf magnitude, vf sign) {
 static inline vm vlt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
 static inline vm vle(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
 static inline vf vsel(vm m, vf t, vf f) { return _mm256_blendv_ps(f, t, m); }
-static inline vi vroundi(vf v) { return _mm256_cvtps_epi32(v); }  // MXCSR: round to nearest
-static inline vf vi2f(vi v) { return _mm256_cvtepi32_ps(v); }
+static inline vf vround(vf v) { return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 static inline vf vpow2i(vi k) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k, _mm256_set1_epi32(127)), 23));
 }
-static inline vf vldexp2(vf p, vi n) {
+// p·2ⁿ as p·2^(n>>1)·2^(n−(n>>1)): each factor is a normal float over n ∈ [−150, 129], and the
+// product rounds once (subnormal results included) or overflows to inf.
+static inline vf vscale2n(vf p, vf nf) {
+    vi n = _mm256_cvtps_epi32(nf);  // exact: nf is integral (NaN gives a harmless integer)
     vi n1 = _mm256_srai_epi32(n, 1);
     return _mm256_mul_ps(_mm256_mul_ps(p, vpow2i(n1)), vpow2i(_mm256_sub_epi32(n, n1)));
 }

@@ -10,7 +10,6 @@
 
 #define VW 16
 typedef __m512 vf;
-typedef __m512i vi;
 typedef __mmask16 vm;
 
 static inline vf vset1(float a) { return _mm512_set1_ps(a); }
@@ -41,15 +40,11 @@ static inline vf vcopysign(vf magnitude, vf sign) {
 static inline vm vlt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
 static inline vm vle(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
 static inline vf vsel(vm m, vf t, vf f) { return _mm512_mask_blend_ps(m, f, t); }
-static inline vi vroundi(vf v) { return _mm512_cvtps_epi32(v); }  // MXCSR: round to nearest
-static inline vf vi2f(vi v) { return _mm512_cvtepi32_ps(v); }
-static inline vf vpow2i(vi k) {
-    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(k, _mm512_set1_epi32(127)), 23));
+static inline vf vround(vf v) {
+    return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
-static inline vf vldexp2(vf p, vi n) {
-    vi n1 = _mm512_srai_epi32(n, 1);
-    return _mm512_mul_ps(_mm512_mul_ps(p, vpow2i(n1)), vpow2i(_mm512_sub_epi32(n, n1)));
-}
+// vscalefps computes p·2^floor(n) in one rounding, with IEEE overflow and subnormals.
+static inline vf vscale2n(vf p, vf n) { return _mm512_scalef_ps(p, n); }
 static inline float vhmax(vf v) { return _mm512_reduce_max_ps(v); }
 static inline float vhsum(vf v) { return _mm512_reduce_add_ps(v); }
 

@@ -8,7 +8,8 @@
 //   vadd vsub vmul vdiv  vfma(a, b, c) = a·b + c  vfnma(a, b, c) = c − a·b
 //   vmax  vclamp(x, lo, hi) (NaN stays NaN)  vabs  vcopysign(magnitude, sign)
 //   vlt(a, b) vle(a, b) (ordered: false when either is NaN)  vsel(mask, ifTrue, ifFalse)
-//   vroundi(v) (nearest, to vi; any value for NaN)  vi2f  vldexp2(p, n) = p·2^(n>>1)·2^(n−(n>>1))
+//   vround(v) (to the nearest integer, as a float)  vscale2n(p, n) = p·2ⁿ for an integral n in
+//             [−150, 129], rounded once, overflowing to inf
 //   vhmax(v)  vhsum(v)
 #ifndef VM_TABLE
 #error "define the primitives and VM_TABLE before including vmath_body.h"
@@ -24,12 +25,10 @@
 // exp(x): Cody-Waite reduction x = n·ln2 + r, |r| ≤ ln2/2, with ln2 split in a part exact in
 // float (0.693359375) and a remainder, then Cephes' degree-7 polynomial for e^r, then 2^n.
 // x is clamped to [−104, 89] first: beyond those e^x is 0 or +inf in float anyway, and the
-// clamp keeps n in [−150, 129], which vldexp2 applies in two halves so that neither factor
-// over- or underflows and results in the subnormal range are still rounded once.
+// clamp keeps n in [−150, 129], the range vscale2n handles (subnormal results included).
 static inline vf vexp(vf x) {
     x = vclamp(x, vset1(-104.0f), vset1(89.0f));
-    vi ni = vroundi(vmul(x, vset1(1.44269504088896341f)));
-    vf n = vi2f(ni);
+    vf n = vround(vmul(x, vset1(1.44269504088896341f)));
     vf r = vfnma(n, vset1(0.693359375f), x);
     r = vfnma(n, vset1(-2.12194440e-4f), r);
     vf p = vset1(1.9875691500e-4f);
@@ -40,7 +39,7 @@ static inline vf vexp(vf x) {
     p = vfma(p, r, vset1(5.0000001201e-1f));
     p = vfma(p, vmul(r, r), r);
     p = vadd(p, vset1(1.0f));
-    return vldexp2(p, ni);
+    return vscale2n(p, n);
 }
 
 // σ(x) from e = exp(−|x|) ∈ (0, 1], so no intermediate is ever infinite:

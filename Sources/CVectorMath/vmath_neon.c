@@ -40,12 +40,14 @@ static inline vf vcopysign(vf magnitude, vf sign) {
 static inline vm vlt(vf a, vf b) { return vcltq_f32(a, b); }
 static inline vm vle(vf a, vf b) { return vcleq_f32(a, b); }
 static inline vf vsel(vm m, vf t, vf f) { return vbslq_f32(m, t, f); }
-static inline vi vroundi(vf v) { return vcvtnq_s32_f32(v); }  // to nearest, ties to even
-static inline vf vi2f(vi v) { return vcvtq_f32_s32(v); }
+static inline vf vround(vf v) { return vrndnq_f32(v); }  // to nearest, ties to even
 static inline vf vpow2i(vi k) {
     return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(k, vdupq_n_s32(127)), 23));
 }
-static inline vf vldexp2(vf p, vi n) {
+// p·2ⁿ as p·2^(n>>1)·2^(n−(n>>1)): each factor is a normal float over n ∈ [−150, 129], and the
+// product rounds once (subnormal results included) or overflows to inf.
+static inline vf vscale2n(vf p, vf nf) {
+    vi n = vcvtq_s32_f32(nf);  // exact: nf is integral (NaN gives 0)
     vi n1 = vshrq_n_s32(n, 1);
     return vmulq_f32(vmulq_f32(p, vpow2i(n1)), vpow2i(vsubq_s32(n, n1)));
 }

@@ -35,18 +35,26 @@ static inline vf vcopysign(vf magnitude, vf sign) {
 }
 static inline vm vlt(vf a, vf b) { return a < b; }
 static inline vm vle(vf a, vf b) { return a <= b; }
-static inline vf vsel(vm m, vf t, vf f) { return m ? t : f; }
-// Round half away from zero (ties are immaterial to the reduction). NaN would make the cast
-// undefined, so it maps to 0; the NaN travels on through r.
-static inline vi vroundi(vf v) {
-    if (!(v == v)) return 0;
-    return (vi)(v + (v >= 0 ? 0.5f : -0.5f));
+// Selects by bit masks rather than `m ? t : f`: the compiler would otherwise sink the
+// unselected computation into a branch, and on random signs those branches mispredict.
+static inline vf vsel(vm m, vf t, vf f) {
+    uint32_t a, b, k = (uint32_t)0 - (uint32_t)(m != 0);
+    memcpy(&a, &t, 4); memcpy(&b, &f, 4);
+    a = (a & k) | (b & ~k);
+    memcpy(&t, &a, 4); return t;
 }
-static inline vf vi2f(vi v) { return (vf)v; }
+// Round to nearest by adding and removing 1.5·2²³ (|v| ≤ 151 here): branch-free, NaN stays NaN.
+static inline vf vround(vf v) { return (v + 12582912.0f) - 12582912.0f; }
 static inline vf vpow2i(vi k) {
     uint32_t u = (uint32_t)(k + 127) << 23; vf f; memcpy(&f, &u, 4); return f;
 }
-static inline vf vldexp2(vf p, vi n) {
+// p·2ⁿ as p·2^(n>>1)·2^(n−(n>>1)): each factor is a normal float over n ∈ [−150, 129], and the
+// product rounds once (subnormal results included) or overflows to inf. The integer n comes
+// from the bits of n + 1.5·2²³ rather than a cast, which would be undefined for NaN.
+static inline vf vscale2n(vf p, vf nf) {
+    vf t = nf + 12582912.0f;
+    int32_t n; memcpy(&n, &t, 4);
+    n -= 0x4B400000;
     vi n1 = n >> 1;
     return p * vpow2i(n1) * vpow2i(n - n1);
 }
