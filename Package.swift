@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Recurrent",
-                 targets: ["Recurrent", "RecurrentKernels"]),
+                 targets: ["Recurrent", "RecurrentKernels", "RecurrentText"]),
         .executable(name: "recurrent", targets: ["recurrent"]),
     ],
     dependencies: [
@@ -22,11 +22,15 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(name: "RecurrentKernels", dependencies: ["CKernels", "CVectorMath"]),
         .target(name: "Recurrent", dependencies: ["RecurrentKernels"]),
+        .target(name: "RecurrentText", dependencies: ["Recurrent"]),
         .executableTarget(name: "recurrent", dependencies: [
             "Recurrent",
+            "RecurrentText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
+        .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
+        .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
     ]
 )
