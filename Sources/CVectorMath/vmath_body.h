@@ -92,7 +92,8 @@ static void a_tanh(long n, const float *x, float *y) {
 
 // MARK: - LSTM
 
-static void lstm_forward(long B, long H, float *gates, long ldg, const float *c_prev, long ldcp,
+static void lstm_forward(long B, long H, float *gates, long ldg, const float *bias,
+                         const float *c_prev, long ldcp,
                          const float *w_ci, const float *w_cf, const float *w_co,
                          float *c, long ldc, float *tanh_c, long ldt, float *h, long ldh) {
     for (long b = 0; b < B; b++) {
@@ -103,6 +104,12 @@ static void lstm_forward(long B, long H, float *gates, long ldg, const float *c_
             long m = lanes(j, H);
             vf cprev = ld(cp + j, m, 0);
             vf ai = ld(gi + j, m, 0), af = ld(gf + j, m, 0), ag = ld(gg + j, m, 0), ao = ld(go + j, m, 0);
+            if (bias) {
+                ai = vadd(ai, ld(bias + j, m, 0));
+                af = vadd(af, ld(bias + H + j, m, 0));
+                ag = vadd(ag, ld(bias + 2 * H + j, m, 0));
+                ao = vadd(ao, ld(bias + 3 * H + j, m, 0));
+            }
             if (w_ci) ai = vfma(ld(w_ci + j, m, 0), cprev, ai);
             if (w_cf) af = vfma(ld(w_cf + j, m, 0), cprev, af);
             vf i = vsigmoid(ai), f = vsigmoid(af), g = vtanh(ag);
@@ -121,7 +128,8 @@ static void lstm_backward(long B, long H, const float *gates, long ldg,
                           const float *c, long ldc, const float *tanh_c, long ldt,
                           const float *c_prev, long ldcp,
                           const float *w_ci, const float *w_cf, const float *w_co,
-                          const float *dh, long lddh, const float *dc_next, long lddcn,
+                          const float *dh, long lddh, const float *dh_next, long lddhn,
+                          const float *dc_next, long lddcn,
                           float *dgates, long lddg, float *dc_prev, long lddcp,
                           float *dw_ci, float *dw_cf, float *dw_co) {
     const vf one = vset1(1.0f);
@@ -131,12 +139,14 @@ static void lstm_backward(long B, long H, const float *gates, long ldg,
         const float *gi = gates + b * ldg, *gf = gi + H, *gg = gf + H, *go = gg + H;
         float *di = dgates + b * lddg, *df = di + H, *dg = df + H, *dout = dg + H;
         const float *cr = c ? c + b * ldc : NULL, *tr = tanh_c + b * ldt, *cp = c_prev + b * ldcp;
-        const float *dhr = dh + b * lddh, *dcn = dc_next ? dc_next + b * lddcn : NULL;
+        const float *dhr = dh + b * lddh, *dhn = dh_next ? dh_next + b * lddhn : NULL;
+        const float *dcn = dc_next ? dc_next + b * lddcn : NULL;
         float *dcp = dc_prev + b * lddcp;
         for (long j = 0; j < H; j += VW) {
             long m = lanes(j, H);
             vf i = ld(gi + j, m, 0), f = ld(gf + j, m, 0), g = ld(gg + j, m, 0), o = ld(go + j, m, 0);
             vf tc = ld(tr + j, m, 0), cprev = ld(cp + j, m, 0), dhv = ld(dhr + j, m, 0);
+            if (dhn) dhv = vadd(dhv, ld(dhn + j, m, 0));
             vf dc = dcn ? ld(dcn + j, m, 0) : vset1(0.0f);
             // δo = dh·tanh(c)·o(1−o)
             vf dOut = vmul(vmul(dhv, tc), vmul(o, vsub(one, o)));
@@ -160,28 +170,34 @@ static void lstm_backward(long B, long H, const float *gates, long ldg,
 
 // MARK: - GRU
 
-static void gru_forward(long B, long H, float *gi, long ldgi, float *gh, long ldgh,
-                        const float *b_hh, const float *h_prev, long ldhp, float *h, long ldh) {
+static void gru_forward(long B, long H, float *gi, long ldgi, const float *b_ih,
+                        const float *gh, long ldgh, const float *b_hh,
+                        const float *h_prev, long ldhp, float *mlin, long ldm, float *h, long ldh) {
     for (long b = 0; b < B; b++) {
         float *ir = gi + b * ldgi, *iz = ir + H, *in = iz + H;
-        float *hr = gh + b * ldgh, *hz = hr + H, *hn = hz + H;
+        const float *hr = gh + b * ldgh, *hz = hr + H, *hn = hz + H;
         const float *hp = h_prev + b * ldhp;
-        float *out = h + b * ldh;
+        float *mr = mlin + b * ldm, *out = h + b * ldh;
         for (long j = 0; j < H; j += VW) {
             long m = lanes(j, H);
             vf sr = vadd(ld(ir + j, m, 0), ld(hr + j, m, 0));
             vf sz = vadd(ld(iz + j, m, 0), ld(hz + j, m, 0));
-            vf ghn = ld(hn + j, m, 0);
+            vf xn = ld(in + j, m, 0), ghn = ld(hn + j, m, 0);
+            if (b_ih) {
+                sr = vadd(sr, ld(b_ih + j, m, 0));
+                sz = vadd(sz, ld(b_ih + H + j, m, 0));
+                xn = vadd(xn, ld(b_ih + 2 * H + j, m, 0));
+            }
             if (b_hh) {
                 sr = vadd(sr, ld(b_hh + j, m, 0));
                 sz = vadd(sz, ld(b_hh + H + j, m, 0));
                 ghn = vadd(ghn, ld(b_hh + 2 * H + j, m, 0));
             }
             vf r = vsigmoid(sr), z = vsigmoid(sz);
-            vf n = vtanh(vfma(r, ghn, ld(in + j, m, 0)));
+            vf n = vtanh(vfma(r, ghn, xn));
             vf hprev = ld(hp + j, m, 0);
             st(ir + j, r, m); st(iz + j, z, m); st(in + j, n, m);
-            if (b_hh) st(hn + j, ghn, m);
+            st(mr + j, ghn, m);
             st(out + j, vfma(z, vsub(hprev, n), n), m);
         }
     }
@@ -189,11 +205,13 @@ static void gru_forward(long B, long H, float *gi, long ldgi, float *gh, long ld
 
 static void gru_backward(long B, long H, const float *gates, long ldg, const float *gh_n, long ldghn,
                          const float *h_prev, long ldhp, const float *dh, long lddh,
+                         const float *dh_next, long lddhn,
                          float *dgi, long lddgi, float *dgh, long lddgh, float *dh_prev, long lddhp) {
     const vf one = vset1(1.0f);
     for (long b = 0; b < B; b++) {
         const float *gr = gates + b * ldg, *gz = gr + H, *gn = gz + H;
         const float *ghn = gh_n + b * ldghn, *hp = h_prev + b * ldhp, *dhr = dh + b * lddh;
+        const float *dhn = dh_next ? dh_next + b * lddhn : NULL;
         float *ir = dgi + b * lddgi, *iz = ir + H, *in = iz + H;
         float *hr = dgh + b * lddgh, *hz = hr + H, *hn = hz + H;
         float *dhp = dh_prev + b * lddhp;
@@ -201,6 +219,7 @@ static void gru_backward(long B, long H, const float *gates, long ldg, const flo
             long m = lanes(j, H);
             vf r = ld(gr + j, m, 0), z = ld(gz + j, m, 0), n = ld(gn + j, m, 0);
             vf hnv = ld(ghn + j, m, 0), hprev = ld(hp + j, m, 0), d = ld(dhr + j, m, 0);
+            if (dhn) d = vadd(d, ld(dhn + j, m, 0));
             vf dN = vmul(vmul(d, vsub(one, z)), vfnma(n, n, one));
             vf dZ = vmul(vmul(d, vsub(hprev, n)), vmul(z, vsub(one, z)));
             vf dR = vmul(vmul(dN, hnv), vmul(r, vsub(one, r)));
@@ -214,32 +233,32 @@ static void gru_backward(long B, long H, const float *gates, long ldg, const flo
 
 // MARK: - RNN
 
-static void rnn_forward(int activation, long B, long H, const float *a, long lda, float *h, long ldh) {
+static void rnn_forward(int activation, long B, long H, const float *a, long lda, const float *bias,
+                        float *h, long ldh) {
     for (long b = 0; b < B; b++) {
         const float *ar = a + b * lda;
         float *hr = h + b * ldh;
-        if (activation == RK_VM_RNN_RELU) {
+        for (long j = 0; j < H; j += VW) {
+            long m = lanes(j, H);
+            vf v = ld(ar + j, m, 0);
+            if (bias) v = vadd(v, ld(bias + j, m, 0));
             // relu(NaN) = NaN, as PyTorch: `a ≤ 0` is false for NaN.
-            for (long j = 0; j < H; j += VW) {
-                long m = lanes(j, H);
-                vf v = ld(ar + j, m, 0);
-                st(hr + j, vsel(vle(v, vset1(0.0f)), vset1(0.0f), v), m);
-            }
-        } else {
-            for (long j = 0; j < H; j += VW) { long m = lanes(j, H); st(hr + j, vtanh(ld(ar + j, m, 0)), m); }
+            v = activation == RK_VM_RNN_RELU ? vsel(vle(v, vset1(0.0f)), vset1(0.0f), v) : vtanh(v);
+            st(hr + j, v, m);
         }
     }
 }
 
 static void rnn_backward(int activation, long B, long H, const float *h, long ldh,
-                         const float *dh, long lddh, float *da, long ldda) {
+                         const float *dh, long lddh, const float *dh_next, long lddhn, float *da, long ldda) {
     const vf one = vset1(1.0f), zero = vset1(0.0f);
     for (long b = 0; b < B; b++) {
-        const float *hr = h + b * ldh, *dhr = dh + b * lddh;
+        const float *hr = h + b * ldh, *dhr = dh + b * lddh, *dhn = dh_next ? dh_next + b * lddhn : NULL;
         float *dar = da + b * ldda;
         for (long j = 0; j < H; j += VW) {
             long m = lanes(j, H);
             vf y = ld(hr + j, m, 0), d = ld(dhr + j, m, 0);
+            if (dhn) d = vadd(d, ld(dhn + j, m, 0));
             vf out = activation == RK_VM_RNN_RELU ? vsel(vlt(zero, y), d, zero)
                                                   : vmul(d, vfnma(y, y, one));
             st(dar + j, out, m);

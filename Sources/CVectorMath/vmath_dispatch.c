@@ -79,11 +79,11 @@ void rk_vm_exp(int path, long n, const float *x, float *y) { table(path)->exp(n,
 void rk_vm_sigmoid(int path, long n, const float *x, float *y) { table(path)->sigmoid(n, x, y); }
 void rk_vm_tanh(int path, long n, const float *x, float *y) { table(path)->tanh(n, x, y); }
 
-void rk_vm_lstm_forward(int path, long B, long H, float *gates, long ldg,
+void rk_vm_lstm_forward(int path, long B, long H, float *gates, long ldg, const float *bias,
                         const float *c_prev, long ldcp,
                         const float *w_ci, const float *w_cf, const float *w_co,
                         float *c, long ldc, float *tanh_c, long ldt, float *h, long ldh) {
-    table(path)->lstm_forward(B, H, gates, ldg, c_prev, ldcp, w_ci, w_cf, w_co,
+    table(path)->lstm_forward(B, H, gates, ldg, bias, c_prev, ldcp, w_ci, w_cf, w_co,
                               c, ldc, tanh_c, ldt, h, ldh);
 }
 
@@ -91,35 +91,38 @@ void rk_vm_lstm_backward(int path, long B, long H, const float *gates, long ldg,
                          const float *c, long ldc, const float *tanh_c, long ldt,
                          const float *c_prev, long ldcp,
                          const float *w_ci, const float *w_cf, const float *w_co,
-                         const float *dh, long lddh, const float *dc_next, long lddcn,
+                         const float *dh, long lddh, const float *dh_next, long lddhn,
+                         const float *dc_next, long lddcn,
                          float *dgates, long lddg, float *dc_prev, long lddcp,
                          float *dw_ci, float *dw_cf, float *dw_co) {
     table(path)->lstm_backward(B, H, gates, ldg, c, ldc, tanh_c, ldt, c_prev, ldcp,
-                               w_ci, w_cf, w_co, dh, lddh, dc_next, lddcn,
+                               w_ci, w_cf, w_co, dh, lddh, dh_next, lddhn, dc_next, lddcn,
                                dgates, lddg, dc_prev, lddcp, dw_ci, dw_cf, dw_co);
 }
 
-void rk_vm_gru_forward(int path, long B, long H, float *gi, long ldgi, float *gh, long ldgh,
-                       const float *b_hh, const float *h_prev, long ldhp, float *h, long ldh) {
-    table(path)->gru_forward(B, H, gi, ldgi, gh, ldgh, b_hh, h_prev, ldhp, h, ldh);
+void rk_vm_gru_forward(int path, long B, long H, float *gi, long ldgi, const float *b_ih,
+                       const float *gh, long ldgh, const float *b_hh,
+                       const float *h_prev, long ldhp, float *m, long ldm, float *h, long ldh) {
+    table(path)->gru_forward(B, H, gi, ldgi, b_ih, gh, ldgh, b_hh, h_prev, ldhp, m, ldm, h, ldh);
 }
 
 void rk_vm_gru_backward(int path, long B, long H, const float *gates, long ldg,
                         const float *gh_n, long ldghn, const float *h_prev, long ldhp,
-                        const float *dh, long lddh, float *dgi, long lddgi,
-                        float *dgh, long lddgh, float *dh_prev, long lddhp) {
-    table(path)->gru_backward(B, H, gates, ldg, gh_n, ldghn, h_prev, ldhp, dh, lddh,
+                        const float *dh, long lddh, const float *dh_next, long lddhn,
+                        float *dgi, long lddgi, float *dgh, long lddgh, float *dh_prev, long lddhp) {
+    table(path)->gru_backward(B, H, gates, ldg, gh_n, ldghn, h_prev, ldhp, dh, lddh, dh_next, lddhn,
                               dgi, lddgi, dgh, lddgh, dh_prev, lddhp);
 }
 
 void rk_vm_rnn_forward(int path, int activation, long B, long H, const float *a, long lda,
-                       float *h, long ldh) {
-    table(path)->rnn_forward(activation, B, H, a, lda, h, ldh);
+                       const float *bias, float *h, long ldh) {
+    table(path)->rnn_forward(activation, B, H, a, lda, bias, h, ldh);
 }
 
 void rk_vm_rnn_backward(int path, int activation, long B, long H, const float *h, long ldh,
-                        const float *dh, long lddh, float *da, long ldda) {
-    table(path)->rnn_backward(activation, B, H, h, ldh, dh, lddh, da, ldda);
+                        const float *dh, long lddh, const float *dh_next, long lddhn,
+                        float *da, long ldda) {
+    table(path)->rnn_backward(activation, B, H, h, ldh, dh, lddh, dh_next, lddhn, da, ldda);
 }
 
 void rk_vm_softmax_rows(int path, long N, long V, float beta, const float *x, long ldx,

@@ -21,24 +21,28 @@ typedef struct rk_vm_table {
     void (*exp)(long n, const float *x, float *y);
     void (*sigmoid)(long n, const float *x, float *y);
     void (*tanh)(long n, const float *x, float *y);
-    void (*lstm_forward)(long B, long H, float *gates, long ldg, const float *c_prev, long ldcp,
+    void (*lstm_forward)(long B, long H, float *gates, long ldg, const float *bias,
+                         const float *c_prev, long ldcp,
                          const float *w_ci, const float *w_cf, const float *w_co,
                          float *c, long ldc, float *tanh_c, long ldt, float *h, long ldh);
     void (*lstm_backward)(long B, long H, const float *gates, long ldg,
                           const float *c, long ldc, const float *tanh_c, long ldt,
                           const float *c_prev, long ldcp,
                           const float *w_ci, const float *w_cf, const float *w_co,
-                          const float *dh, long lddh, const float *dc_next, long lddcn,
-                          float *dgates, long lddg, float *dc_prev, long lddcp,
+                          const float *dh, long lddh, const float *dh_next, long lddhn,
+                          const float *dc_next, long lddcn, float *dgates, long lddg, float *dc_prev, long lddcp,
                           float *dw_ci, float *dw_cf, float *dw_co);
-    void (*gru_forward)(long B, long H, float *gi, long ldgi, float *gh, long ldgh,
-                        const float *b_hh, const float *h_prev, long ldhp, float *h, long ldh);
+    void (*gru_forward)(long B, long H, float *gi, long ldgi, const float *b_ih,
+                        const float *gh, long ldgh, const float *b_hh,
+                        const float *h_prev, long ldhp, float *m, long ldm, float *h, long ldh);
     void (*gru_backward)(long B, long H, const float *gates, long ldg, const float *gh_n, long ldghn,
                          const float *h_prev, long ldhp, const float *dh, long lddh,
-                         float *dgi, long lddgi, float *dgh, long lddgh, float *dh_prev, long lddhp);
-    void (*rnn_forward)(int activation, long B, long H, const float *a, long lda, float *h, long ldh);
+                         const float *dh_next, long lddhn, float *dgi, long lddgi, float *dgh, long lddgh, float *dh_prev, long lddhp);
+    void (*rnn_forward)(int activation, long B, long H, const float *a, long lda, const float *bias,
+                        float *h, long ldh);
     void (*rnn_backward)(int activation, long B, long H, const float *h, long ldh,
-                         const float *dh, long lddh, float *da, long ldda);
+                         const float *dh, long lddh, const float *dh_next, long lddhn,
+                         float *da, long ldda);
     void (*softmax_rows)(long N, long V, float beta, const float *x, long ldx, float *y, long ldy);
     void (*log_softmax_rows)(long N, long V, const float *x, long ldx, float *y, long ldy);
     void (*logsumexp_rows)(long N, long V, const float *x, long ldx, float *out);

@@ -22,6 +22,13 @@ extension VectorMath {
             self.output = output
         }
 
+        /// Views of one row of 3H values [w_ci | w_cf | w_co] (how a layer may store them).
+        public init(concatenated row: Matrix) {
+            precondition(row.rows == 1 && row.cols % 3 == 0, "LSTMPeepholes: need 1 × 3H, got \(row.rows)×\(row.cols)")
+            let h = row.cols / 3
+            self.init(input: row.columns(0..<h), forget: row.columns(h..<(2 * h)), output: row.columns((2 * h)..<(3 * h)))
+        }
+
         func check(hiddenSize h: Int, _ what: String) {
             for (name, m) in [("input", input), ("forget", forget), ("output", output)] {
                 precondition(m.count == h && m.isContiguous,
@@ -40,6 +47,7 @@ extension VectorMath {
 
     /// LSTM cell forward for one time step, in gate order i, f, g, o:
     ///
+    ///     a = gates + bias
     ///     i = σ(a_i + w_ci ⊙ c_prev)      f = σ(a_f + w_cf ⊙ c_prev)      g = tanh(a_g)
     ///     c = f ⊙ c_prev + i ⊙ g          o = σ(a_o + w_co ⊙ c)           h = o ⊙ tanh(c)
     ///
@@ -47,12 +55,13 @@ extension VectorMath {
     ///   - cell: c (B, H), out. May be the same view as `cellPrevious`.
     ///   - tanhCell: tanh(c) (B, H), out, for backward; `nil` when not needed (inference).
     ///   - hidden: h (B, H), out.
-    ///   - gates: (B, 4H): in, the preactivations a = x·W_ihᵀ + b_ih + h_prev·W_hhᵀ + b_hh;
+    ///   - gates: (B, 4H): in, x·W_ihᵀ + h_prev·W_hhᵀ (plus the biases when `bias` is nil);
     ///     out, the activated gates i, f, g, o (what backward needs).
+    ///   - bias: b_ih + b_hh (4H values), added here; `nil` when already in `gates`.
     ///   - cellPrevious: c_prev (B, H) (zeros for the initial state).
     ///   - peepholes: w_ci, w_cf, w_co, or `nil` for the standard (PyTorch) LSTM.
     public static func lstmCellForward(cell: Matrix, tanhCell: Matrix?, hidden: Matrix,
-                                       gates: Matrix, cellPrevious: Matrix,
+                                       gates: Matrix, bias: Matrix? = nil, cellPrevious: Matrix,
                                        peepholes: LSTMPeepholes? = nil,
                                        kernel: VectorMathKernel? = nil) {
         let b = gates.rows, h = gates.cols / 4
@@ -61,8 +70,9 @@ extension VectorMath {
         checkShape(hidden, b, h, "lstmCellForward: hidden")
         checkShape(cellPrevious, b, h, "lstmCellForward: cellPrevious")
         if let tanhCell { checkShape(tanhCell, b, h, "lstmCellForward: tanhCell") }
+        checkVector(bias, 4 * h, "lstmCellForward: bias")
         peepholes?.check(hiddenSize: h, "lstmCellForward")
-        rk_vm_lstm_forward(path(kernel), b, h, gates.pointer, gates.rowStride,
+        rk_vm_lstm_forward(path(kernel), b, h, gates.pointer, gates.rowStride, bias?.pointer,
                            cellPrevious.pointer, cellPrevious.rowStride,
                            peepholes?.input.pointer, peepholes?.forget.pointer, peepholes?.output.pointer,
                            cell.pointer, cell.rowStride, tanhCell?.pointer, tanhCell?.rowStride ?? 0,
@@ -72,8 +82,9 @@ extension VectorMath {
     /// LSTM cell backward for one time step: from ∂L/∂h and ∂L/∂c of step t+1 to the
     /// preactivation gradient and ∂L/∂c_prev.
     ///
-    ///     δo = dh ⊙ tanh(c) ⊙ o(1−o)
-    ///     dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c)) + δo ⊙ w_co
+    ///     d = dHidden + dHiddenNext
+    ///     δo = d ⊙ tanh(c) ⊙ o(1−o)
+    ///     dc = dc_next + d ⊙ o ⊙ (1 − tanh²(c)) + δo ⊙ w_co
     ///     δi = dc ⊙ g ⊙ i(1−i)      δf = dc ⊙ c_prev ⊙ f(1−f)      δg = dc ⊙ i ⊙ (1−g²)
     ///     dc_prev = dc ⊙ f + δi ⊙ w_ci + δf ⊙ w_cf
     ///     dw_ci += Σ_b δi ⊙ c_prev      dw_cf += Σ_b δf ⊙ c_prev      dw_co += Σ_b δo ⊙ c
@@ -89,13 +100,14 @@ extension VectorMath {
     ///   - cell: c (B, H) from forward (read only with peepholes).
     ///   - tanhCell: tanh(c) (B, H) from forward.
     ///   - cellPrevious: c_prev (B, H).
-    ///   - dHidden: ∂L/∂h (B, H): from the layer above plus, through W_hh, from step t+1.
+    ///   - dHidden: ∂L/∂h (B, H), e.g. from the layer above.
+    ///   - dHiddenNext: a second ∂L/∂h term (B, H), e.g. from step t+1 through W_hh, or `nil`.
     ///   - dCellNext: ∂L/∂c (B, H) carried from step t+1, or `nil` at the last step (zero).
     public static func lstmCellBackward(dGates: Matrix, dCellPrevious: Matrix,
                                         peepholeGradients: LSTMPeepholes? = nil,
                                         gates: Matrix, cell: Matrix, tanhCell: Matrix, cellPrevious: Matrix,
                                         peepholes: LSTMPeepholes? = nil,
-                                        dHidden: Matrix, dCellNext: Matrix?,
+                                        dHidden: Matrix, dHiddenNext: Matrix? = nil, dCellNext: Matrix?,
                                         kernel: VectorMathKernel? = nil) {
         let b = gates.rows, h = gates.cols / 4
         precondition(gates.cols == 4 * h, "lstmCellBackward: gates has \(gates.cols) columns, not 4H")
@@ -105,6 +117,7 @@ extension VectorMath {
         checkShape(tanhCell, b, h, "lstmCellBackward: tanhCell")
         checkShape(cellPrevious, b, h, "lstmCellBackward: cellPrevious")
         checkShape(dHidden, b, h, "lstmCellBackward: dHidden")
+        if let dHiddenNext { checkShape(dHiddenNext, b, h, "lstmCellBackward: dHiddenNext") }
         if let dCellNext { checkShape(dCellNext, b, h, "lstmCellBackward: dCellNext") }
         peepholes?.check(hiddenSize: h, "lstmCellBackward")
         let grads = peepholes == nil ? nil : peepholeGradients
@@ -113,7 +126,8 @@ extension VectorMath {
                             cell.pointer, cell.rowStride, tanhCell.pointer, tanhCell.rowStride,
                             cellPrevious.pointer, cellPrevious.rowStride,
                             peepholes?.input.pointer, peepholes?.forget.pointer, peepholes?.output.pointer,
-                            dHidden.pointer, dHidden.rowStride, dCellNext?.pointer, dCellNext?.rowStride ?? 0,
+                            dHidden.pointer, dHidden.rowStride, dHiddenNext?.pointer, dHiddenNext?.rowStride ?? 0,
+                            dCellNext?.pointer, dCellNext?.rowStride ?? 0,
                             dGates.pointer, dGates.rowStride, dCellPrevious.pointer, dCellPrevious.rowStride,
                             grads?.input.pointer, grads?.forget.pointer, grads?.output.pointer)
     }
@@ -123,87 +137,111 @@ extension VectorMath {
     /// GRU cell forward for one time step, in gate order r, z, n (PyTorch: b_hn inside the
     /// reset product):
     ///
-    ///     r = σ(gi_r + gh_r)     z = σ(gi_z + gh_z)     n = tanh(gi_n + r ⊙ gh_n)
-    ///     h = (1 − z) ⊙ n + z ⊙ h_prev     (computed as n + z ⊙ (h_prev − n), as PyTorch)
+    ///     r = σ(gi_r + b_ir + gh_r + b_hr)     z = σ(gi_z + b_iz + gh_z + b_hz)
+    ///     m = gh_n + b_hn                      n = tanh(gi_n + b_in + r ⊙ m)
+    ///     h = (1 − z) ⊙ n + z ⊙ h_prev         (computed as n + z ⊙ (h_prev − n), as PyTorch)
     ///
     /// - Parameters:
     ///   - hidden: h (B, H), out. May be the same view as `hiddenPrevious`.
-    ///   - inputGates: gi (B, 3H): in, x·W_ihᵀ + b_ih; out, the activated r, z, n.
-    ///   - hiddenGates: gh (B, 3H): in, h_prev·W_hhᵀ (+ b_hh when `hiddenBias` is nil); out, its
-    ///     n block holds gh_n including b_hn, which backward needs.
-    ///   - hiddenBias: b_hh (3H), added here when given.
+    ///   - hiddenLinear: m (B, H), out, which backward needs; `nil` writes it over the n block
+    ///     of `hiddenGates`.
+    ///   - inputGates: gi (B, 3H): in, x·W_ihᵀ; out, the activated r, z, n.
+    ///   - inputBias: b_ih (3H), added here; `nil` when already in `inputGates`.
+    ///   - hiddenGates: gh (B, 3H) = h_prev·W_hhᵀ.
+    ///   - hiddenBias: b_hh (3H), added here; `nil` when already in `hiddenGates`.
     ///   - hiddenPrevious: h_prev (B, H) (zeros for the initial state).
-    public static func gruCellForward(hidden: Matrix, inputGates: Matrix, hiddenGates: Matrix,
-                                      hiddenBias: Matrix? = nil, hiddenPrevious: Matrix,
+    public static func gruCellForward(hidden: Matrix, hiddenLinear: Matrix? = nil,
+                                      inputGates: Matrix, inputBias: Matrix? = nil,
+                                      hiddenGates: Matrix, hiddenBias: Matrix? = nil, hiddenPrevious: Matrix,
                                       kernel: VectorMathKernel? = nil) {
         let b = inputGates.rows, h = inputGates.cols / 3
         precondition(inputGates.cols == 3 * h, "gruCellForward: inputGates has \(inputGates.cols) columns, not 3H")
         checkShape(hiddenGates, b, 3 * h, "gruCellForward: hiddenGates")
         checkShape(hidden, b, h, "gruCellForward: hidden")
         checkShape(hiddenPrevious, b, h, "gruCellForward: hiddenPrevious")
-        if let hiddenBias {
-            precondition(hiddenBias.count == 3 * h && hiddenBias.isContiguous,
-                         "gruCellForward: hiddenBias must be \(3 * h) contiguous values")
-        }
-        rk_vm_gru_forward(path(kernel), b, h, inputGates.pointer, inputGates.rowStride,
+        checkVector(inputBias, 3 * h, "gruCellForward: inputBias")
+        checkVector(hiddenBias, 3 * h, "gruCellForward: hiddenBias")
+        let m = hiddenLinear ?? hiddenGates.columns((2 * h)..<(3 * h))
+        checkShape(m, b, h, "gruCellForward: hiddenLinear")
+        rk_vm_gru_forward(path(kernel), b, h, inputGates.pointer, inputGates.rowStride, inputBias?.pointer,
                           hiddenGates.pointer, hiddenGates.rowStride, hiddenBias?.pointer,
-                          hiddenPrevious.pointer, hiddenPrevious.rowStride, hidden.pointer, hidden.rowStride)
+                          hiddenPrevious.pointer, hiddenPrevious.rowStride, m.pointer, m.rowStride,
+                          hidden.pointer, hidden.rowStride)
     }
 
     /// GRU cell backward for one time step:
     ///
-    ///     δn = dh ⊙ (1−z) ⊙ (1−n²)     δz = dh ⊙ (h_prev − n) ⊙ z(1−z)     δr = δn ⊙ gh_n ⊙ r(1−r)
-    ///     dGi = [δr δz δn]     dGh = [δr δz δn ⊙ r]     dh_prev = dh ⊙ z
+    ///     d = dHidden + dHiddenNext
+    ///     δn = d ⊙ (1−z) ⊙ (1−n²)     δz = d ⊙ (h_prev − n) ⊙ z(1−z)     δr = δn ⊙ m ⊙ r(1−r)
+    ///     dGi = [δr δz δn]     dGh = [δr δz δn ⊙ r]     dh_prev = d ⊙ z
     ///
     /// dh_prev is the direct path only: add dGh·W_hh with a GEMM (β = 1). Weight and bias
     /// gradients are dGiᵀ·x, dGhᵀ·h_prev, Σ_b dGi, Σ_b dGh.
     ///
     /// - Parameters:
     ///   - dInputGates: (B, 3H), out. May be the same view as `gates`.
-    ///   - dHiddenGates: (B, 3H), out. May be the same view as `hiddenGates`.
-    ///   - dHiddenPrevious: (B, H), out (overwritten). May be the same view as `dHidden`.
+    ///   - dHiddenGates: (B, 3H), out. May be the gh buffer (even when `hiddenLinear` is its
+    ///     n block).
+    ///   - dHiddenPrevious: (B, H), out (overwritten). May be the same view as `dHidden` or
+    ///     `dHiddenNext`.
     ///   - gates: activated r, z, n (B, 3H) — the `inputGates` buffer after forward.
-    ///   - hiddenGates: the gh buffer after forward (B, 3H); only its n block is read.
+    ///   - hiddenLinear: m (B, H) from forward.
     ///   - hiddenPrevious: h_prev (B, H).
     ///   - dHidden: ∂L/∂h (B, H).
+    ///   - dHiddenNext: a second ∂L/∂h term (B, H), or `nil`.
     public static func gruCellBackward(dInputGates: Matrix, dHiddenGates: Matrix, dHiddenPrevious: Matrix,
-                                       gates: Matrix, hiddenGates: Matrix, hiddenPrevious: Matrix,
-                                       dHidden: Matrix, kernel: VectorMathKernel? = nil) {
+                                       gates: Matrix, hiddenLinear: Matrix, hiddenPrevious: Matrix,
+                                       dHidden: Matrix, dHiddenNext: Matrix? = nil,
+                                       kernel: VectorMathKernel? = nil) {
         let b = gates.rows, h = gates.cols / 3
         precondition(gates.cols == 3 * h, "gruCellBackward: gates has \(gates.cols) columns, not 3H")
         checkShape(dInputGates, b, 3 * h, "gruCellBackward: dInputGates")
         checkShape(dHiddenGates, b, 3 * h, "gruCellBackward: dHiddenGates")
-        checkShape(hiddenGates, b, 3 * h, "gruCellBackward: hiddenGates")
+        checkShape(hiddenLinear, b, h, "gruCellBackward: hiddenLinear")
         checkShape(dHiddenPrevious, b, h, "gruCellBackward: dHiddenPrevious")
         checkShape(hiddenPrevious, b, h, "gruCellBackward: hiddenPrevious")
         checkShape(dHidden, b, h, "gruCellBackward: dHidden")
+        if let dHiddenNext { checkShape(dHiddenNext, b, h, "gruCellBackward: dHiddenNext") }
         rk_vm_gru_backward(path(kernel), b, h, gates.pointer, gates.rowStride,
-                           hiddenGates.pointer + 2 * h, hiddenGates.rowStride,
+                           hiddenLinear.pointer, hiddenLinear.rowStride,
                            hiddenPrevious.pointer, hiddenPrevious.rowStride, dHidden.pointer, dHidden.rowStride,
+                           dHiddenNext?.pointer, dHiddenNext?.rowStride ?? 0,
                            dInputGates.pointer, dInputGates.rowStride, dHiddenGates.pointer, dHiddenGates.rowStride,
                            dHiddenPrevious.pointer, dHiddenPrevious.rowStride)
     }
 
     // MARK: - RNN
 
-    /// Plain RNN cell forward: h = act(a), a = x·W_ihᵀ + b_ih + h_prev·W_hhᵀ + b_hh (B, H).
-    /// `hidden` may be the same view as `preactivation`.
-    public static func rnnCellForward(hidden: Matrix, preactivation: Matrix, activation: RNNActivation,
-                                      kernel: VectorMathKernel? = nil) {
+    /// Plain RNN cell forward: h = act(a + bias), a = x·W_ihᵀ + h_prev·W_hhᵀ (B, H), `bias`
+    /// b_ih + b_hh (H values) or `nil` when already in `a`. `hidden` may be the same view as
+    /// `preactivation`.
+    public static func rnnCellForward(hidden: Matrix, preactivation: Matrix, bias: Matrix? = nil,
+                                      activation: RNNActivation, kernel: VectorMathKernel? = nil) {
         checkShape(hidden, preactivation.rows, preactivation.cols, "rnnCellForward: hidden")
+        checkVector(bias, preactivation.cols, "rnnCellForward: bias")
         rk_vm_rnn_forward(path(kernel), activation.rawValue, preactivation.rows, preactivation.cols,
-                          preactivation.pointer, preactivation.rowStride, hidden.pointer, hidden.rowStride)
+                          preactivation.pointer, preactivation.rowStride, bias?.pointer,
+                          hidden.pointer, hidden.rowStride)
     }
 
-    /// Plain RNN cell backward: da = dh ⊙ act′, from the output h (tanh: 1 − h²; relu:
-    /// [h > 0], zero at 0 as PyTorch). `dPreactivation` may be the same view as `dHidden`.
+    /// Plain RNN cell backward: da = (dh + dh_next) ⊙ act′, from the output h (tanh: 1 − h²;
+    /// relu: [h > 0], zero at 0 as PyTorch). `dPreactivation` may be the same view as
+    /// `dHidden` or `dHiddenNext`.
     public static func rnnCellBackward(dPreactivation: Matrix, hidden: Matrix, dHidden: Matrix,
+                                       dHiddenNext: Matrix? = nil,
                                        activation: RNNActivation, kernel: VectorMathKernel? = nil) {
         checkShape(dHidden, hidden.rows, hidden.cols, "rnnCellBackward: dHidden")
         checkShape(dPreactivation, hidden.rows, hidden.cols, "rnnCellBackward: dPreactivation")
+        if let dHiddenNext { checkShape(dHiddenNext, hidden.rows, hidden.cols, "rnnCellBackward: dHiddenNext") }
         rk_vm_rnn_backward(path(kernel), activation.rawValue, hidden.rows, hidden.cols,
                            hidden.pointer, hidden.rowStride, dHidden.pointer, dHidden.rowStride,
+                           dHiddenNext?.pointer, dHiddenNext?.rowStride ?? 0,
                            dPreactivation.pointer, dPreactivation.rowStride)
+    }
+
+    static func checkVector(_ m: Matrix?, _ count: Int, _ what: String) {
+        guard let m else { return }
+        precondition(m.count == count && m.isContiguous, "\(what) must be \(count) contiguous values, got \(m.rows)×\(m.cols)")
     }
 
     static func checkShape(_ m: Matrix, _ rows: Int, _ cols: Int, _ what: String) {

@@ -17,17 +17,19 @@ import Testing
 
     struct LSTMForward { var gates, c, tanhC, h: [Double] }
 
-    /// a (B, 4H) preactivations, cp (B, H), peep = [w_ci | w_cf | w_co] (3H) or nil.
-    static func lstmForward(_ a: [Double], _ cp: [Double], _ peep: [Double]?, b: Int, h: Int) -> LSTMForward {
+    /// a (B, 4H) GEMM results, bias (4H) or nil, cp (B, H), peep = [w_ci | w_cf | w_co] (3H) or nil.
+    static func lstmForward(_ a: [Double], bias: [Double]? = nil, _ cp: [Double], _ peep: [Double]?,
+                            b: Int, h: Int) -> LSTMForward {
         var out = LSTMForward(gates: a, c: cp, tanhC: cp, h: cp)
         for r in 0..<b { for j in 0..<h {
             let cprev = cp[r * h + j]
             let wi = peep?[j] ?? 0, wf = peep?[h + j] ?? 0, wo = peep?[2 * h + j] ?? 0
-            let i = sigmoidReference(a[r * 4 * h + j] + wi * cprev)
-            let f = sigmoidReference(a[r * 4 * h + h + j] + wf * cprev)
-            let g = Foundation.tanh(a[r * 4 * h + 2 * h + j])
+            func pre(_ gate: Int) -> Double { a[r * 4 * h + gate * h + j] + (bias?[gate * h + j] ?? 0) }
+            let i = sigmoidReference(pre(0) + wi * cprev)
+            let f = sigmoidReference(pre(1) + wf * cprev)
+            let g = Foundation.tanh(pre(2))
             let c = f * cprev + i * g
-            let o = sigmoidReference(a[r * 4 * h + 3 * h + j] + wo * c)
+            let o = sigmoidReference(pre(3) + wo * c)
             out.gates[r * 4 * h + j] = i; out.gates[r * 4 * h + h + j] = f
             out.gates[r * 4 * h + 2 * h + j] = g; out.gates[r * 4 * h + 3 * h + j] = o
             out.c[r * h + j] = c; out.tanhC[r * h + j] = Foundation.tanh(c); out.h[r * h + j] = o * Foundation.tanh(c)
@@ -58,15 +60,16 @@ import Testing
 
     struct GRUForward { var gates, ghn, h: [Double] }
 
-    /// gi, gh (B, 3H); bhh (3H) or nil; hp (B, H).
-    static func gruForward(_ gi: [Double], _ gh: [Double], _ bhh: [Double]?, _ hp: [Double], b: Int, h: Int) -> GRUForward {
+    /// gi, gh (B, 3H); bih, bhh (3H) or nil; hp (B, H).
+    static func gruForward(_ gi: [Double], bih: [Double]? = nil, _ gh: [Double], _ bhh: [Double]?, _ hp: [Double],
+                           b: Int, h: Int) -> GRUForward {
         var out = GRUForward(gates: gi, ghn: hp, h: hp)
         for row in 0..<b { for j in 0..<h {
             let base = row * 3 * h
-            let r = sigmoidReference(gi[base + j] + gh[base + j] + (bhh?[j] ?? 0))
-            let z = sigmoidReference(gi[base + h + j] + gh[base + h + j] + (bhh?[h + j] ?? 0))
+            let r = sigmoidReference(gi[base + j] + (bih?[j] ?? 0) + gh[base + j] + (bhh?[j] ?? 0))
+            let z = sigmoidReference(gi[base + h + j] + (bih?[h + j] ?? 0) + gh[base + h + j] + (bhh?[h + j] ?? 0))
             let ghn = gh[base + 2 * h + j] + (bhh?[2 * h + j] ?? 0)
-            let n = Foundation.tanh(gi[base + 2 * h + j] + r * ghn)
+            let n = Foundation.tanh(gi[base + 2 * h + j] + (bih?[2 * h + j] ?? 0) + r * ghn)
             out.gates[base + j] = r; out.gates[base + h + j] = z; out.gates[base + 2 * h + j] = n
             out.ghn[row * h + j] = ghn
             out.h[row * h + j] = (1 - z) * n + z * hp[row * h + j]
@@ -167,136 +170,149 @@ import Testing
         }
     }
 
+    static func sum(_ a: [Double], _ b: [Double]?) -> [Double] {
+        guard let b else { return a }
+        return zip(a, b).map(+)
+    }
+
+    /// Each variant switches on or off, together: the bias added in the kernel, peepholes,
+    /// in-place outputs (c over c_prev, dGates over gates, dc_prev over dc_next) and the second
+    /// gradient input dh_next.
     @Test(arguments: kernels, hiddenSizes)
     func lstmForwardAndBackward(kernel: VectorMathKernel, h: Int) {
-        for peephole in [false, true] {
-            for inPlace in [false, true] {
-                var rng = RandomGenerator(seed: UInt64(h * 4 + (peephole ? 2 : 0) + (inPlace ? 1 : 0)))
-                let b = 3
-                let gates = guardedMatrix(rows: b, cols: 4 * h, pad: 5, lead: 1, lo: -3, hi: 3, rng: &rng)
-                let cp = guardedMatrix(rows: b, cols: h, pad: 2, lead: 3, lo: -2, hi: 2, rng: &rng)
-                let peeps = peephole ? VectorMath.LSTMPeepholes(
-                    input: guardedMatrix(rows: 1, cols: h, lo: -0.5, hi: 0.5, rng: &rng),
-                    forget: guardedMatrix(rows: 1, cols: h, lo: -0.5, hi: 0.5, rng: &rng),
-                    output: guardedMatrix(rows: 1, cols: h, lo: -0.5, hi: 0.5, rng: &rng)) : nil
-                let a = Self.values(gates), cpv = Self.values(cp)
-                let peepv = peeps.map { Self.values($0.input) + Self.values($0.forget) + Self.values($0.output) }
-                // h as a strided column block of a wider (B, 2H+1) buffer; c in place of c_prev or not.
-                let hWide = guardedMatrix(rows: b, cols: 2 * h + 1, rng: &rng)
-                let hidden = hWide.columns(h..<(2 * h))
-                let c = inPlace ? cp : guardedMatrix(rows: b, cols: h, pad: 1, rng: &rng)
-                let tc = guardedMatrix(rows: b, cols: h, pad: 4, rng: &rng)
-                let hOthers = hWide.columns(0..<h).toArray() + hWide.columns((2 * h)..<(2 * h + 1)).toArray()
+        for variant in 0..<8 {
+            let peephole = variant & 1 != 0, inPlace = variant & 2 != 0, withBias = variant & 4 != 0
+            let withDhNext = variant == 1 || variant == 6, lastStep = variant == 0 || variant == 5
+            var rng = RandomGenerator(seed: UInt64(h * 8 + variant))
+            let b = 3
+            let gates = guardedMatrix(rows: b, cols: 4 * h, pad: 5, lead: 1, lo: -3, hi: 3, rng: &rng)
+            let bias = withBias ? guardedMatrix(rows: 1, cols: 4 * h, lo: -1, hi: 1, rng: &rng) : nil
+            let cp = guardedMatrix(rows: b, cols: h, pad: 2, lead: 3, lo: -2, hi: 2, rng: &rng)
+            let peepRow = guardedMatrix(rows: 1, cols: 3 * h, lo: -0.5, hi: 0.5, rng: &rng)
+            let peeps = peephole ? VectorMath.LSTMPeepholes(concatenated: peepRow) : nil
+            let a = Self.values(gates), cpv = Self.values(cp)
+            let peepv = peephole ? Self.values(peepRow) : nil
+            // h as a strided column block of a wider (B, 2H+1) buffer.
+            let hWide = guardedMatrix(rows: b, cols: 2 * h + 1, rng: &rng)
+            let hidden = hWide.columns(h..<(2 * h))
+            let hOthers = hWide.columns(0..<h).toArray() + hWide.columns((2 * h)..<(2 * h + 1)).toArray()
+            let c = inPlace ? cp : guardedMatrix(rows: b, cols: h, pad: 1, rng: &rng)
+            let tc = guardedMatrix(rows: b, cols: h, pad: 4, rng: &rng)
 
-                VectorMath.lstmCellForward(cell: c, tanhCell: tc, hidden: hidden, gates: gates, cellPrevious: cp,
-                                           peepholes: peeps, kernel: kernel)
-                let ref = Self.lstmForward(a, cpv, peepv, b: b, h: h)
-                Self.expectMatrix(gates, ref.gates, "gates")
-                Self.expectMatrix(c, ref.c, "c")
-                Self.expectMatrix(tc, ref.tanhC, "tanh c")
-                #expect(paddingIntact(hWide))
-                #expect(hWide.columns(0..<h).toArray() + hWide.columns((2 * h)..<(2 * h + 1)).toArray() == hOthers)
-                let hv = hidden.toArray()
-                for k in hv.indices { #expect(close(hv[k], ref.h[k]), "h[\(k)] \(hv[k]) vs \(ref.h[k])") }
+            VectorMath.lstmCellForward(cell: c, tanhCell: tc, hidden: hidden, gates: gates, bias: bias,
+                                       cellPrevious: cp, peepholes: peeps, kernel: kernel)
+            let ref = Self.lstmForward(a, bias: bias.map(Self.values), cpv, peepv, b: b, h: h)
+            Self.expectMatrix(gates, ref.gates, "gates")
+            Self.expectMatrix(c, ref.c, "c")
+            Self.expectMatrix(tc, ref.tanhC, "tanh c")
+            #expect(paddingIntact(hWide))
+            #expect(hWide.columns(0..<h).toArray() + hWide.columns((2 * h)..<(2 * h + 1)).toArray() == hOthers)
+            Self.expectMatrix(hidden, ref.h, "h", checkPadding: false)
 
-                // Backward from the kernel's own cache; dGates over the gates, dc_prev over dc_next.
-                let cache = (gates: Self.values(gates), c: Self.values(c), tc: Self.values(tc))
-                let dh = guardedMatrix(rows: b, cols: h, pad: 3, lo: -1, hi: 1, rng: &rng)
-                let dcNext = guardedMatrix(rows: b, cols: h, pad: 1, lo: -1, hi: 1, rng: &rng)
-                let dhv = Self.values(dh), dcnv = Self.values(dcNext)
-                let lastStep = !inPlace && !peephole   // exercise dc_next = nil (zero)
-                let dGates = inPlace ? gates : guardedMatrix(rows: b, cols: 4 * h, pad: 2, rng: &rng)
-                let dcPrev = inPlace ? dcNext : guardedMatrix(rows: b, cols: h, pad: 6, rng: &rng)
-                let pgrads = peephole ? VectorMath.LSTMPeepholes(
-                    input: guardedMatrix(rows: 1, cols: h, lo: -1, hi: 1, rng: &rng),
-                    forget: guardedMatrix(rows: 1, cols: h, lo: -1, hi: 1, rng: &rng),
-                    output: guardedMatrix(rows: 1, cols: h, lo: -1, hi: 1, rng: &rng)) : nil
-                let pgradsBefore = pgrads.map { Self.values($0.input) + Self.values($0.forget) + Self.values($0.output) }
-                // c_prev was overwritten by c when in place: the reference uses the original.
-                let cpForBackward = inPlace ? guardedMatrix(rows: b, cols: h, pad: 0, values: cpv.map(Float.init)) : cp
-                VectorMath.lstmCellBackward(dGates: dGates, dCellPrevious: dcPrev, peepholeGradients: pgrads,
-                                            gates: gates, cell: c, tanhCell: tc, cellPrevious: cpForBackward,
-                                            peepholes: peeps, dHidden: dh, dCellNext: lastStep ? nil : dcNext,
-                                            kernel: kernel)
-                let g = Self.lstmBackward(gates: cache.gates, c: cache.c, tanhC: cache.tc, cp: cpv, peep: peepv,
-                                          dh: dhv, dcNext: lastStep ? nil : dcnv, b: b, h: h)
-                Self.expectMatrix(dGates, g.dGates, "dGates")
-                Self.expectMatrix(dcPrev, g.dcPrev, "dcPrev")
-                if let pgrads, let pgradsBefore {
-                    let after = Self.values(pgrads.input) + Self.values(pgrads.forget) + Self.values(pgrads.output)
-                    for k in after.indices {
-                        #expect(close(Float(after[k]), pgradsBefore[k] + g.dPeep[k]), "dPeep[\(k)] accumulates")
-                    }
-                }
-            }
+            // Backward from the kernel's own cache.
+            let cache = (gates: Self.values(gates), c: Self.values(c), tc: Self.values(tc))
+            let dh = guardedMatrix(rows: b, cols: h, pad: 3, lo: -1, hi: 1, rng: &rng)
+            let dhNext = withDhNext ? guardedMatrix(rows: b, cols: h, pad: 2, lo: -1, hi: 1, rng: &rng) : nil
+            let dcNext = guardedMatrix(rows: b, cols: h, pad: 1, lo: -1, hi: 1, rng: &rng)
+            let dhv = Self.sum(Self.values(dh), dhNext.map(Self.values)), dcnv = Self.values(dcNext)
+            let dGates = inPlace ? gates : guardedMatrix(rows: b, cols: 4 * h, pad: 2, rng: &rng)
+            let dcPrev = inPlace ? dcNext : guardedMatrix(rows: b, cols: h, pad: 6, rng: &rng)
+            let pgradRow = guardedMatrix(rows: 1, cols: 3 * h, lo: -1, hi: 1, rng: &rng)
+            let pgradsBefore = Self.values(pgradRow)
+            // c_prev was overwritten by c when in place: backward gets the original.
+            let cpForBackward = inPlace ? guardedMatrix(rows: b, cols: h, values: cpv.map(Float.init)) : cp
+            VectorMath.lstmCellBackward(dGates: dGates, dCellPrevious: dcPrev,
+                                        peepholeGradients: VectorMath.LSTMPeepholes(concatenated: pgradRow),
+                                        gates: gates, cell: c, tanhCell: tc, cellPrevious: cpForBackward,
+                                        peepholes: peeps, dHidden: dh, dHiddenNext: dhNext,
+                                        dCellNext: lastStep ? nil : dcNext, kernel: kernel)
+            let g = Self.lstmBackward(gates: cache.gates, c: cache.c, tanhC: cache.tc, cp: cpv, peep: peepv,
+                                      dh: dhv, dcNext: lastStep ? nil : dcnv, b: b, h: h)
+            Self.expectMatrix(dGates, g.dGates, "dGates")
+            Self.expectMatrix(dcPrev, g.dcPrev, "dcPrev")
+            // Peephole gradients accumulate; without peepholes they are left alone.
+            Self.expectMatrix(pgradRow, peephole ? zip(pgradsBefore, g.dPeep).map(+) : pgradsBefore, "dPeep")
         }
     }
 
+    /// Variants: biases added in the kernel or not; in place (h over h_prev, m in gh's n block,
+    /// dgi over gates, dgh over gh, dh_prev over dh_next) or separate strided buffers with m
+    /// elsewhere; dh_next present or not.
     @Test(arguments: kernels, hiddenSizes)
     func gruForwardAndBackward(kernel: VectorMathKernel, h: Int) {
-        for withBias in [false, true] {
-            for inPlace in [false, true] {
-                var rng = RandomGenerator(seed: UInt64(100 + h * 4 + (withBias ? 2 : 0) + (inPlace ? 1 : 0)))
-                let b = 3
-                let gi = guardedMatrix(rows: b, cols: 3 * h, pad: 3, lead: 2, lo: -3, hi: 3, rng: &rng)
-                let gh = guardedMatrix(rows: b, cols: 3 * h, pad: 1, lo: -3, hi: 3, rng: &rng)
-                let bhh = withBias ? guardedMatrix(rows: 1, cols: 3 * h, lo: -1, hi: 1, rng: &rng) : nil
-                let hp = guardedMatrix(rows: b, cols: h, pad: 4, lo: -1, hi: 1, rng: &rng)
-                let giv = Self.values(gi), ghv = Self.values(gh), hpv = Self.values(hp)
-                let ref = Self.gruForward(giv, ghv, bhh.map(Self.values), hpv, b: b, h: h)
-                let hidden = inPlace ? hp : guardedMatrix(rows: b, cols: 2 * h + 3, rng: &rng).columns(1..<(h + 1))
-                VectorMath.gruCellForward(hidden: hidden, inputGates: gi, hiddenGates: gh, hiddenBias: bhh,
-                                          hiddenPrevious: hp, kernel: kernel)
-                Self.expectMatrix(gi, ref.gates, "gates")
-                Self.expectMatrix(gh.columns((2 * h)..<(3 * h)), ref.ghn, "gh_n", checkPadding: false)
-                #expect(paddingIntact(gh))
-                let hv = hidden.toArray()
-                for k in hv.indices { #expect(close(hv[k], ref.h[k]), "h[\(k)] \(hv[k]) vs \(ref.h[k])") }
+        for variant in 0..<4 {
+            let withBias = variant & 1 != 0, inPlace = variant & 2 != 0
+            var rng = RandomGenerator(seed: UInt64(100 + h * 4 + variant))
+            let b = 3
+            let gi = guardedMatrix(rows: b, cols: 3 * h, pad: 3, lead: 2, lo: -3, hi: 3, rng: &rng)
+            let gh = guardedMatrix(rows: b, cols: 3 * h, pad: 1, lo: -3, hi: 3, rng: &rng)
+            let bih = withBias ? guardedMatrix(rows: 1, cols: 3 * h, lo: -1, hi: 1, rng: &rng) : nil
+            let bhh = withBias ? guardedMatrix(rows: 1, cols: 3 * h, lo: -1, hi: 1, rng: &rng) : nil
+            let hp = guardedMatrix(rows: b, cols: h, pad: 4, lo: -1, hi: 1, rng: &rng)
+            let giv = Self.values(gi), ghv = Self.values(gh), hpv = Self.values(hp)
+            let ref = Self.gruForward(giv, bih: bih.map(Self.values), ghv, bhh.map(Self.values), hpv, b: b, h: h)
+            let hidden = inPlace ? hp : guardedMatrix(rows: b, cols: 2 * h + 3, rng: &rng).columns(1..<(h + 1))
+            let m = inPlace ? nil : guardedMatrix(rows: b, cols: h, pad: 2, rng: &rng)
+            VectorMath.gruCellForward(hidden: hidden, hiddenLinear: m, inputGates: gi, inputBias: bih,
+                                      hiddenGates: gh, hiddenBias: bhh, hiddenPrevious: hp, kernel: kernel)
+            Self.expectMatrix(gi, ref.gates, "gates")
+            let mView = m ?? gh.columns((2 * h)..<(3 * h))
+            Self.expectMatrix(mView, ref.ghn, "m", checkPadding: m != nil)
+            #expect(paddingIntact(gh))
+            if !inPlace { #expect(gh.toArray() == ghv.map(Float.init)) }   // gh is read only
+            Self.expectMatrix(hidden, ref.h, "h", checkPadding: inPlace)
 
-                let dh = guardedMatrix(rows: b, cols: h, pad: 2, lo: -1, hi: 1, rng: &rng)
-                let dhv = Self.values(dh)
-                let g = Self.gruBackward(gates: Self.values(gi), ghn: Self.values(gh.columns((2 * h)..<(3 * h))),
-                                         hp: hpv, dh: dhv, b: b, h: h)
-                let hpForBackward = inPlace ? guardedMatrix(rows: b, cols: h, values: hpv.map(Float.init)) : hp
-                let dgi = inPlace ? gi : guardedMatrix(rows: b, cols: 3 * h, pad: 1, rng: &rng)
-                let dgh = inPlace ? gh : guardedMatrix(rows: b, cols: 3 * h, pad: 5, rng: &rng)
-                let dhp = inPlace ? dh : guardedMatrix(rows: b, cols: h, rng: &rng)
-                VectorMath.gruCellBackward(dInputGates: dgi, dHiddenGates: dgh, dHiddenPrevious: dhp,
-                                           gates: gi, hiddenGates: gh, hiddenPrevious: hpForBackward,
-                                           dHidden: dh, kernel: kernel)
-                Self.expectMatrix(dgi, g.dgi, "dgi")
-                Self.expectMatrix(dgh, g.dgh, "dgh")
-                Self.expectMatrix(dhp, g.dhp, "dh_prev")
-            }
+            let dh = guardedMatrix(rows: b, cols: h, pad: 2, lo: -1, hi: 1, rng: &rng)
+            let dhNext = guardedMatrix(rows: b, cols: h, pad: 5, lo: -1, hi: 1, rng: &rng)
+            let useNext = variant != 1
+            let dhv = Self.sum(Self.values(dh), useNext ? Self.values(dhNext) : nil)
+            let g = Self.gruBackward(gates: Self.values(gi), ghn: Self.values(mView), hp: hpv, dh: dhv, b: b, h: h)
+            let hpForBackward = inPlace ? guardedMatrix(rows: b, cols: h, values: hpv.map(Float.init)) : hp
+            let dgi = inPlace ? gi : guardedMatrix(rows: b, cols: 3 * h, pad: 1, rng: &rng)
+            let dgh = inPlace ? gh : guardedMatrix(rows: b, cols: 3 * h, pad: 5, rng: &rng)
+            let dhp = inPlace ? dhNext : guardedMatrix(rows: b, cols: h, rng: &rng)
+            VectorMath.gruCellBackward(dInputGates: dgi, dHiddenGates: dgh, dHiddenPrevious: dhp,
+                                       gates: gi, hiddenLinear: mView, hiddenPrevious: hpForBackward,
+                                       dHidden: dh, dHiddenNext: useNext ? dhNext : nil, kernel: kernel)
+            Self.expectMatrix(dgi, g.dgi, "dgi")
+            Self.expectMatrix(dgh, g.dgh, "dgh")
+            Self.expectMatrix(dhp, g.dhp, "dh_prev")
         }
     }
 
     @Test(arguments: kernels, hiddenSizes)
     func rnnForwardAndBackward(kernel: VectorMathKernel, h: Int) {
         for activation in [VectorMath.RNNActivation.tanh, .relu] {
-            var rng = RandomGenerator(seed: UInt64(200 + h))
-            let b = 3
-            let a = guardedMatrix(rows: b, cols: h, pad: 3, lo: -3, hi: 3, rng: &rng)
-            if h > 1 { a[0, 1] = 0 }   // relu′(0) = 0, as PyTorch
-            let av = Self.values(a)
-            let hidden = guardedMatrix(rows: b, cols: 2 * h, pad: 1, rng: &rng).columns(0..<h)
-            VectorMath.rnnCellForward(hidden: hidden, preactivation: a, activation: activation, kernel: kernel)
-            let href = av.map { activation == .tanh ? Foundation.tanh($0) : max($0, 0) }
-            let hv = hidden.toArray()
-            for k in hv.indices { #expect(close(hv[k], href[k]), "h[\(k)]") }
-            // In place: h over a.
-            VectorMath.rnnCellForward(hidden: a, preactivation: a, activation: activation, kernel: kernel)
-            #expect(a.toArray() == hv && paddingIntact(a))
+            for withBias in [false, true] {
+                var rng = RandomGenerator(seed: UInt64(200 + h))
+                let b = 3
+                let a = guardedMatrix(rows: b, cols: h, pad: 3, lo: -3, hi: 3, rng: &rng)
+                if h > 1 && !withBias { a[0, 1] = 0 }   // relu′(0) = 0, as PyTorch
+                let bias = withBias ? guardedMatrix(rows: 1, cols: h, lo: -1, hi: 1, rng: &rng) : nil
+                let pre = Self.sum(Self.values(a), bias.map { bv in (0..<(b * h)).map { Double(bv[0, $0 % h]) } })
+                let hidden = guardedMatrix(rows: b, cols: 2 * h, pad: 1, rng: &rng).columns(0..<h)
+                VectorMath.rnnCellForward(hidden: hidden, preactivation: a, bias: bias, activation: activation, kernel: kernel)
+                let href = pre.map { activation == .tanh ? Foundation.tanh($0) : max($0, 0) }
+                Self.expectMatrix(hidden, href, "h", checkPadding: false)
+                let hv = hidden.toArray()
+                // In place: h over a.
+                VectorMath.rnnCellForward(hidden: a, preactivation: a, bias: bias, activation: activation, kernel: kernel)
+                #expect(a.toArray() == hv && paddingIntact(a))
 
-            let dh = guardedMatrix(rows: b, cols: h, pad: 2, lo: -1, hi: 1, rng: &rng)
-            let dref = zip(Self.values(dh), hv.map(Double.init)).map { d, y in
-                activation == .tanh ? d * (1 - y * y) : (y > 0 ? d : 0)
+                let dh = guardedMatrix(rows: b, cols: h, pad: 2, lo: -1, hi: 1, rng: &rng)
+                let dhNext = guardedMatrix(rows: b, cols: h, pad: 4, lo: -1, hi: 1, rng: &rng)
+                let total = Self.sum(Self.values(dh), withBias ? Self.values(dhNext) : nil)
+                let dref = zip(total, hv.map(Double.init)).map { d, y in
+                    activation == .tanh ? d * (1 - y * y) : (y > 0 ? d : 0)
+                }
+                let da = guardedMatrix(rows: b, cols: h, pad: 7, rng: &rng)
+                VectorMath.rnnCellBackward(dPreactivation: da, hidden: hidden, dHidden: dh,
+                                           dHiddenNext: withBias ? dhNext : nil, activation: activation, kernel: kernel)
+                Self.expectMatrix(da, dref, "da")
+                VectorMath.rnnCellBackward(dPreactivation: dh, hidden: hidden, dHidden: dh,
+                                           dHiddenNext: withBias ? dhNext : nil, activation: activation, kernel: kernel)
+                Self.expectMatrix(dh, dref, "da in place")
             }
-            let da = guardedMatrix(rows: b, cols: h, pad: 7, rng: &rng)
-            VectorMath.rnnCellBackward(dPreactivation: da, hidden: hidden, dHidden: dh, activation: activation, kernel: kernel)
-            Self.expectMatrix(da, dref, "da")
-            VectorMath.rnnCellBackward(dPreactivation: dh, hidden: hidden, dHidden: dh, activation: activation, kernel: kernel)
-            Self.expectMatrix(dh, dref, "da in place")
         }
     }
 

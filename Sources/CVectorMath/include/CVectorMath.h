@@ -57,80 +57,94 @@ void rk_vm_sigmoid(int path, long n, const float *x, float *y);
 void rk_vm_tanh(int path, long n, const float *x, float *y);
 
 // MARK: - Recurrent cells, one time step
+//
+// Each cell's elementwise work after its GEMMs, fused into one pass over the gate buffer.
+// Optional operands are NULL when absent. Where an output "may equal" an input, pass the same
+// pointer and stride (each element is read before it is written); other overlaps are not
+// allowed. ∂L/∂h arrives as dh plus an optional dh_next (the two sources a stacked layer has:
+// the layer above, and step t+1 through W_hh), summed here.
 
 /// LSTM cell forward (PyTorch gate order i, f, g, o; TF/ONNX peepholes).
 ///
+///     a = gates + bias
 ///     i = σ(a_i + w_ci ⊙ c_prev)      f = σ(a_f + w_cf ⊙ c_prev)      g = tanh(a_g)
 ///     c = f ⊙ c_prev + i ⊙ g          o = σ(a_o + w_co ⊙ c)           h = o ⊙ tanh(c)
 ///
-/// gates (B, 4H), ldg: preactivations a (biases included) in, activated i, f, g, o out.
-/// c_prev (B, H). w_ci, w_cf, w_co (H) each, or NULL for no peephole. Outputs c (B, H),
-/// tanh_c (B, H; NULL: not stored), h (B, H). c may equal c_prev (same stride).
+/// gates (B, 4H), ldg: the GEMM results in, the activated i, f, g, o out. bias (4H) or NULL
+/// (b_ih + b_hh; NULL when already in gates). c_prev (B, H). w_ci, w_cf, w_co (H) each, or
+/// NULL for no peephole. Outputs c (B, H), tanh_c (B, H; NULL: not stored), h (B, H).
+/// c may equal c_prev.
 void rk_vm_lstm_forward(int path, long B, long H,
-                        float *gates, long ldg,
+                        float *gates, long ldg, const float *bias,
                         const float *c_prev, long ldcp,
                         const float *w_ci, const float *w_cf, const float *w_co,
                         float *c, long ldc, float *tanh_c, long ldt, float *h, long ldh);
 
-/// LSTM cell backward. Inputs: gates (B, 4H) activated i, f, g, o; c (B, H) unused unless
-/// w_co is given; tanh_c (B, H); c_prev (B, H); dh (B, H) = ∂L/∂h; dc_next (B, H) = ∂L/∂c
-/// from step t+1 (NULL: zero).
+/// LSTM cell backward. Inputs: gates (B, 4H) activated i, f, g, o; c (B, H) (read only for
+/// the w_co gradient); tanh_c (B, H); c_prev (B, H); dh, dh_next (B, H; dh_next may be NULL);
+/// dc_next (B, H) = ∂L/∂c from step t+1 (NULL: zero).
 ///
-///     δo = dh ⊙ tanh(c) ⊙ o(1−o)
-///     dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c)) + δo ⊙ w_co
+///     d = dh + dh_next
+///     δo = d ⊙ tanh(c) ⊙ o(1−o)
+///     dc = dc_next + d ⊙ o ⊙ (1 − tanh²(c)) + δo ⊙ w_co
 ///     δi = dc ⊙ g ⊙ i(1−i)      δf = dc ⊙ c_prev ⊙ f(1−f)      δg = dc ⊙ i ⊙ (1−g²)
 ///     dc_prev = dc ⊙ f + δi ⊙ w_ci + δf ⊙ w_cf
 ///     dw_ci += Σ_b δi ⊙ c_prev     dw_cf += Σ_b δf ⊙ c_prev     dw_co += Σ_b δo ⊙ c
 ///
-/// Outputs dgates (B, 4H) = [δi δf δg δo] (may equal gates, same stride), dc_prev (B, H)
-/// (may equal dc_next, same stride). dw_* (H) are accumulated when both w_* and dw_* are
-/// non-NULL.
+/// Outputs dgates (B, 4H) = [δi δf δg δo] (may equal gates), dc_prev (B, H) (may equal
+/// dc_next). dw_* (H) are accumulated when both w_* and dw_* are non-NULL.
 void rk_vm_lstm_backward(int path, long B, long H,
                          const float *gates, long ldg,
                          const float *c, long ldc, const float *tanh_c, long ldt,
                          const float *c_prev, long ldcp,
                          const float *w_ci, const float *w_cf, const float *w_co,
-                         const float *dh, long lddh, const float *dc_next, long lddcn,
+                         const float *dh, long lddh, const float *dh_next, long lddhn,
+                         const float *dc_next, long lddcn,
                          float *dgates, long lddg, float *dc_prev, long lddcp,
                          float *dw_ci, float *dw_cf, float *dw_co);
 
 /// GRU cell forward (PyTorch gate order r, z, n; b_hn inside the reset product).
 ///
-///     r = σ(gi_r + gh_r)     z = σ(gi_z + gh_z)     n = tanh(gi_n + r ⊙ gh_n)
-///     h = (1 − z) ⊙ n + z ⊙ h_prev          (computed as n + z ⊙ (h_prev − n), as PyTorch)
+///     r = σ(gi_r + b_ir + gh_r + b_hr)     z = σ(gi_z + b_iz + gh_z + b_hz)
+///     m = gh_n + b_hn                      n = tanh(gi_n + b_in + r ⊙ m)
+///     h = (1 − z) ⊙ n + z ⊙ h_prev         (computed as n + z ⊙ (h_prev − n), as PyTorch)
 ///
-/// gi (B, 3H) = x·W_ihᵀ + b_ih; gh (B, 3H) = h_prev·W_hhᵀ, plus b_hh when b_hh is NULL
-/// (else b_hh (3H) is added here). Out: gi holds r, z, n; the n block of gh holds
-/// gh_n (+ b_hn), which backward needs; h (B, H) (may equal h_prev, same stride).
+/// gi (B, 3H) = x·W_ihᵀ in, activated r, z, n out. gh (B, 3H) = h_prev·W_hhᵀ. b_ih, b_hh (3H)
+/// or NULL (already included). Outputs m (B, H), which backward needs (may be the n block of
+/// gh), and h (B, H) (may equal h_prev).
 void rk_vm_gru_forward(int path, long B, long H,
-                       float *gi, long ldgi, float *gh, long ldgh, const float *b_hh,
-                       const float *h_prev, long ldhp, float *h, long ldh);
+                       float *gi, long ldgi, const float *b_ih,
+                       const float *gh, long ldgh, const float *b_hh,
+                       const float *h_prev, long ldhp, float *m, long ldm, float *h, long ldh);
 
-/// GRU cell backward. Inputs: gates (B, 3H) activated r, z, n (the gi buffer after forward);
-/// gh_n (B, H) = the n block of gh after forward (row stride ldghn); h_prev; dh = ∂L/∂h.
+/// GRU cell backward. Inputs: gates (B, 3H) activated r, z, n; m (B, H) from forward;
+/// h_prev; dh, dh_next (dh_next may be NULL).
 ///
-///     δn = dh ⊙ (1−z) ⊙ (1−n²)     δz = dh ⊙ (h_prev − n) ⊙ z(1−z)     δr = δn ⊙ gh_n ⊙ r(1−r)
-///     dgi = [δr δz δn]     dgh = [δr δz δn ⊙ r]     dh_prev = dh ⊙ z  (the direct path only;
+///     d = dh + dh_next
+///     δn = d ⊙ (1−z) ⊙ (1−n²)     δz = d ⊙ (h_prev − n) ⊙ z(1−z)     δr = δn ⊙ m ⊙ r(1−r)
+///     dgi = [δr δz δn]     dgh = [δr δz δn ⊙ r]     dh_prev = d ⊙ z   (the direct path only;
 ///     add dgh·W_hh with a GEMM)
 ///
-/// dgi may equal gates and dgh may be the gh buffer (same strides); dh_prev may equal dh.
+/// dgi may equal gates, dgh may be the gh buffer (not overlapping m unless m is its n block,
+/// which is read before written), dh_prev may equal dh or dh_next.
 void rk_vm_gru_backward(int path, long B, long H,
-                        const float *gates, long ldg, const float *gh_n, long ldghn,
+                        const float *gates, long ldg, const float *m, long ldm,
                         const float *h_prev, long ldhp, const float *dh, long lddh,
+                        const float *dh_next, long lddhn,
                         float *dgi, long lddgi, float *dgh, long lddgh,
                         float *dh_prev, long lddhp);
 
 /// Nonlinearities of the plain RNN.
 enum { RK_VM_RNN_TANH = 0, RK_VM_RNN_RELU = 1 };
 
-/// RNN cell forward: h = act(a), a (B, H) the preactivation (biases included). h may equal a.
+/// RNN cell forward: h = act(a + bias), a (B, H), bias (H) or NULL. h may equal a.
 void rk_vm_rnn_forward(int path, int activation, long B, long H,
-                       const float *a, long lda, float *h, long ldh);
-/// RNN cell backward: da = dh ⊙ act′ from the output h (tanh: 1 − h²; relu: [h > 0]).
-/// da may equal dh.
+                       const float *a, long lda, const float *bias, float *h, long ldh);
+/// RNN cell backward: da = (dh + dh_next) ⊙ act′ from the output h (tanh: 1 − h²; relu:
+/// [h > 0]). dh_next may be NULL; da may equal dh or dh_next.
 void rk_vm_rnn_backward(int path, int activation, long B, long H,
                         const float *h, long ldh, const float *dh, long lddh,
-                        float *da, long ldda);
+                        const float *dh_next, long lddhn, float *da, long ldda);
 
 // MARK: - Softmax and cross-entropy over rows
 
