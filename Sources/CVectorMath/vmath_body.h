@@ -279,13 +279,24 @@ static float row_max(const float *x, long V) {
     return vhmax(vmax(m0, m1));
 }
 
+// Requests the 64-byte lines of next[j ..< j + 2·VW] into cache.
+static inline void prefetch_block(const float *next, long j) {
+    for (long k = 0; k < 2 * VW; k += 16) __builtin_prefetch(next + j + k, 0, 3);
+}
+
 // Σ_v exp(β·(x[v] − shift)); also stores each term in y[v] when y is not NULL (y may be x).
-static float row_exp_sum(const float *x, long V, float shift, float beta, float *y) {
+// `next` (V floats or NULL) is the row the caller will read after this one: its lines are
+// requested while this row, already in cache from the max pass, is exponentiated, so the
+// next max pass does not wait for memory. Inlined into callers that pass β = 1, where the
+// multiply folds away.
+static inline __attribute__((always_inline))
+float row_exp_sum(const float *x, long V, float shift, float beta, float *y, const float *next) {
     const vf s = vset1(shift), bt = vset1(beta);
     vf acc0 = vset1(0.0f), acc1 = acc0;
     long j = 0;
     if (y) {
         for (; j + 2 * VW <= V; j += 2 * VW) {
+            if (next) prefetch_block(next, j);
             vf e0 = vexp(vmul(vsub(vload(x + j), s), bt));
             vf e1 = vexp(vmul(vsub(vload(x + j + VW), s), bt));
             vstore(y + j, e0); vstore(y + j + VW, e1);
@@ -293,6 +304,7 @@ static float row_exp_sum(const float *x, long V, float shift, float beta, float 
         }
     } else {
         for (; j + 2 * VW <= V; j += 2 * VW) {
+            if (next) prefetch_block(next, j);
             acc0 = vadd(acc0, vexp(vmul(vsub(vload(x + j), s), bt)));
             acc1 = vadd(acc1, vexp(vmul(vsub(vload(x + j + VW), s), bt)));
         }
@@ -335,19 +347,19 @@ static void softmax_rows(long N, long V, float beta, const float *x, long ldx, f
             for (long j = 0; j < V; j++) yr[j] = xr[j] == VM_INF ? share : 0.0f;
             continue;
         }
-        float sum = row_exp_sum(xr, V, m, beta, yr);
+        float sum = row_exp_sum(xr, V, m, beta, yr, r + 1 < N ? xr + ldx : NULL);
         row_scale(yr, V, 1.0f / sum);
     }
 }
 
-static float row_logsumexp(const float *x, long V) {
+static float row_logsumexp(const float *x, long V, const float *next) {
     float m = row_max(x, V);
     if (m == VM_INF || m == -VM_INF) return m;  // +inf dominates; all −inf: log 0 = −inf
-    return (float)((double)m + log((double)row_exp_sum(x, V, m, 1.0f, NULL)));
+    return (float)((double)m + log((double)row_exp_sum(x, V, m, 1.0f, NULL, next)));
 }
 
 static void logsumexp_rows(long N, long V, const float *x, long ldx, float *out) {
-    for (long r = 0; r < N; r++) out[r] = row_logsumexp(x + r * ldx, V);
+    for (long r = 0; r < N; r++) out[r] = row_logsumexp(x + r * ldx, V, r + 1 < N ? x + (r + 1) * ldx : NULL);
 }
 
 static void log_softmax_rows(long N, long V, const float *x, long ldx, float *y, long ldy) {
@@ -360,7 +372,7 @@ static void log_softmax_rows(long N, long V, const float *x, long ldx, float *y,
             for (long j = 0; j < V; j++) yr[j] = xr[j] == VM_INF ? share : -VM_INF;
             continue;
         }
-        float lse = m == -VM_INF ? m : (float)((double)m + log((double)row_exp_sum(xr, V, m, 1.0f, NULL)));
+        float lse = m == -VM_INF ? m : (float)((double)m + log((double)row_exp_sum(xr, V, m, 1.0f, NULL, r + 1 < N ? xr + ldx : NULL)));
         row_add(xr, V, -lse, yr);
     }
 }
@@ -383,7 +395,7 @@ static double softmax_cross_entropy(long N, long V, const float *logits, long ld
         // Pass 1: the max (from memory). Pass 2: e = exp(x − max) into the gradient row and
         // Σe (from cache). Pass 3: scale by scale/Σe (in cache), then subtract the one-hot.
         float m = row_max(xr, V);
-        float sum = row_exp_sum(xr, V, m, 1.0f, dr);
+        float sum = row_exp_sum(xr, V, m, 1.0f, dr, r + 1 < N ? xr + ldx : NULL);
         if (dr) {
             row_scale(dr, V, scale / sum);
             dr[y] -= scale;
