@@ -7,7 +7,7 @@ import CVectorMath
 /// polynomial `exp`, and `sigmoid`/`tanh` built on it); they differ only in vector width and
 /// in fused versus separate multiply-add, so results agree to a few ulp across paths.
 public enum VectorMathKernel: Int32, CaseIterable, Sendable, CustomStringConvertible {
-    /// Scalar C, one element at a time (no FMA).
+    /// Generic 4-lane C vectors (SSE2 on x86-64, Advanced SIMD on arm64), no FMA.
     case portable = 0
     /// x86-64 AVX2 + FMA, 8 lanes.
     case avx2 = 1

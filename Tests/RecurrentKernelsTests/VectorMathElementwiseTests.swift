@@ -52,7 +52,7 @@ import Testing
         #expect(VectorMathKernel.portable.isSupported)
         #expect(VectorMathKernel.current.isSupported)
         #expect(VectorMathKernel.best.isSupported)
-        #expect(VectorMathKernel.portable.lanes == 1)
+        #expect(VectorMathKernel.portable.lanes == 4)
         for k in Self.kernels { #expect(k.lanes >= 1) }
     }
 

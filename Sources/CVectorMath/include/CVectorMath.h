@@ -28,7 +28,7 @@ extern "C" {
 /// Instruction-set paths. Values are stable (the Swift side mirrors them) and equal to the
 /// GEMM kernel numbering.
 enum {
-    RK_VM_PATH_PORTABLE = 0, ///< plain scalar C, same algorithms (no FMA)
+    RK_VM_PATH_PORTABLE = 0, ///< generic 4-lane C vectors, same algorithms (no FMA)
     RK_VM_PATH_AVX2 = 1,     ///< x86-64 AVX2 + FMA, 8 lanes
     RK_VM_PATH_AVX512 = 2,   ///< x86-64 AVX-512F, 16 lanes
     RK_VM_PATH_NEON = 3,     ///< arm64 Advanced SIMD, 4 lanes
@@ -45,7 +45,7 @@ int rk_vm_path_best(void);
 int rk_vm_path_current(void);
 /// Selects the current path; returns 0, or -1 (and changes nothing) when unsupported.
 int rk_vm_set_path(int path);
-/// Lanes of one vector on `path` (1 for portable).
+/// Lanes of one vector on `path`.
 int rk_vm_path_width(int path);
 
 // MARK: - Elementwise
