@@ -18,7 +18,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "CKernels", cSettings: optimizedC),
-        .target(name: "RecurrentKernels", dependencies: ["CKernels"]),
+        .target(name: "CVectorMath", cSettings: optimizedC,
+                linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(name: "RecurrentKernels", dependencies: ["CKernels", "CVectorMath"]),
         .target(name: "Recurrent", dependencies: ["RecurrentKernels"]),
         .target(name: "RecurrentText", dependencies: ["Recurrent"]),
         .executableTarget(name: "recurrent", dependencies: [
