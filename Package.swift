@@ -10,20 +10,28 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Recurrent",
-                 targets: ["Recurrent", "RecurrentKernels"]),
+                 targets: ["Recurrent", "RecurrentKernels", "RecurrentSeries"]),
         .executable(name: "recurrent", targets: ["recurrent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // RFC 4180 CSV reading for RecurrentSeries (why this one: docs/series.md).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .target(name: "CKernels", cSettings: optimizedC),
         .target(name: "RecurrentKernels", dependencies: ["CKernels"]),
         .target(name: "Recurrent", dependencies: ["RecurrentKernels"]),
+        .target(name: "RecurrentSeries", dependencies: [
+            "Recurrent",
+            .product(name: "CSV", package: "CSV.swift"),
+        ]),
         .executableTarget(name: "recurrent", dependencies: [
             "Recurrent",
+            "RecurrentSeries",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
+        .testTarget(name: "RecurrentSeriesTests", dependencies: ["RecurrentSeries"]),
     ]
 )
