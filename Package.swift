@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Recurrent",
-                 targets: ["Recurrent", "RecurrentKernels", "RecurrentSeries"]),
+                 targets: ["Recurrent", "RecurrentKernels", "RecurrentText", "RecurrentSeries"]),
         .executable(name: "recurrent", targets: ["recurrent"]),
     ],
     dependencies: [
@@ -22,16 +22,22 @@ let package = Package(
         .target(name: "CKernels", cSettings: optimizedC),
         .target(name: "RecurrentKernels", dependencies: ["CKernels"]),
         .target(name: "Recurrent", dependencies: ["RecurrentKernels"]),
+        .target(name: "RecurrentText", dependencies: ["Recurrent"]),
         .target(name: "RecurrentSeries", dependencies: [
             "Recurrent",
+            "RecurrentText",
             .product(name: "CSV", package: "CSV.swift"),
         ]),
         .executableTarget(name: "recurrent", dependencies: [
             "Recurrent",
+            "RecurrentText",
             "RecurrentSeries",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
+        .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
+        .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
         .testTarget(name: "RecurrentSeriesTests", dependencies: ["RecurrentSeries"]),
     ]
 )
