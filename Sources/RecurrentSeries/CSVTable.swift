@@ -3,7 +3,9 @@ import Foundation
 
 /// Whether the first row of a CSV file is a header.
 public enum HeaderMode: String, Codable, Sendable, CaseIterable {
-    /// A header if the first row has a cell that is neither empty, a number nor a date.
+    /// A header if some column has a word (neither empty, a number nor a date) in the first row
+    /// and a number or date below it (or no row below it). A column of words throughout (class
+    /// labels) says nothing.
     case auto
     case present
     case absent
@@ -63,9 +65,15 @@ public struct CSVTable: Sendable {
         case .present: hasHeader = true
         case .absent: hasHeader = false
         case .auto:
-            hasHeader = first.contains { cell in
+            func isValue(_ cell: String) -> Bool {
                 let s = cell.trimmingCharacters(in: .whitespaces)
-                return !s.isEmpty && parseNumber(s) == nil && CalendarDate(parsing: s) == nil
+                return parseNumber(s) != nil || CalendarDate(parsing: s) != nil
+            }
+            let below = records.dropFirst().prefix(50)
+            // A lone row of words is a header without data (reported as an empty file).
+            hasHeader = first.indices.contains { c in
+                let s = first[c].trimmingCharacters(in: .whitespaces)
+                return !s.isEmpty && !isValue(s) && (below.isEmpty || below.contains { c < $0.count && isValue($0[c]) })
             }
         }
         let names: [String]? = hasHeader ? first.map { $0.trimmingCharacters(in: .whitespaces) } : nil

@@ -26,6 +26,11 @@ public enum SeriesError: Error, Equatable, Sendable {
     case shapeMismatch(file: String, row: Int, values: Int, steps: Int, features: Int)
     /// A line of a `label<TAB>text` file without a tab, or with an empty label.
     case invalidTextLine(file: String, row: Int, reason: String)
+    /// Training produced a NaN or infinite loss.
+    case trainingDiverged(epoch: Int, loss: Double)
+    /// A checkpoint that is valid safetensors but not what was asked for (another kind of
+    /// model, a missing or unreadable configuration entry).
+    case invalidCheckpoint(file: String, reason: String)
     /// An option value that cannot work (a lookback of 0, fractions that leave nothing to train on…).
     case invalidArgument(String)
 }
@@ -66,6 +71,10 @@ extension SeriesError: CustomStringConvertible, LocalizedError {
             return "\(file): row \(row) has \(values) values, but --steps \(steps) × --features \(features) = \(steps * features)."
         case .invalidTextLine(let file, let row, let reason):
             return "\(file): line \(row): \(reason). Each line must be 'label<TAB>text'."
+        case .trainingDiverged(let epoch, let loss):
+            return "training diverged in epoch \(epoch) (loss \(loss)). Lower --learning-rate, or clip harder with a smaller --clip."
+        case .invalidCheckpoint(let file, let reason):
+            return "\(file): \(reason)."
         case .invalidArgument(let message):
             return message
         }

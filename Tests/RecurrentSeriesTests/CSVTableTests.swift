@@ -26,6 +26,9 @@ import Testing
         #expect(try CSVTable(text: "1,2,3\n4,5,6\n", file: "n.csv").header == nil)
         #expect(try CSVTable(text: "1995-01-01,2\n1995-02-01,5\n", file: "d.csv").header == nil)
         #expect(try CSVTable(text: "x,y\n1,2\n", file: "h.csv").header == ["x", "y"])
+        // Class labels are words in every row: no evidence of a header.
+        #expect(try CSVTable(text: "1,2,up\n3,4,down\n", file: "l.csv").header == nil)
+        #expect(try CSVTable(text: "a,b,kind\n1,2,up\n", file: "k.csv").header == ["a", "b", "kind"])
         #expect(try CSVTable(text: "1,2\n3,4\n", file: "p.csv", header: .present).header == ["1", "2"])
     }
 

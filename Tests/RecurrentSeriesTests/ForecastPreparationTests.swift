@@ -36,20 +36,48 @@ import Testing
 
     @Test(arguments: WindowEncoding.Reference.allCases)
     func windowEncodingIsTimeMajorAndDecodesTargetsBack(reference: WindowEncoding.Reference) {
-        let series: [Double] = (0..<20).map { Double($0 * $0) }
-        let encoding = WindowEncoding(lookback: 3, horizon: 2, standardizer: Standardizer(fitting: series[0..<10]),
-                                      reference: reference)
-        let inputs = Matrix(rows: 3 * 2, cols: 1), targets = Matrix(rows: 2, cols: 2)
+        let series: [Double] = (0..<20).map { Double($0 * $0) + ($0 % 3 == 0 ? 5 : 0) }
+        let encoding = WindowEncoding(lookback: 4, horizon: 5, training: Array(series[0..<12]), reference: reference,
+                                      season: 3)
+        let f = encoding.featureCount
+        #expect(f == (reference == .seasonal ? 2 : 1))
+        let inputs = Matrix(rows: 4 * 2, cols: f), targets = Matrix(rows: 2, cols: 5)
         let r0 = encoding.encode(series, origin: 5, batchIndex: 0, batchSize: 2, inputs: inputs, targets: targets)
         let r1 = encoding.encode(series, origin: 9, batchIndex: 1, batchSize: 2, inputs: inputs, targets: targets)
-        let sd = encoding.standardizer.standardDeviation[0]
+        let sd = encoding.scale
+        let a1 = reference == .mean ? encoding.standardizer.mean[0] : series[8]
         // Row t·B + b holds step t of window b.
-        #expect(abs(Double(inputs[0, 0]) - (series[2] - r0) / sd) < 1e-5)
-        #expect(abs(Double(inputs[1, 0]) - (series[6] - r1) / sd) < 1e-5)
-        #expect(abs(Double(inputs[5, 0]) - (series[8] - r1) / sd) < 1e-5)
-        if reference == .lastValue { #expect(r0 == series[4] && inputs[4, 0] == 0) }
-        let decoded = encoding.decode(targets, row: 1, reference: r1)
-        #expect(abs(decoded[0] - series[9]) < 1e-3 && abs(decoded[1] - series[10]) < 1e-3)
+        #expect(abs(Double(inputs[1, 0]) - (series[5] - a1) / sd) < 1e-4)
+        #expect(abs(Double(inputs[7, 0]) - (series[8] - a1) / sd) < 1e-4)
+        switch reference {
+        case .mean:
+            #expect(r0 == Array(repeating: encoding.standardizer.mean[0], count: 5))
+        case .lastValue:
+            #expect(r1 == Array(repeating: series[8], count: 5) && inputs[7, 0] == 0)
+        case .seasonal:
+            #expect(r1 == Baseline.seasonalNaive(season: 3).forecast(series, origin: 9, horizon: 5))
+            // The second feature is the seasonal difference; 0 before the series has a season of history.
+            #expect(abs(Double(inputs[7, 1]) - (series[8] - series[5]) / sd) < 1e-4)
+            #expect(inputs[0, 1] == 0 && abs(Double(inputs[6, 1]) - (series[4] - series[1]) / sd) < 1e-4)
+            let differences = (3..<12).map { series[$0] - series[$0 - 3] }
+            #expect(abs(sd - Standardizer(fitting: differences).standardDeviation[0]) < 1e-12)
+        }
+        let decoded = encoding.decode(targets, row: 1, references: r1)
+        #expect(zip(decoded, series[9..<14]).allSatisfy { abs($0 - $1) < 1e-3 })
+        #expect(encoding.decode(targets, row: 0, references: r0).count == 5)
+    }
+
+    @Test func forecastProblemChoosesTheReferenceAndChecksTheSeason() throws {
+        let seasonal = FilledSeries(name: "y", values: (0..<120).map { 0.1 * Double($0) + [0, 3, 1, 4, 1, 5][$0 % 6] })
+        let problem = try ForecastProblem(series: seasonal, lookback: 12, horizon: 3)
+        #expect(problem.season == 6 && problem.seasonDetected && problem.encoding.reference == .seasonal)
+        #expect(problem.baselines == [.lastValue, .seasonalNaive(season: 6)])
+        #expect(try ForecastProblem(series: seasonal, lookback: 4, horizon: 3).encoding.reference == .lastValue)
+        #expect(throws: SeriesError.self) { try ForecastProblem(series: seasonal, lookback: 4, horizon: 3, reference: .seasonal) }
+        #expect(throws: SeriesError.self) { try ForecastProblem(series: seasonal, lookback: 12, horizon: 3, season: 500) }
+        let given = try ForecastProblem(series: seasonal, lookback: 12, horizon: 3, season: 6, reference: .mean)
+        #expect(!given.seasonDetected && given.encoding.reference == .mean)
+        #expect(given.testOrigins.first == given.split.test.lowerBound && given.testOrigins.last == 117)
     }
 
     @Test func baselinesByHand() {
