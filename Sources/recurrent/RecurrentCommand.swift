@@ -8,6 +8,7 @@ struct RecurrentCommand: ParsableCommand {
         commandName: "recurrent",
         abstract: "Recurrent neural networks on the CPU: train LSTMs on text, generate, experiment.",
         version: recurrentVersion,
-        subcommands: [DemoCommand.self, TrainCommand.self, GenerateCommand.self, EvaluateCommand.self]
+        subcommands: [DemoCommand.self, TrainCommand.self, GenerateCommand.self, EvaluateCommand.self,
+                      ForecastCommand.self, ClassifyCommand.self]
     )
 }
