@@ -2,7 +2,7 @@ import Foundation
 
 /// The recurrence a `LanguageModel` runs: PyTorch's `nn.LSTM`, `nn.GRU`, or `nn.RNN` with
 /// `nonlinearity='tanh'` / `'relu'`.
-public enum RecurrentCellType: String, Codable, Sendable, CaseIterable {
+public enum LanguageModelCell: String, Codable, Sendable, CaseIterable {
     case lstm
     case gru
     case rnnTanh = "rnn"
@@ -27,7 +27,7 @@ public enum RecurrentCellType: String, Codable, Sendable, CaseIterable {
 /// JSON keys are snake_case, as the PyTorch side reads them:
 /// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`.
 public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
-    public var cell: RecurrentCellType
+    public var cell: LanguageModelCell
     /// V: token ids are `0..<vocabularySize`.
     public var vocabularySize: Int
     /// E: the length of each token's embedding vector.
@@ -41,7 +41,7 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     /// LSTM only: the diagonal cell → gate weights (TF/ONNX style).
     public var peepholes: Bool
 
-    public init(cell: RecurrentCellType = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = 256,
+    public init(cell: LanguageModelCell = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = 256,
                 numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false) {
         self.cell = cell
         self.vocabularySize = vocabularySize
@@ -64,7 +64,7 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        cell = try c.decode(RecurrentCellType.self, forKey: .cell)
+        cell = try c.decode(LanguageModelCell.self, forKey: .cell)
         vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
         embeddingSize = try c.decode(Int.self, forKey: .embeddingSize)
         hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)

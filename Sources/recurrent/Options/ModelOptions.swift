@@ -4,7 +4,7 @@ import Recurrent
 /// The model's shape: embedding → recurrent stack → dropout → linear.
 struct ModelOptions: ParsableArguments {
     @Option(help: "Recurrent cell: lstm, gru, rnn (tanh) or rnn-relu. (default: lstm)")
-    var cell: RecurrentCellType?
+    var cell: LanguageModelCell?
 
     @Flag(inversion: .prefixedNo, help: "LSTM only: add peephole connections from the cell to the gates. (default: off)")
     var peepholes: Bool?

@@ -39,8 +39,8 @@ import Testing
     }
 
     /// The single-step path (cells, batch 1) gives the logits of the whole-sequence path.
-    @Test(arguments: [RecurrentCellType.lstm, .gru, .rnnTanh, .rnnRelu])
-    func stepperMatchesSequencePath(cell: RecurrentCellType) throws {
+    @Test(arguments: [LanguageModelCell.lstm, .gru, .rnnTanh, .rnnRelu])
+    func stepperMatchesSequencePath(cell: LanguageModelCell) throws {
         let model = try S.model(cell: cell, vocabulary: 9, layers: 2, dropout: 0.3, peepholes: cell == .lstm)
         model.isTraining = false
         let tokens: [Int32] = [3, 1, 4, 1, 5, 8, 2, 6]
@@ -100,7 +100,7 @@ import Testing
     func trainingStepsMatchPyTorch(name: String) throws {
         let fixture = try Fixture.training(name)
         let c = fixture.config
-        let cell: RecurrentCellType = c.model.module == "LSTM" ? .lstm : c.model.module == "GRU" ? .gru : .rnnTanh
+        let cell: LanguageModelCell = c.model.module == "LSTM" ? .lstm : c.model.module == "GRU" ? .gru : .rnnTanh
         let model = try S.model(cell: cell, vocabulary: c.model.vocabSize, embedding: c.model.embeddingDim,
                                 hidden: c.model.hiddenSize, layers: c.model.numLayers)
         let prefix = c.model.module.lowercased() + "."
