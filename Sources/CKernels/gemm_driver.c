@@ -10,6 +10,9 @@
 #include "gemm_internal.h"
 
 #include <string.h>
+#ifdef RK_TUNE
+#include <stdlib.h>
+#endif
 
 // MARK: - Packing
 
@@ -74,6 +77,10 @@ static void pack_b(const rk_kernel_info *info, int transB, const float *B, long 
         // Row by row across all panels: B is read in long contiguous runs.
         for (long p = 0; p < kc; p++) {
             const float *src = B + (p0 + p) * ldb + j0;
+            // Rows are far apart (a whole row of B): fetch a few rows ahead, line by line,
+            // since the hardware prefetchers do not follow short runs at a large stride.
+            if (p + 4 < kc)
+                for (long j = 0; j < cols; j += 16) __builtin_prefetch(src + 4 * ldb + j, 0, 3);
             if (info->pack_b_row) {
                 info->pack_b_row(src, cols, dst + p * nr, panelStride);
                 continue;
@@ -132,8 +139,7 @@ typedef struct {
     const float *B; long ldb;
     const float *packed;  // pre-packed B (full K, panels of K × NR), or NULL
     float *C; long ldc;
-    long tn;              // the threads' grid is tm × tn
-    long tm;
+    long tm, tn;          // C is cut into tm × tn tasks (rows × columns)
 } gemm_job;
 
 // Splits `units` into `parts` contiguous ranges differing by at most one unit.
@@ -159,6 +165,14 @@ static void run_part(const gemm_job *j, long m0, long m1, long n0, long n1) {
     size_t need = aFloats + (j->packed ? 0 : (size_t)ncMax * kcMax);
     float *abuf = rk_thread_scratch(need);
     if (abuf) {
+#ifdef RK_TUNE  // experiments only: block sizes from the environment
+        long tmc = getenv("RK_MC") ? atol(getenv("RK_MC")) : k->mc;
+        long tkc = getenv("RK_KC") ? atol(getenv("RK_KC")) : k->kc;
+        long tnc = getenv("RK_NC") ? atol(getenv("RK_NC")) : k->nc;
+        abuf = rk_thread_scratch((size_t)(tmc + mr) * (tkc + 16) + (size_t)(tnc + nr) * (tkc + 16) + 64);
+        run_blocks(j, m0, m1, n0, n1, tmc, tkc, tnc, abuf, abuf + ((size_t)(tmc + mr) * (tkc + 16) + 15) / 16 * 16);
+        return;
+#endif
         run_blocks(j, m0, m1, n0, n1, k->mc, k->kc, k->nc, abuf, abuf + aFloats);
     } else {
         // No memory for scratch: one micro-tile at a time with buffers on the stack.
@@ -260,12 +274,33 @@ static void scale_c(long M, long N, float beta, float *C, long ldc) {
     }
 }
 
+// Columns (or rows) of C below which a task is not cut further: each task packs its own Ã
+// (or B̃), about 5 FMA-cycles per packed float, so a task this wide keeps that near 2 %.
+#define RK_MIN_TASK_SPAN 256
+#define RK_TASKS_PER_THREAD 4
+
 static void run(const rk_kernel_info *info, int threads, gemm_job *job) {
     if (threads <= 0) threads = rk_thread_count();
-    choose_grid(job->M, job->N, job->K, info->mr, info->nr, threads, &job->tm, &job->tn);
-    long parts = job->tm * job->tn;
-    if (parts == 1) run_task(job, 0);
-    else rk_parallel_for((int)parts, parts, run_task, job);
+    long tm, tn;
+    choose_grid(job->M, job->N, job->K, info->mr, info->nr, threads, &tm, &tn);
+    if (tm * tn == 1) {
+        job->tm = job->tn = 1;
+        run_task(job, 0);
+        return;
+    }
+    // Cut each thread's share into a few tasks that the threads take in turn: when another
+    // process holds a core (a shared machine), the threads that do run take over the tasks of
+    // the one that does not, instead of waiting for it.
+    long perN = job->N / tn / RK_MIN_TASK_SPAN, perM = job->M / tm / RK_MIN_TASK_SPAN;
+#ifdef RK_TUNE
+#undef RK_TASKS_PER_THREAD
+#define RK_TASKS_PER_THREAD (getenv("RK_TPT") ? atol(getenv("RK_TPT")) : 4)
+#endif
+    if (tn > 1) tn *= perN < 1 ? 1 : perN > RK_TASKS_PER_THREAD ? RK_TASKS_PER_THREAD : perN;
+    if (tm > 1) tm *= perM < 1 ? 1 : perM > RK_TASKS_PER_THREAD ? RK_TASKS_PER_THREAD : perM;
+    job->tm = tm;
+    job->tn = tn;
+    rk_parallel_for(threads, tm * tn, run_task, job);
 }
 
 void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, long K,

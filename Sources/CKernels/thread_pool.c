@@ -84,8 +84,22 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
+// A forked child has only the forking thread: forget the parent's workers (the child starts
+// its own on first need) instead of waiting forever for their acknowledgements.
+static void reset_after_fork(void) {
+    pthread_mutex_init(&pool.mutex, NULL);
+    pthread_cond_init(&pool.wake, NULL);
+    pool.workers = 0;
+    atomic_store(&pool.sleeping, 0);
+    atomic_store(&pool.busy, 0);
+}
+
+static pthread_once_t forkHandlerOnce = PTHREAD_ONCE_INIT;
+static void install_fork_handler(void) { pthread_atfork(NULL, NULL, reset_after_fork); }
+
 // Starts workers until there are `wanted`; returns how many exist.
 static int ensure_workers(int wanted) {
+    pthread_once(&forkHandlerOnce, install_fork_handler);
     pthread_mutex_lock(&pool.mutex);
     while (pool.workers < wanted) {
         pthread_t thread;
