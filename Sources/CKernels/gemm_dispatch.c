@@ -91,19 +91,20 @@ static pthread_once_t scratchOnce = PTHREAD_ONCE_INIT;
 
 static void scratch_free(void *value) {
     scratch *s = value;
-    free(s->data);
+    for (int i = 0; i < RK_SCRATCH_SLOTS; i++) free(s[i].data);
     free(s);
 }
 
 static void scratch_init(void) { pthread_key_create(&scratchKey, scratch_free); }
 
-float *rk_thread_scratch(size_t floats) {
+float *rk_thread_scratch(int slot, size_t floats) {
     pthread_once(&scratchOnce, scratch_init);
-    scratch *s = pthread_getspecific(scratchKey);
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s || pthread_setspecific(scratchKey, s) != 0) { free(s); return NULL; }
+    scratch *slots = pthread_getspecific(scratchKey);
+    if (!slots) {
+        slots = calloc(RK_SCRATCH_SLOTS, sizeof *slots);
+        if (!slots || pthread_setspecific(scratchKey, slots) != 0) { free(slots); return NULL; }
     }
+    scratch *s = &slots[slot];
     if (s->capacity < floats) {
         void *p = NULL;
         size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;

@@ -10,9 +10,6 @@
 #include "gemm_internal.h"
 
 #include <string.h>
-#ifdef RK_TUNE
-#include <stdlib.h>
-#endif
 
 // MARK: - Packing
 
@@ -28,26 +25,26 @@ static row_tiling tiling(long rows, int mr) {
     return t;
 }
 
-// Packs rows [i0, i0 + rows) and columns [p0, p0 + kc) of op(A) into tiles of kc × MR
-// (a[p*MR + i]); tile t starts at dst + t*kc*MR. Rows of a short tile past its height are
-// left unwritten: the micro-kernel never reads them.
+// Packs tiles [t0, t1) of rows [i0, i0 + rows) and columns [p0, p0 + kc) of op(A) into
+// tiles of kc × MR (a[p*MR + i]); tile t starts at dst + t*kc*MR. Rows of a short tile past
+// its height are left unwritten: the micro-kernel never reads them.
 static void pack_a(const rk_kernel_info *info, int transA, const float *A, long lda, long i0,
-                   long rows, long p0, long kc, float *dst) {
+                   long rows, long p0, long kc, float *dst, long t0, long t1) {
     const int mr = info->mr;
     row_tiling t = tiling(rows, mr);
+    const long first = i0 + t0 * t.base + (t0 < t.extra ? t0 : t.extra);  // first row of tile t0
     if (!transA) {
-        long r0 = i0;
-        for (long tile = 0; tile < t.count; tile++) {
+        long r0 = first;
+        for (long tile = t0; tile < t1; tile++) {
             long h = t.base + (tile < t.extra);
             float *d = dst + tile * kc * mr;
             if (info->pack_a_tile) {
                 info->pack_a_tile(A + r0 * lda + p0, lda, h, kc, d);
-                r0 += h;
-                continue;
-            }
-            for (long i = 0; i < h; i++) {
-                const float *src = A + (r0 + i) * lda + p0;
-                for (long p = 0; p < kc; p++) d[p * mr + i] = src[p];
+            } else {
+                for (long i = 0; i < h; i++) {
+                    const float *src = A + (r0 + i) * lda + p0;
+                    for (long p = 0; p < kc; p++) d[p * mr + i] = src[p];
+                }
             }
             r0 += h;
         }
@@ -55,9 +52,9 @@ static void pack_a(const rk_kernel_info *info, int transA, const float *A, long 
         // A is stored (K, M): walk each stored row once, left to right, dealing its values
         // out to the tiles (reading tile by tile would stride across rows and pages).
         for (long p = 0; p < kc; p++) {
-            const float *src = A + (p0 + p) * lda + i0;
+            const float *src = A + (p0 + p) * lda + first;
             long r = 0;
-            for (long tile = 0; tile < t.count; tile++) {
+            for (long tile = t0; tile < t1; tile++) {
                 long h = t.base + (tile < t.extra);
                 float *d = dst + tile * kc * mr + p * mr;
                 for (long i = 0; i < h; i++) d[i] = src[r + i];
@@ -140,6 +137,7 @@ typedef struct {
     const float *packed;  // pre-packed B (full K, panels of K × NR), or NULL
     float *C; long ldc;
     long tm, tn;          // C is cut into tm × tn tasks (rows × columns)
+    const float *sharedA; // op(A) packed once for all tasks (see pack_shared_a), or NULL
 } gemm_job;
 
 // Splits `units` into `parts` contiguous ranges differing by at most one unit.
@@ -149,8 +147,15 @@ static void share(long units, long parts, long index, long *begin, long *end) {
     *end = *begin + base + (index < extra);
 }
 
+// Depth of the K blocks: equal blocks (512 = 2 × 256, not 384 + 128), since a thin last
+// block would cost a whole extra pass over C for little arithmetic.
+static long k_block(long K, long kc) {
+    long blocks = (K + kc - 1) / kc;
+    return (K + blocks - 1) / blocks;
+}
+
 static void run_blocks(const gemm_job *j, long m0, long m1, long n0, long n1, long mc, long kc,
-                       long nc, float *abuf, float *bbuf);
+                       long nc, float *abuf, float *bbuf, const float *sharedA);
 
 static void run_part(const gemm_job *j, long m0, long m1, long n0, long n1) {
     const rk_kernel_info *k = j->info;
@@ -161,44 +166,48 @@ static void run_part(const gemm_job *j, long m0, long m1, long n0, long n1) {
     long ncMax = n1 - n0 < k->nc ? n1 - n0 : k->nc;
     ncMax = (ncMax + nr - 1) / nr * nr;
     // B̃ starts on a 64-byte boundary after Ã: the SIMD kernels use aligned loads.
-    size_t aFloats = ((size_t)mcMax * kcMax + 15) / 16 * 16;
+    size_t aFloats = j->sharedA ? 0 : ((size_t)mcMax * kcMax + 15) / 16 * 16;
     size_t need = aFloats + (j->packed ? 0 : (size_t)ncMax * kcMax);
-    float *abuf = rk_thread_scratch(need);
-    if (abuf) {
-#ifdef RK_TUNE  // experiments only: block sizes from the environment
-        long tmc = getenv("RK_MC") ? atol(getenv("RK_MC")) : k->mc;
-        long tkc = getenv("RK_KC") ? atol(getenv("RK_KC")) : k->kc;
-        long tnc = getenv("RK_NC") ? atol(getenv("RK_NC")) : k->nc;
-        abuf = rk_thread_scratch((size_t)(tmc + mr) * (tkc + 16) + (size_t)(tnc + nr) * (tkc + 16) + 64);
-        run_blocks(j, m0, m1, n0, n1, tmc, tkc, tnc, abuf, abuf + ((size_t)(tmc + mr) * (tkc + 16) + 15) / 16 * 16);
-        return;
-#endif
-        run_blocks(j, m0, m1, n0, n1, k->mc, k->kc, k->nc, abuf, abuf + aFloats);
+    float *abuf = need ? rk_thread_scratch(0, need) : NULL;
+    if (abuf || need == 0) {
+        run_blocks(j, m0, m1, n0, n1, k->mc, k->kc, k->nc, abuf, abuf ? abuf + aFloats : NULL,
+                   j->sharedA);
     } else {
-        // No memory for scratch: one micro-tile at a time with buffers on the stack.
+        // No memory for scratch: one micro-tile at a time with buffers on the stack (and Ã
+        // packed here even if shared, since the blocks differ).
         enum { kcSmall = 64, mrMax = 32, nrMax = 64 };
         float abufSmall[mrMax * kcSmall] __attribute__((aligned(64)));
         float bbufSmall[nrMax * kcSmall] __attribute__((aligned(64)));
-        run_blocks(j, m0, m1, n0, n1, mr, kcSmall, nr, abufSmall, bbufSmall);
+        run_blocks(j, m0, m1, n0, n1, mr, kcSmall, nr, abufSmall, bbufSmall, NULL);
     }
 }
 
+// Where block (ic, pc) of the shared Ã starts: every row block before ic holds its rows in
+// whole tiles over all of K (mc is a multiple of MR), and within a row block the K blocks
+// follow one another, each `tiles` tiles of kcEven × MR.
+static size_t shared_a_offset(long ic, long pc, long K, long tiles, int mr) {
+    return (size_t)ic * K + (size_t)tiles * mr * pc;
+}
+
 static void run_blocks(const gemm_job *j, long m0, long m1, long n0, long n1, long mc, long kc,
-                       long nc, float *abuf, float *bbuf) {
+                       long nc, float *abuf, float *bbuf, const float *sharedA) {
     const rk_kernel_info *k = j->info;
     const int mr = k->mr, nr = k->nr;
     const long K = j->K;
+    const long kcEven = k_block(K, kc);
     for (long ic = m0; ic < m1; ic += mc) {
         long mcur = m1 - ic < mc ? m1 - ic : mc;
         row_tiling rt = tiling(mcur, mr);
-        // K blocks of equal depth (512 = 2 × 256, not 384 + 128): a thin last block would
-        // cost a whole extra pass over C for little arithmetic.
-        const long kblocks = (K + kc - 1) / kc;
-        const long kcEven = (K + kblocks - 1) / kblocks;
         for (long pc = 0; pc < K; pc += kcEven) {
             long kcur = K - pc < kcEven ? K - pc : kcEven;
             float beta = pc == 0 ? j->beta : 1.0f;
-            pack_a(k, j->transA, j->A, j->lda, ic, mcur, pc, kcur, abuf);
+            const float *ablock;
+            if (sharedA) {
+                ablock = sharedA + shared_a_offset(ic, pc, K, rt.count, mr);
+            } else {
+                pack_a(k, j->transA, j->A, j->lda, ic, mcur, pc, kcur, abuf, 0, rt.count);
+                ablock = abuf;
+            }
             for (long jc = n0; jc < n1; jc += nc) {
                 long ncur = n1 - jc < nc ? n1 - jc : nc;
                 const float *bp;
@@ -214,7 +223,7 @@ static void run_blocks(const gemm_job *j, long m0, long m1, long n0, long n1, lo
                 long r0 = ic;
                 for (long t = 0; t < rt.count; t++) {
                     long h = rt.base + (t < rt.extra);
-                    const float *ap = abuf + t * kcur * mr;
+                    const float *ap = ablock + t * kcur * mr;
                     float *crow = j->C + r0 * j->ldc + jc;
                     for (long q = 0; q * nr < ncur; q++) {
                         long w = ncur - q * nr < nr ? ncur - q * nr : nr;
@@ -224,6 +233,27 @@ static void run_blocks(const gemm_job *j, long m0, long m1, long n0, long n1, lo
                     r0 += h;
                 }
             }
+        }
+    }
+}
+
+// Packs the whole of op(A) once, in the layout run_blocks reads through shared_a_offset;
+// task `index` of `parts` packs its share of the tiles of every block.
+typedef struct { const gemm_job *job; float *shared; long parts; } shared_a_job;
+
+static void pack_shared_a(void *context, long index) {
+    const shared_a_job *s = context;
+    const gemm_job *j = s->job;
+    const rk_kernel_info *k = j->info;
+    const long K = j->K, kcEven = k_block(K, k->kc);
+    for (long ic = 0; ic < j->M; ic += k->mc) {
+        long mcur = j->M - ic < k->mc ? j->M - ic : k->mc;
+        long tiles = tiling(mcur, k->mr).count, t0, t1;
+        share(tiles, s->parts, index, &t0, &t1);
+        for (long pc = 0; pc < K; pc += kcEven) {
+            long kcur = K - pc < kcEven ? K - pc : kcEven;
+            pack_a(k, j->transA, j->A, j->lda, ic, mcur, pc, kcur,
+                   s->shared + shared_a_offset(ic, pc, K, tiles, k->mr), t0, t1);
         }
     }
 }
@@ -274,30 +304,51 @@ static void scale_c(long M, long N, float beta, float *C, long ldc) {
     }
 }
 
-// Columns (or rows) of C below which a task is not cut further: each task packs its own Ã
-// (or B̃), about 5 FMA-cycles per packed float, so a task this wide keeps that near 2 %.
-#define RK_MIN_TASK_SPAN 256
+// Largest op(A), in floats, packed once and shared by all tasks (32 MB); a larger one is
+// packed by each task for its own rows and columns.
+#define RK_SHARED_A_MAX (8L << 20)
+// Tasks per thread, and the narrowest task (columns, or rows when splitting M): each task
+// without a shared Ã packs its own, ~0.8 cycles per float against width/16 cycles of FMAs
+// per float of Ã, so 512 columns keep that near 2.5 %.
 #define RK_TASKS_PER_THREAD 4
+#define RK_MIN_TASK_SPAN 512
+#define RK_MIN_TASK_SPAN_SHARED 64
+
+static long task_cuts(long span, long parts, long minimum) {
+    long cuts = span / parts / minimum;
+    return cuts < 1 ? 1 : cuts > RK_TASKS_PER_THREAD ? RK_TASKS_PER_THREAD : cuts;
+}
 
 static void run(const rk_kernel_info *info, int threads, gemm_job *job) {
     if (threads <= 0) threads = rk_thread_count();
     long tm, tn;
     choose_grid(job->M, job->N, job->K, info->mr, info->nr, threads, &tm, &tn);
+    job->sharedA = NULL;
     if (tm * tn == 1) {
         job->tm = job->tn = 1;
         run_task(job, 0);
         return;
     }
+    // Split over N: every task needs all of op(A), so pack it once, together, first.
+    const int mr = info->mr;
+    if (tm == 1 && job->M * job->K <= RK_SHARED_A_MAX) {
+        size_t floats = ((size_t)job->M + (size_t)mr * (size_t)(job->M / info->mc + 1)) * job->K;
+        float *shared = rk_thread_scratch(1, floats);
+        if (shared) {
+            shared_a_job pack = {.job = job, .shared = shared};
+            long tiles = (job->M + mr - 1) / mr;
+            // Small operands (a batch of 50 × 512) are packed by the caller alone.
+            pack.parts = job->M * job->K < (64L << 10) ? 1 : (threads < tiles ? threads : tiles);
+            if (pack.parts == 1) pack_shared_a(&pack, 0);
+            else rk_parallel_for(threads, pack.parts, pack_shared_a, &pack);
+            job->sharedA = shared;
+        }
+    }
     // Cut each thread's share into a few tasks that the threads take in turn: when another
     // process holds a core (a shared machine), the threads that do run take over the tasks of
     // the one that does not, instead of waiting for it.
-    long perN = job->N / tn / RK_MIN_TASK_SPAN, perM = job->M / tm / RK_MIN_TASK_SPAN;
-#ifdef RK_TUNE
-#undef RK_TASKS_PER_THREAD
-#define RK_TASKS_PER_THREAD (getenv("RK_TPT") ? atol(getenv("RK_TPT")) : 4)
-#endif
-    if (tn > 1) tn *= perN < 1 ? 1 : perN > RK_TASKS_PER_THREAD ? RK_TASKS_PER_THREAD : perN;
-    if (tm > 1) tm *= perM < 1 ? 1 : perM > RK_TASKS_PER_THREAD ? RK_TASKS_PER_THREAD : perM;
+    if (tn > 1) tn *= task_cuts(job->N, tn, job->sharedA ? RK_MIN_TASK_SPAN_SHARED : RK_MIN_TASK_SPAN);
+    if (tm > 1) tm *= task_cuts(job->M, tm, RK_MIN_TASK_SPAN);
     job->tm = tm;
     job->tn = tn;
     rk_parallel_for(threads, tm * tn, run_task, job);

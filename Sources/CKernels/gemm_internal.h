@@ -31,7 +31,7 @@ typedef void (*rk_microkernel)(long m, long n, long kc, const float *a, const fl
 
 /// Optional ISA-specific packers (NULL: the driver's portable loops).
 /// pack_a_tile: rows 0..<h (h <= MR) of A, each with kc contiguous values at A + i*lda, into
-///   dst[p*MR + i]; rows h..<MR of dst may be left unwritten.
+///   dst[p*MR + i]; rows h..<MR of dst may be left unwritten, nothing past the tile.
 /// pack_b_row: one row of op(B) when B is stored (K, N): src[0..<cols] into panels of NR
 ///   columns, dst + q*panelStride for panel q, zero past cols.
 /// pack_b_panel_t: one panel when B is stored (N, K): rows 0..<w (w <= NR) of B, each with kc
@@ -63,8 +63,10 @@ const rk_kernel_info *rk_kernel_neon_info(void);
 /// The descriptor of a supported kernel (kernel < 0: the current one); NULL if unsupported.
 const rk_kernel_info *rk_kernel_info_for(int kernel);
 
-/// Scratch memory owned by the calling thread, 64-byte aligned, at least `floats` long.
+/// Scratch memory owned by the calling thread, 64-byte aligned, at least `floats` long: one
+/// buffer per `slot` (0: a task's own packing; 1: the operand a caller shares with its tasks).
 /// Grows (never shrinks) and is freed when the thread exits. NULL on allocation failure.
-float *rk_thread_scratch(size_t floats);
+#define RK_SCRATCH_SLOTS 2
+float *rk_thread_scratch(int slot, size_t floats);
 
 #endif

@@ -155,8 +155,9 @@ static inline __mmask16 first(long count) {
 }
 
 // Rows 0..<h of A, 16 values of K at a time, transposed into Ã (p-major, MR values per p).
+// Each p but the tile's last gets a full 16-float store, whose last 16 − MR floats the next
+// p overwrites: masked stores are slow on some CPUs (AMD Zen 4).
 static TARGET void pack_a_tile(const float *A, long lda, long h, long kc, float *dst) {
-    const __mmask16 rows = first(MR);
     for (long p = 0; p < kc; p += 16) {
         const long span = kc - p < 16 ? kc - p : 16;
         const __mmask16 cols = first(span);
@@ -165,7 +166,10 @@ static TARGET void pack_a_tile(const float *A, long lda, long h, long kc, float 
         for (int i = 0; i < 16; i++)
             r[i] = i < h ? _mm512_maskz_loadu_ps(cols, A + i * lda + p) : _mm512_setzero_ps();
         transpose16(r);
-        for (long x = 0; x < span; x++) _mm512_mask_storeu_ps(dst + (p + x) * MR, rows, r[x]);
+        for (long x = 0; x < span; x++) {
+            if (p + x + 1 < kc) _mm512_storeu_ps(dst + (p + x) * MR, r[x]);
+            else _mm512_mask_storeu_ps(dst + (p + x) * MR, first(MR), r[x]);
+        }
     }
 }
 

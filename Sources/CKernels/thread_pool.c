@@ -1,11 +1,14 @@
 // A persistent pool of worker threads for fork-join loops (the GEMM split, packing).
 //
-// One job runs at a time. The submitter publishes the job, then a single 64-bit word holding
-// (generation << 8 | participants); workers whose index is below `participants` take task
-// indices from a shared counter until none are left and acknowledge. The submitter works too,
-// then waits for every participant's acknowledgement, so a job's fields never change under a
-// worker that is still using them. Idle workers spin briefly (a recurrent loop calls GEMM again
-// within microseconds) and then sleep on a condition variable.
+// One job runs at a time. The submitter publishes the job, then a single 64-bit `signal`
+// (generation << 8 | participants). A worker whose index is below `participants` joins the
+// job by incrementing the active count in `state` (generation << 17 | closed << 16 | active),
+// which succeeds only while that generation is open; it then takes task indices from a
+// shared counter until none are left, and leaves. The submitter works too, then closes the
+// job and waits only for the workers that joined. A worker that was not running (another
+// process had its core) finds the job closed when it wakes and skips it, so a busy machine
+// never makes the caller wait for a thread that is not there. Idle workers spin briefly (a
+// recurrent loop calls GEMM again within microseconds) and then sleep on a condition variable.
 #define _GNU_SOURCE
 #include "gemm_internal.h"
 
@@ -35,6 +38,7 @@ static struct {
     pthread_cond_t wake;
     atomic_int busy;        // 1 while a job runs: later submitters run serially instead
     atomic_uint_fast64_t signal;  // generation << 8 | participants
+    atomic_uint_fast64_t state;   // generation << 17 | closed << 16 | active workers
     atomic_int sleeping;
     int workers;            // started so far (the caller is not one)
     // The current job, written before `signal` is published.
@@ -42,10 +46,12 @@ static struct {
     void *context;
     long count;
     atomic_long next;
-    atomic_int acknowledged;
 } pool = {.mutex = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
 static atomic_int threadCount = 0;  // 0: not yet decided
+
+#define STATE_CLOSED ((uint64_t)1 << 16)
+#define STATE_ACTIVE ((uint64_t)0xFFFF)
 
 static void run_tasks(void) {
     long i;
@@ -76,10 +82,15 @@ static void *worker_main(void *arg) {
             break;
         }
         seen = s >> 8;
-        if (index < (s & 0xFF)) {
-            run_tasks();
-            atomic_fetch_add_explicit(&pool.acknowledged, 1, memory_order_release);
+        if (index >= (s & 0xFF)) continue;  // not a participant of this job
+        uint64_t st = atomic_load(&pool.state);
+        int joined = 0;
+        while ((st >> 17) == (seen & (UINT64_MAX >> 17)) && !(st & STATE_CLOSED)) {
+            if (atomic_compare_exchange_weak(&pool.state, &st, st + 1)) { joined = 1; break; }
         }
+        if (!joined) continue;  // the caller already finished this job
+        run_tasks();
+        atomic_fetch_sub_explicit(&pool.state, 1, memory_order_release);
     }
     return NULL;
 }
@@ -136,8 +147,8 @@ void rk_parallel_for(int threads, long count, rk_task_fn task, void *context) {
     pool.context = context;
     pool.count = count;
     atomic_store_explicit(&pool.next, 0, memory_order_relaxed);
-    atomic_store_explicit(&pool.acknowledged, 0, memory_order_relaxed);
     uint64_t generation = (atomic_load_explicit(&pool.signal, memory_order_relaxed) >> 8) + 1;
+    atomic_store(&pool.state, (generation & (UINT64_MAX >> 17)) << 17);  // open, none active
     atomic_store(&pool.signal, generation << 8 | (uint64_t)participants);  // seq_cst release
     if (atomic_load(&pool.sleeping) > 0) {
         pthread_mutex_lock(&pool.mutex);
@@ -145,10 +156,12 @@ void rk_parallel_for(int threads, long count, rk_task_fn task, void *context) {
         pthread_mutex_unlock(&pool.mutex);
     }
     run_tasks();
+    // Close the job to late joiners, then wait for those inside to finish their last task.
+    atomic_fetch_or(&pool.state, STATE_CLOSED);
     int spins = 0;
-    while (atomic_load_explicit(&pool.acknowledged, memory_order_acquire) < participants) {
+    while (atomic_load_explicit(&pool.state, memory_order_acquire) & STATE_ACTIVE) {
         if (++spins < SPIN_BEFORE_YIELD) cpu_relax();
-        else sched_yield();  // a participant may be descheduled on a busy machine
+        else sched_yield();  // a worker inside may be descheduled on a busy machine
     }
     atomic_store_explicit(&pool.busy, 0, memory_order_release);
 }

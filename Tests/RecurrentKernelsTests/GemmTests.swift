@@ -27,11 +27,12 @@ import Testing
         }
     }
 
-    /// 1000 in each position, and K deep enough to cross several K blocks (kc ≤ 384).
+    /// 1000 in each position, K deep enough to cross several K blocks (kc ≤ 384), and M
+    /// beyond one row block (mc = 1536) of a shared packed A.
     @Test(arguments: GemmKernel.available, [1, 2])
     func largeDimensions(kernel: GemmKernel, threads: Int) throws {
         var rng = RandomGenerator(seed: 7)
-        for (i, (m, n, k)) in [(1000, 33, 17), (7, 1000, 33), (17, 3, 1000), (65, 130, 1000)].enumerated() {
+        for (i, (m, n, k)) in [(1000, 33, 17), (7, 1000, 33), (17, 3, 1000), (65, 130, 1000), (1600, 40, 300)].enumerated() {
             let (ta, tb) = S.transposes[i % 4]
             try check(m, n, k, ta, tb, alpha: 1, beta: i % 2 == 0 ? 0 : 1, strided: i == 3,
                       kernel: kernel, threads: threads, &rng)
