@@ -97,8 +97,8 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
-// A forked child has only the forking thread: forget the parent's workers (the child starts
-// its own on first need) instead of waiting forever for their acknowledgements.
+// A forked child has only the forking thread: forget the parent's workers, so the child
+// starts its own on first need, and re-create the lock a parent thread may have held.
 static void reset_after_fork(void) {
     pthread_mutex_init(&pool.mutex, NULL);
     pthread_cond_init(&pool.wake, NULL);
