@@ -154,6 +154,8 @@ static TARGET void pack_b_panel_t(const float *B, long ldb, long w, long kc, flo
             RK_UNROLL
             for (int i = 0; i < 8; i++) {
                 long j = half * 8 + i;
+                // 16 rows are too many streams for the hardware prefetchers: fetch ahead.
+                if (j < w) _mm_prefetch((const char *)(B + j * ldb + p + 32), _MM_HINT_T0);
                 r[i] = j < w ? (span == 8 ? _mm256_loadu_ps(B + j * ldb + p)
                                           : _mm256_maskload_ps(B + j * ldb + p, cols))
                              : _mm256_setzero_ps();

@@ -201,6 +201,8 @@ static TARGET void pack_b_panel_t(const float *B, long ldb, long w, long kc, flo
             RK_UNROLL
             for (int i = 0; i < 16; i++) {
                 long j = half * 16 + i;
+                // 32 rows are too many streams for the hardware prefetchers: fetch ahead.
+                if (j < w) _mm_prefetch((const char *)(B + j * ldb + p + 64), _MM_HINT_T0);
                 r[i] = j < w ? _mm512_maskz_loadu_ps(cols, B + j * ldb + p) : _mm512_setzero_ps();
             }
             transpose16(r);
