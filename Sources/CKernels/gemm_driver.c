@@ -53,6 +53,10 @@ static void pack_a(const rk_kernel_info *info, int transA, const float *A, long 
         // out to the tiles (reading tile by tile would stride across rows and pages).
         for (long p = 0; p < kc; p++) {
             const float *src = A + (p0 + p) * lda + first;
+            if (info->pack_a_t_row) {
+                info->pack_a_t_row(src, t0, t1, t.base, t.extra, dst + p * mr, kc * mr, p + 1 == kc);
+                continue;
+            }
             long r = 0;
             for (long tile = t0; tile < t1; tile++) {
                 long h = t.base + (tile < t.extra);

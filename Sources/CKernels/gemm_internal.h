@@ -36,7 +36,13 @@ typedef void (*rk_microkernel)(long m, long n, long kc, const float *a, const fl
 ///   columns, dst + q*panelStride for panel q, zero past cols.
 /// pack_b_panel_t: one panel when B is stored (N, K): rows 0..<w (w <= NR) of B, each with kc
 ///   contiguous values at B + j*ldb, into dst[p*NR + j], zero for j >= w.
+/// pack_a_t_row: one stored row of A when A is stored (K, M): for tiles t0 ..< t1 of heights
+///   base + (t < extra), consecutive runs of `src` into dst + t*tileStride (dst points at this
+///   row's place, p*MR, in tile 0). Unless `last` (the tile's final p), floats after a run may
+///   be overwritten up to the next p's place.
 typedef void (*rk_pack_a_tile)(const float *A, long lda, long h, long kc, float *dst);
+typedef void (*rk_pack_a_t_row)(const float *src, long t0, long t1, long base, long extra,
+                                float *dst, long tileStride, int last);
 typedef void (*rk_pack_b_row)(const float *src, long cols, float *dst, long panelStride);
 typedef void (*rk_pack_b_panel_t)(const float *B, long ldb, long w, long kc, float *dst);
 
@@ -47,6 +53,7 @@ typedef struct {
     long nc;           // columns of B swept per packed-A micro-panel (a multiple of nr)
     rk_microkernel kernel;
     rk_pack_a_tile pack_a_tile;
+    rk_pack_a_t_row pack_a_t_row;
     rk_pack_b_row pack_b_row;
     rk_pack_b_panel_t pack_b_panel_t;
 } rk_kernel_info;

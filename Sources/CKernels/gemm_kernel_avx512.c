@@ -173,6 +173,20 @@ static TARGET void pack_a_tile(const float *A, long lda, long h, long kc, float 
     }
 }
 
+// One stored row of A (A stored (K, M)) dealt out to the tiles: a 16-float store per tile,
+// masked only on the tile's last p (masked stores are slow on AMD Zen 4).
+static TARGET void pack_a_t_row(const float *src, long t0, long t1, long base, long extra,
+                                float *dst, long tileStride, int last) {
+    long r = 0;
+    for (long t = t0; t < t1; t++) {
+        long h = base + (t < extra);
+        __m512 v = _mm512_maskz_loadu_ps(first(h), src + r);
+        if (!last) _mm512_storeu_ps(dst + t * tileStride, v);
+        else _mm512_mask_storeu_ps(dst + t * tileStride, first(MR), v);
+        r += h;
+    }
+}
+
 // One row of op(B) (B stored (K, N)) into the NR-wide panels.
 static TARGET void pack_b_row(const float *src, long cols, float *dst, long panelStride) {
     long q = 0;
@@ -213,7 +227,8 @@ static TARGET void pack_b_panel_t(const float *B, long ldb, long w, long kc, flo
 
 static const rk_kernel_info info = {.mr = MR, .nr = NR, .kc = 384, .mc = 1536, .nc = 480,
                                     .kernel = kernel, .pack_a_tile = pack_a_tile,
-                                    .pack_b_row = pack_b_row, .pack_b_panel_t = pack_b_panel_t};
+                                    .pack_a_t_row = pack_a_t_row, .pack_b_row = pack_b_row,
+                                    .pack_b_panel_t = pack_b_panel_t};
 
 const rk_kernel_info *rk_kernel_avx512_info(void) { return &info; }
 
