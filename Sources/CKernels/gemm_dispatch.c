@@ -106,9 +106,9 @@ float *rk_thread_scratch(int slot, size_t floats) {
     }
     scratch *s = &slots[slot];
     if (s->capacity < floats) {
-        void *p = NULL;
-        size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-        if (posix_memalign(&p, 64, bytes) != 0) return NULL;
+        size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;  // aligned_alloc: a multiple
+        void *p = aligned_alloc(64, bytes > 0 ? bytes : 64);
+        if (!p) return NULL;
         free(s->data);
         s->data = p;
         s->capacity = floats;
