@@ -314,9 +314,13 @@ static void scale_c(long M, long N, float beta, float *C, long ldc) {
 // Tasks per thread, and the narrowest task (columns, or rows when splitting M): each task
 // without a shared Ã packs its own, ~0.8 cycles per float against width/16 cycles of FMAs
 // per float of Ã, so 512 columns keep that near 2.5 %.
+#ifndef RK_TASKS_PER_THREAD
 #define RK_TASKS_PER_THREAD 4
-#define RK_MIN_TASK_SPAN 512
+#endif
+#ifndef RK_MIN_TASK_SPAN_SHARED
 #define RK_MIN_TASK_SPAN_SHARED 64
+#endif
+#define RK_MIN_TASK_SPAN 512
 
 static long task_cuts(long span, long parts, long minimum) {
     long cuts = span / parts / minimum;
