@@ -7,6 +7,6 @@ struct RecurrentCommand: ParsableCommand {
         commandName: "recurrent",
         abstract: "Recurrent neural networks on the CPU: train LSTMs on text, generate, experiment.",
         version: recurrentVersion,
-        subcommands: [ForecastCommand.self, ClassifyCommand.self]
+        subcommands: [ForecastCommand.self, ClassifyCommand.self, Bench.self]
     )
 }
