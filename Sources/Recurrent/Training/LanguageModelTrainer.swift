@@ -178,8 +178,7 @@ public final class LanguageModelTrainer {
 
             if stepNumber % configuration.evaluationInterval == 0 || stepNumber == configuration.totalSteps {
                 let validationLoss = validation.map { evaluate($0, maxBatches: configuration.maxValidationBatches) }
-                let isBest = recordEvaluation(validationLoss: validationLoss, learningRate: rate, onEvent: onEvent)
-                _ = isBest
+                recordEvaluation(epoch: epoch, validationLoss: validationLoss, learningRate: rate, onEvent: onEvent)
                 try saveCheckpoint(validationLoss: validationLoss,
                                    reason: stepNumber == configuration.totalSteps ? .finished : .evaluation,
                                    onEvent: onEvent)
@@ -283,8 +282,9 @@ public final class LanguageModelTrainer {
         return total / Double(batches)
     }
 
-    /// Appends a history record, feeds a plateau schedule; returns whether the loss is the best.
-    private func recordEvaluation(validationLoss: Double?, learningRate: Double, onEvent: (TrainingEvent) -> Void) -> Bool {
+    /// Appends a history record for the step just trained (of epoch `epoch`) and feeds a
+    /// plateau schedule.
+    private func recordEvaluation(epoch: Int, validationLoss: Double?, learningRate: Double, onEvent: (TrainingEvent) -> Void) {
         let trainingLoss = stepsSinceRecord > 0 ? lossSinceRecord / Double(stepsSinceRecord) : .nan
         lossSinceRecord = 0
         stepsSinceRecord = 0
@@ -294,12 +294,11 @@ public final class LanguageModelTrainer {
             isBest = true
         }
         if configuration.schedule.unit == .validation, let v = validationLoss { progress.schedule.step(metric: v) }
-        progress.history.append(TrainingRecord(step: progress.step, epoch: progress.epoch, trainingLoss: trainingLoss,
+        progress.history.append(TrainingRecord(step: progress.step, epoch: epoch, trainingLoss: trainingLoss,
                                             validationLoss: validationLoss, learningRate: learningRate,
                                             seconds: progress.seconds))
-        onEvent(.evaluation(EvaluationReport(step: progress.step, epoch: progress.epoch, trainingLoss: trainingLoss,
+        onEvent(.evaluation(EvaluationReport(step: progress.step, epoch: epoch, trainingLoss: trainingLoss,
                                              validationLoss: validationLoss, isBest: isBest)))
-        return isBest
     }
 
     // MARK: Checkpoints

@@ -31,6 +31,7 @@ public struct StepReport: Sendable, Equatable {
 
 public struct EvaluationReport: Sendable, Equatable {
     public var step: Int
+    /// The epoch (0-based) of the step just trained.
     public var epoch: Int
     /// Mean training loss since the previous evaluation.
     public var trainingLoss: Double

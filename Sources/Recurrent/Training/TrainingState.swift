@@ -52,6 +52,7 @@ public struct TrainingState: Codable, Sendable, Equatable {
 /// The training and validation loss at one evaluation.
 public struct TrainingRecord: Codable, Sendable, Equatable {
     public var step: Int
+    /// The epoch (0-based) the step belonged to.
     public var epoch: Int
     /// Mean training loss over the steps since the previous record (nats per token).
     public var trainingLoss: Double
