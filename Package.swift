@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Recurrent",
-                 targets: ["Recurrent", "RecurrentKernels"]),
+                 targets: ["Recurrent", "RecurrentKernels", "RecurrentTasks"]),
         .executable(name: "recurrent", targets: ["recurrent"]),
     ],
     dependencies: [
@@ -20,10 +20,13 @@ let package = Package(
         .target(name: "CKernels", cSettings: optimizedC),
         .target(name: "RecurrentKernels", dependencies: ["CKernels"]),
         .target(name: "Recurrent", dependencies: ["RecurrentKernels"]),
+        .target(name: "RecurrentTasks", dependencies: ["Recurrent"]),
         .executableTarget(name: "recurrent", dependencies: [
             "Recurrent",
+            "RecurrentTasks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
+        .testTarget(name: "RecurrentTasksTests", dependencies: ["RecurrentTasks"]),
     ]
 )
