@@ -27,6 +27,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentTasksTests", dependencies: ["RecurrentTasks"]),
     ]
 )
