@@ -5,7 +5,7 @@ import FoundationXML
 import Testing
 @testable import Recurrent
 
-/// The plot writer lives in `Recurrent`; its tests sit here to keep test targets few.
+/// Well-formed SVG with every series, broken lines at undrawable points, tick placement.
 @Suite struct SVGLinePlotTests {
     /// Parses `svg`, returning the element names and the text of every `<title>` and `<text>`.
     final class Collector: NSObject, XMLParserDelegate {
