@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Recurrent",
-                 targets: ["Recurrent", "RecurrentKernels", "RecurrentTasks"]),
+                 targets: ["Recurrent", "RecurrentKernels", "RecurrentText", "RecurrentTasks"]),
         .executable(name: "recurrent", targets: ["recurrent"]),
     ],
     dependencies: [
@@ -20,14 +20,18 @@ let package = Package(
         .target(name: "CKernels", cSettings: optimizedC),
         .target(name: "RecurrentKernels", dependencies: ["CKernels"]),
         .target(name: "Recurrent", dependencies: ["RecurrentKernels"]),
+        .target(name: "RecurrentText", dependencies: ["Recurrent"]),
         .target(name: "RecurrentTasks", dependencies: ["Recurrent"]),
         .executableTarget(name: "recurrent", dependencies: [
             "Recurrent",
+            "RecurrentText",
             "RecurrentTasks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
+        .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
+        .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
         .testTarget(name: "RecurrentTasksTests", dependencies: ["RecurrentTasks"]),
     ]
 )
