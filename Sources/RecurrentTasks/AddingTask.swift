@@ -62,6 +62,7 @@ public struct AddingTask: MemoryTask {
     public var inputSize: Int { 2 }
     public var outputSize: Int { 1 }
     public var scoreName: String { "|err|<0.04" }
+    public var settings: String { form == .arjovsky2016 ? "T = \(length)" : "T = \(length)–\(length + length / 10)" }
 
     public var solvedDescription: String {
         switch form {

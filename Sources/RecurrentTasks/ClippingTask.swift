@@ -39,6 +39,7 @@ public struct ClippingTask: MemoryTask {
     public var inputSize: Int { adding.inputSize }
     public var outputSize: Int { adding.outputSize }
     public var scoreName: String { adding.scoreName }
+    public var settings: String { "T = \(length), g = \(formatted(Double(recurrentGain)))" }
     public var solvedDescription: String { "test MSE finite and below the 0.167 baseline (it learned something)" }
     public var baseline: TaskBaseline { adding.baseline }
 

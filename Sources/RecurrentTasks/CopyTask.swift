@@ -39,6 +39,7 @@ public struct CopyTask: MemoryTask {
     public var inputSize: Int { 10 }
     public var outputSize: Int { 9 }
     public var scoreName: String { "recall acc" }
+    public var settings: String { "T = \(delay), \(sequenceLength) steps" }
     public var solvedDescription: String { "≥ 99% of the recalled symbols right on the test set" }
 
     /// Steps per sequence: T + 2·(symbols).

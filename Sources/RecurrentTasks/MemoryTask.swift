@@ -104,6 +104,8 @@ public protocol MemoryTask: Sendable {
     var name: String { get }
     /// One line: what the network sees and must produce.
     var summary: String { get }
+    /// The sizes that define this instance, e.g. "T = 100" or "F = 20, T = 100".
+    var settings: String { get }
     /// The paper and section the definition follows, and where this version differs.
     var citation: String { get }
     /// Input features per step (I).

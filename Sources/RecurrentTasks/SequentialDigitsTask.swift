@@ -109,6 +109,7 @@ public struct SequentialDigitsTask: MemoryTask {
     public var outputSize: Int { DigitsDataset.classCount }
     public var sequenceLength: Int { DigitsDataset.pixelCount / pixelsPerStep }
     public var scoreName: String { "accuracy" }
+    public var settings: String { "\(sequenceLength) steps of \(pixelsPerStep) pixel\(pixelsPerStep == 1 ? "" : "s")" }
     public var solvedDescription: String { Self.solvedDescription }
 
     /// Predicting the training-set class frequencies for every test digit.

@@ -48,6 +48,7 @@ public struct TemporalOrderTask: MemoryTask {
     public var inputSize: Int { Symbol.allCases.count }
     public var outputSize: Int { 1 << symbols }
     public var scoreName: String { "accuracy" }
+    public var settings: String { "T = \(length)–\(length + length / 10)" }
     public var solvedDescription: String { "test accuracy ≥ 0.99" }
 
     public var baseline: TaskBaseline {

@@ -42,6 +42,7 @@ public struct TimingTask: MemoryTask {
     public var inputSize: Int { 1 }
     public var outputSize: Int { 1 }
     public var scoreName: String { "timed right" }
+    public var settings: String { "F = \(period), T = \(length)" }
     public var solvedDescription: String { "≥ 99% of test sequences with every output on the right side of 0.5" }
 
     /// Mean spikes per sequence over the uniform start time: (1/F) Σ_s ⌊(T − 1 − s)/F⌋.
