@@ -13,10 +13,24 @@ public enum CellKind: String, CaseIterable, Sendable, Codable {
 
     /// A one-layer recurrent stack of this kind, drawn from `generator`.
     ///
-    /// `forgetBias1` starts the LSTM forget gates at bias 1 (Gers et al. 2000; Jozefowicz et al.
-    /// 2015), so the cell keeps its contents by default until it learns to forget.
-    public func makeLayer(inputSize: Int, hiddenSize: Int, forgetBias1: Bool,
+    /// `forgetBias` b sets the total bias of the LSTM forget gates to b (b_ih = b, b_hh = 0), so
+    /// the cell keeps its contents by default — a fraction σ(b) per step — until it learns to
+    /// forget (Gers et al. 2000 start it positive; Jozefowicz et al. 2015 recommend 1). nil keeps
+    /// PyTorch's U(±1/√H) initialisation. GRU and RNN ignore it.
+    public func makeLayer(inputSize: Int, hiddenSize: Int, forgetBias: Float?,
                           generator: inout RandomGenerator) -> any RecurrentLayer {
+        let layer = makeDefaultLayer(inputSize: inputSize, hiddenSize: hiddenSize, forgetBias1: forgetBias != nil,
+                                     generator: &generator)
+        if let b = forgetBias, self == .lstm || self == .peephole {
+            for p in layer.parameters where p.name == "bias_ih_l0" {
+                p.value.columns(hiddenSize..<2 * hiddenSize).fill(b)      // gate order i, f, g, o
+            }
+        }
+        return layer
+    }
+
+    private func makeDefaultLayer(inputSize: Int, hiddenSize: Int, forgetBias1: Bool,
+                                  generator: inout RandomGenerator) -> any RecurrentLayer {
         switch self {
         case .rnn:
             RNN(inputSize: inputSize, hiddenSize: hiddenSize, nonlinearity: .tanh, generator: &generator)

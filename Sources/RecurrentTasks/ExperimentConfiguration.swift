@@ -25,8 +25,8 @@ public struct ExperimentConfiguration: Sendable, Equatable {
     public var compareClipping: Bool
     /// W_hh ~ N(0, g²/H) at initialisation instead of U(±1/√H).
     public var recurrentGain: Float?
-    /// LSTM forget-gate bias starts at 1.
-    public var forgetBias1: Bool
+    /// The LSTM forget gates' initial bias (nil: PyTorch's uniform initialisation).
+    public var forgetBias: Float?
     /// Steps between evaluations on the test set (and points on the learning curve).
     public var evaluateEvery: Int
     /// Stop a run at the first evaluation that meets the task's criterion.
@@ -36,7 +36,7 @@ public struct ExperimentConfiguration: Sendable, Equatable {
 
     public init(cells: [CellKind] = CellKind.allCases, seeds: [UInt64] = Array(1...5), steps: Int = 1000,
                 batchSize: Int = 32, hiddenSize: Int = 32, optimizer: OptimizerKind = .adam, learningRate: Double = 1e-2,
-                clipNorm: Double? = 1, compareClipping: Bool = false, recurrentGain: Float? = nil, forgetBias1: Bool = true,
+                clipNorm: Double? = 1, compareClipping: Bool = false, recurrentGain: Float? = nil, forgetBias: Float? = 1,
                 evaluateEvery: Int = 50, stopWhenSolved: Bool = true, jobs: Int = 2) {
         self.cells = cells
         self.seeds = seeds
@@ -48,7 +48,7 @@ public struct ExperimentConfiguration: Sendable, Equatable {
         self.clipNorm = clipNorm
         self.compareClipping = compareClipping
         self.recurrentGain = recurrentGain
-        self.forgetBias1 = forgetBias1
+        self.forgetBias = forgetBias
         self.evaluateEvery = evaluateEvery
         self.stopWhenSolved = stopWhenSolved
         self.jobs = jobs
@@ -102,6 +102,7 @@ public struct ExperimentConfiguration: Sendable, Equatable {
         if let c = clipNorm, !(c > 0 && c.isFinite) { throw fail("--clip", "must be a positive number, got \(c)") }
         if compareClipping && clipNorm == nil { throw fail("--clip", "is needed to compare clipped and unclipped training") }
         if let g = recurrentGain, !(g > 0 && g.isFinite) { throw fail("--gain", "must be a positive number, got \(g)") }
+        if let b = forgetBias, !(b.isFinite && abs(b) <= 20) { throw fail("--forget-bias", "must be in -20...20, got \(b)") }
         if evaluateEvery < 1 { throw fail("--eval-every", "must be at least 1, got \(evaluateEvery)") }
         if jobs < 1 || jobs > 256 { throw fail("--jobs", "must be in 1...256, got \(jobs)") }
     }

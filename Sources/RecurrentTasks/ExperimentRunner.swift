@@ -66,7 +66,7 @@ public struct ExperimentRunner: Sendable {
         var data = RandomGenerator(seed: stream(seed, 1))
         var initial = RandomGenerator(seed: stream(seed, 2))
         let model = SequenceModel(cell: arm.cell, inputSize: task.inputSize, hiddenSize: c.hiddenSize,
-                                  outputSize: task.outputSize, forgetBias1: c.forgetBias1,
+                                  outputSize: task.outputSize, forgetBias: c.forgetBias,
                                   recurrentGain: c.recurrentGain, generator: &initial)
         let optimizer: any Optimizer
         do {

@@ -19,10 +19,10 @@ public final class SequenceModel: ParameterContainer {
 
     /// Draws the layer's weights, then the head's, from `generator`. With `recurrentGain` g the
     /// hidden-to-hidden weights are redrawn from N(0, g²/H) (spectral radius ≈ g).
-    public init(cell: CellKind, inputSize: Int, hiddenSize: Int, outputSize: Int, forgetBias1: Bool,
+    public init(cell: CellKind, inputSize: Int, hiddenSize: Int, outputSize: Int, forgetBias: Float?,
                 recurrentGain: Float? = nil, generator: inout RandomGenerator) {
         self.cell = cell
-        layer = cell.makeLayer(inputSize: inputSize, hiddenSize: hiddenSize, forgetBias1: forgetBias1,
+        layer = cell.makeLayer(inputSize: inputSize, hiddenSize: hiddenSize, forgetBias: forgetBias,
                                generator: &generator)
         if let g = recurrentGain {
             let sd = g / Float(hiddenSize).squareRoot()

@@ -61,8 +61,11 @@ struct ExperimentCommand: ParsableCommand {
     @Flag(help: "Train without gradient clipping.")
     var noClip = false
 
-    @Option(help: "LSTM forget-gate bias at start: 1 or 0.")
-    var forgetBias: Int?
+    @Option(help: "LSTM forget-gate bias at start (b_ih = b, b_hh = 0).")
+    var forgetBias: Float?
+
+    @Flag(help: "Keep PyTorch's uniform initialisation of the LSTM forget-gate bias.")
+    var defaultForgetBias = false
 
     @Option(help: "Steps between test evaluations.")
     var evalEvery: Int?
@@ -164,10 +167,11 @@ struct ExperimentCommand: ParsableCommand {
             c.clipNorm = nil
         }
         if let clip { c.clipNorm = clip }
-        if let forgetBias {
-            guard forgetBias == 0 || forgetBias == 1 else { throw ExperimentError.invalidOption(option: "--forget-bias", message: "must be 0 or 1, got \(forgetBias)") }
-            c.forgetBias1 = forgetBias == 1
+        if defaultForgetBias && forgetBias != nil {
+            throw ExperimentError.invalidOption(option: "--default-forget-bias", message: "and --forget-bias contradict each other")
         }
+        if let forgetBias { c.forgetBias = forgetBias }
+        if defaultForgetBias { c.forgetBias = nil }
         if let gain { c.recurrentGain = gain }
         if let evalEvery { c.evaluateEvery = evalEvery }
         if let stopWhenSolved { c.stopWhenSolved = stopWhenSolved }
