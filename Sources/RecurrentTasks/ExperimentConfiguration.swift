@@ -57,30 +57,34 @@ public struct ExperimentConfiguration: Sendable, Equatable {
     /// The defaults of `task`: what `recurrent experiment TASK` runs with no options, chosen so
     /// that each finishes in a few minutes on two cores and shows the task's contrast.
     public static func defaults(for task: some MemoryTask) -> ExperimentConfiguration {
-        var c = ExperimentConfiguration()
+        // Shared: batch 32, hidden 32, Adam lr 0.01, clip 1, forget bias 3, 5 seeds. A forget
+        // bias of 3 (σ(3) ≈ 0.95 kept per step) is what let the LSTM cross the 50–100-step
+        // lags here; with 1 it solved 1 of 3 adding runs and 0 of 5 temporal-order runs in the
+        // same budget (docs/experiments.md).
+        var c = ExperimentConfiguration(steps: 1500, forgetBias: 3, evaluateEvery: 100)
         switch task.name {
-        case "adding", "adding-1997":
-            c.steps = 1500
-        case "temporal-order", "temporal-order-3":
-            c.steps = 1500
         case "copy":
-            c.steps = 1500
+            c.seeds = [1, 2, 3]
+            c.steps = 3000
             c.hiddenSize = 64
+            c.evaluateEvery = 200
         case "clipping":
+            // Plain SGD: Adam would normalise the spikes away, hiding what clipping prevents.
             c.cells = [.rnn]
             c.optimizer = .sgd
-            c.learningRate = 0.01
-            c.steps = 500
+            c.learningRate = 0.05
+            c.steps = 2000
             c.compareClipping = true
-            c.clipNorm = 1
             c.recurrentGain = (task as? ClippingTask)?.recurrentGain ?? 3
-            c.evaluateEvery = 25
+            c.evaluateEvery = 50
             c.stopWhenSolved = false
         case "timing":
+            // The count must be reset at every spike: PyTorch's initialisation (no forget bias)
+            // solved 2 of 2 runs where a bias of 3 solved none.
             c.cells = [.lstm, .peephole]
-            c.steps = 1500
+            c.forgetBias = nil
         case "sequential-digits":
-            c.steps = 1500
+            c.seeds = [1, 2, 3]
             c.hiddenSize = 64
             c.stopWhenSolved = false
         default:

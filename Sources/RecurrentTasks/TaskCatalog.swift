@@ -93,12 +93,12 @@ public enum TaskCatalog {
         case "clipping":
             try check(o.length, "--length", 2...100_000)
             if let g = o.recurrentGain, !(g > 0 && g.isFinite) { throw invalid("--gain", "must be a positive number, got \(g)") }
-            return ClippingTask(length: o.length ?? 50, recurrentGain: o.recurrentGain ?? 3,
+            return ClippingTask(length: o.length ?? 10, recurrentGain: o.recurrentGain ?? 3,
                                 testSize: o.testSize ?? 500)
         case "timing":
-            let period = o.period ?? 20
+            let period = o.period ?? 10
             try check(o.period, "--period", 2...10_000)
-            let length = o.length ?? max(100, 5 * period)
+            let length = o.length ?? 6 * period
             if length < 2 * period {
                 throw invalid("--length", "must be at least twice the period (\(2 * period)), got \(length)")
             }

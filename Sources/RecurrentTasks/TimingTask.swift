@@ -24,7 +24,7 @@ public struct TimingTask: MemoryTask {
     public let testSize: Int
     public let testSeed: UInt64
 
-    public init(period: Int = 20, length: Int = 100, testSize: Int = 500, testSeed: UInt64 = defaultTestSeed) {
+    public init(period: Int = 10, length: Int = 60, testSize: Int = 500, testSeed: UInt64 = defaultTestSeed) {
         precondition(period >= 2 && length >= 2 * period, "timing: need period ≥ 2 and length ≥ 2·period")
         self.period = period
         self.length = length

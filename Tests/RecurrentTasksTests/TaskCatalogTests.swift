@@ -17,7 +17,7 @@ import Testing
         let copy = try #require(try TaskCatalog.make("copy", options: TaskOptions(length: 7)) as? CopyTask)
         #expect(copy.delay == 7 && copy.sequenceLength == 27)
         let timing = try #require(try TaskCatalog.make("timing", options: TaskOptions(period: 30)) as? TimingTask)
-        #expect(timing.period == 30 && timing.length == 150)
+        #expect(timing.period == 30 && timing.length == 180)
         let order = try #require(try TaskCatalog.make("temporal-order-3") as? TemporalOrderTask)
         #expect(order.symbols == 3 && order.outputSize == 8)
     }

@@ -196,16 +196,20 @@ public struct SVGLinePlot: Sendable {
         return ticks
     }
 
-    /// Decades; with 1, 2 and 5 within them when the axis spans fewer than three decades.
+    /// Decades (every k-th when the axis spans more than eight, so labels never crowd); with 1,
+    /// 2 and 5 within them when it spans fewer than three.
     static func logTicks(_ lo: Double, _ hi: Double) -> [Double] {
         let multipliers: [Double] = hi - lo < 3 ? [1, 2, 5] : [1]
+        let every = max(1, Int(ceil((hi - lo) / 8)))
         var ticks: [Double] = []
         var k = floor(lo)
         while k <= ceil(hi), ticks.count < 60 {
-            for m in multipliers {
-                let v = m * pow(10, k)
-                let e = log10(v)
-                if e >= lo - 1e-9 && e <= hi + 1e-9 { ticks.append(v) }
+            if Int(k).isMultiple(of: every) {
+                for m in multipliers {
+                    let v = m * pow(10, k)
+                    let e = log10(v)
+                    if e >= lo - 1e-9 && e <= hi + 1e-9 { ticks.append(v) }
+                }
             }
             k += 1
         }

@@ -69,6 +69,9 @@ import Testing
         #expect(SVGLinePlot.niceStep(0.37) == 0.5)
         #expect(SVGLinePlot.niceStep(180) == 200)
         #expect(SVGLinePlot.logTicks(-3, 0).count == 4)
+        let sparse = SVGLinePlot.logTicks(-2, 21)                       // every third decade
+        #expect(sparse.count == 8 && sparse.first == 1 && abs(log10(sparse.last!) - 21) < 1e-9)
+        #expect(SVGLinePlot.logTicks(-1, 0) == [0.1, 0.2, 0.5, 1])
         #expect(SVGLinePlot.label(0.001) == "0.001" && SVGLinePlot.label(2500) == "2500" && SVGLinePlot.label(1e-5) == "1e-05")
     }
 }
