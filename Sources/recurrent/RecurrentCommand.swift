@@ -7,6 +7,6 @@ struct RecurrentCommand: ParsableCommand {
         commandName: "recurrent",
         abstract: "Recurrent neural networks on the CPU: train LSTMs on text, generate, experiment.",
         version: recurrentVersion,
-        subcommands: []
+        subcommands: [ForecastCommand.self, ClassifyCommand.self, Bench.self]
     )
 }

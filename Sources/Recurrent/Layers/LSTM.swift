@@ -1,0 +1,83 @@
+/// A stack of long short-term memory layers over whole sequences (PyTorch's `nn.LSTM`), with
+/// optional peephole connections.
+///
+/// Letters: T steps, B batch, I input size, H hidden size, L layers, D directions (2 when
+/// bidirectional). Input `(T·B, I)` time-major, or `(B·T, I)` when `batchFirst`; output
+/// `(T·B, D·H)` in the same layout; states `(L·D·B, H)` (see `RecurrentState`).
+///
+/// For each layer and direction, at each step (⊙ element-wise, σ the logistic function):
+///
+///     i = σ(W_ii x + b_ii + W_hi h(t−1) + b_hi [+ w_ci ⊙ c(t−1)])
+///     f = σ(W_if x + b_if + W_hf h(t−1) + b_hf [+ w_cf ⊙ c(t−1)])
+///     g = tanh(W_ig x + b_ig + W_hg h(t−1) + b_hg)
+///     c(t) = f ⊙ c(t−1) + i ⊙ g
+///     o = σ(W_io x + b_io + W_ho h(t−1) + b_ho [+ w_co ⊙ c(t)])
+///     h(t) = o ⊙ tanh(c(t))
+///
+/// The bracketed peephole terms (TF/ONNX style: i and f see c(t−1), o sees c(t)) exist only
+/// with `peepholes: true`. Layer k > 0 reads layer k−1's output, after dropout in training.
+///
+/// Parameters (PyTorch `state_dict` names, per layer k, suffix `_reverse` for direction 1),
+/// gate blocks in order i, f, g, o:
+/// - `weight_ih_l{k}` (4H, I_k), `weight_hh_l{k}` (4H, H), `bias_ih_l{k}` (4H), `bias_hh_l{k}` (4H);
+/// - with peepholes: `weight_ci_l{k}`, `weight_cf_l{k}`, `weight_co_l{k}` (H each), the diagonal
+///   weights from the cell to the input, forget and output gates.
+///
+/// Initialisation: every parameter U(−1/√H, 1/√H) drawn from the generator in `parameters`
+/// order, row-major within each (peepholes included). `forgetBias1` then sets the forget block
+/// of `bias_ih` to 1 and of `bias_hh` to 0. `proj_size` is not supported.
+public final class LSTM: RecurrentLayer {
+    let stack: RecurrentStack
+
+    /// - Parameters:
+    ///   - dropout: probability of inverted dropout on the output of every layer but the last, in training.
+    ///   - peepholes: adds the diagonal cell → gate weights (TF/ONNX style).
+    ///   - forgetBias1: starts the forget gate's total bias at 1 (needs `bias`).
+    ///   - generator: draws the initial weights.
+    public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
+                dropout: Float = 0, bidirectional: Bool = false, peepholes: Bool = false, forgetBias1: Bool = false,
+                generator: inout RandomGenerator) {
+        stack = RecurrentStack(kind: .lstm(peepholes: peepholes), inputSize: inputSize, hiddenSize: hiddenSize,
+                               numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
+                               bidirectional: bidirectional, generator: &generator)
+        if forgetBias1 { stack.setForgetGateBias(1) }
+    }
+
+    /// Sets the forget gate's total bias to `value` in every layer and direction (the f block of
+    /// `bias_ih` = `value`, of `bias_hh` = 0). With bias b the cell keeps a fraction σ(b) per
+    /// step at initialisation, a memory of about 1/(1 − σ(b)) steps: b = 1 gives ~4, b = 3 ~20.
+    /// For a task with lags up to T, b ≈ log(T − 1) ("chrono" initialisation, Tallec & Ollivier
+    /// 2018). Needs `bias`.
+    public func setForgetGateBias(_ value: Float) {
+        stack.setForgetGateBias(value)
+    }
+
+    public var inputSize: Int { stack.inputSize }
+    public var hiddenSize: Int { stack.hiddenSize }
+    public var numLayers: Int { stack.numLayers }
+    public var bidirectional: Bool { stack.bidirectional }
+    /// Whether the layers have `bias_ih` / `bias_hh`.
+    public var bias: Bool { stack.hasBias }
+    /// Inter-layer dropout probability.
+    public var dropout: Float { stack.dropout }
+    /// Whether the peephole weights `weight_c{i,f,o}_l{k}` exist.
+    public var peepholes: Bool { stack.kind.hasPeepholes }
+    public var batchFirst: Bool {
+        get { stack.batchFirst }
+        set { stack.batchFirst = newValue }
+    }
+    public var isTraining: Bool {
+        get { stack.isTraining }
+        set { stack.isTraining = newValue }
+    }
+    public var parameters: [Parameter] { stack.parameters }
+
+    public func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
+                        generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
+        stack.forward(input, batchSize: batchSize, initialState: initialState, generator: &generator)
+    }
+
+    public func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState) {
+        stack.backward(dOutput: dOutput, dFinalState: dFinalState)
+    }
+}

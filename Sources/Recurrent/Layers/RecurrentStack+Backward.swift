@@ -1,0 +1,122 @@
+extension RecurrentStack {
+    /// See `RecurrentLayer.backward`. Layers from the top down; in each, every direction's time
+    /// loop runs first (element-wise kernel + one (B, G·H)·(G·H, H) product per step), then the
+    /// weight gradients are formed with a few GEMMs over all T·B rows at once.
+    func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState) {
+        precondition(steps > 0, "recurrent backward called before forward")
+        let t = steps, b = batchSize, h = hiddenSize, d = numDirections
+        precondition(dOutput.rows == t * b && dOutput.cols == d * h,
+                     "recurrent backward: dOutput is \(dOutput.rows)×\(dOutput.cols), the forward output was \(t * b)×\(d * h)")
+        let stateCount = numLayers * d * b
+
+        // ∂L/∂h_n, ∂L/∂c_n start the recurrent carries; each (layer, direction) block of these
+        // buffers is updated in place step by step and ends as ∂L/∂h_0, ∂L/∂c_0.
+        let dHidden = dInitialHiddenSpace.matrix(rows: stateCount, cols: h)
+        let dCell = dInitialCellSpace.matrix(rows: kind.hasCellState ? stateCount : 0, cols: h)
+        if let state = dFinalState {
+            precondition(state.h.rows == stateCount && state.h.cols == h,
+                         "recurrent backward: dFinalState h is \(state.h.rows)×\(state.h.cols), expected \(stateCount)×\(h)")
+            dHidden.assign(state.h)
+            if kind.hasCellState {
+                if let c = state.c { dCell.assign(c) } else { dCell.fill(0) }
+            }
+        } else {
+            dHidden.fill(0)
+            dCell.fill(0)
+        }
+
+        var dh = dOutput
+        if batchFirst {
+            dh = dOutputSpace.matrix(rows: dOutput.rows, cols: dOutput.cols)
+            copySequence(dOutput, into: dh, steps: t, batchSize: b, toTimeMajor: true)
+        }
+        var dInput = dh
+        for k in stride(from: numLayers - 1, through: 0, by: -1) {
+            let dx = backwardLayer(k, dOutput: dh, dHidden: dHidden, dCell: dCell)
+            if k > 0 {
+                dh = dropouts[k - 1].backward(dx)
+            } else {
+                dInput = dx
+            }
+        }
+        if batchFirst {
+            let out = dInputBatchFirstSpace.matrix(rows: dInput.rows, cols: dInput.cols)
+            copySequence(dInput, into: out, steps: t, batchSize: b, toTimeMajor: false)
+            dInput = out
+        }
+        return (dInput, RecurrentState(h: dHidden, c: kind.hasCellState ? dCell : nil))
+    }
+
+    /// Backward through layer `k` given ∂L/∂output `(T·B, D·H)`; returns ∂L/∂input `(T·B, I_k)`.
+    private func backwardLayer(_ k: Int, dOutput: Matrix, dHidden: Matrix, dCell: Matrix) -> Matrix {
+        let t = steps, b = batchSize, h = hiddenSize, d = numDirections, gh = gateCount * h
+        let w = weights[k]
+        let x = layerInputs[k]                                                     // (T·B, I_k)
+        let gates = gatesSpace[k].matrix(rows: t * b, cols: d * gh)                // (T·B, D·G·H)
+        let output = outputSpace[k].matrix(rows: t * b, cols: d * h)               // (T·B, D·H)
+        let dGates = dGatesSpace.matrix(rows: t * b, cols: d * gh)                 // ∂L/∂(input-side pre-activations)
+        // ∂L/∂(recurrent-side pre-activations): the same as dGates except for the GRU's n block.
+        let dGatesHidden = kind == .gru ? dGatesHiddenSpace.matrix(rows: t * b, cols: d * gh) : dGates
+        // The kind-specific caches (empty views for kinds that have none).
+        let cell = cellSpace[k].matrix(rows: kind.hasCellState ? t * b : 0, cols: d * h)         // (T·B, D·H)
+        let tanhCell = tanhCellSpace[k].matrix(rows: kind.hasCellState ? t * b : 0, cols: d * h) // (T·B, D·H)
+        let hiddenLinear = hiddenLinearSpace[k].matrix(rows: kind == .gru ? t * b : 0, cols: d * h)
+
+        for dir in 0..<d {
+            let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
+            let whh = w.hiddenWeight.rows(gateCols)                               // (G·H, H)
+            let state = stateRows(layer: k, direction: dir)
+            let dHiddenNext = dHidden.rows(state)                                 // (B, H) carry
+            // Backwards through this direction's loop: position s = T−1 … 0.
+            for s in stride(from: t - 1, through: 0, by: -1) {
+                let rows = stepRows(time(s, direction: dir))
+                let previous = s == 0 ? nil : stepRows(time(s - 1, direction: dir))
+                let dg = dGates.rows(rows).columns(gateCols)
+                switch kind {
+                case .lstm:
+                    let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
+                    LSTMKernel.backward(gates: gates.rows(rows).columns(gateCols), peepholes: w.peepholes?.row(dir),
+                                        dPeepholes: w.peepholesGradient?.row(dir), cellPrevious: cPrevious,
+                                        cell: cell.rows(rows).columns(cols), tanhCell: tanhCell.rows(rows).columns(cols),
+                                        dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
+                                        dCellNext: dCell.rows(state), dGates: dg)
+                    gemm(dHiddenNext, dg, .none, whh, .none)
+                case .gru:
+                    let hPrevious = previous.map { output.rows($0).columns(cols) } ?? initialHidden.rows(state)
+                    let dgh = dGatesHidden.rows(rows).columns(gateCols)
+                    GRUKernel.backward(gates: gates.rows(rows).columns(gateCols),
+                                       hiddenLinear: hiddenLinear.rows(rows).columns(cols), hiddenPrevious: hPrevious,
+                                       dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
+                                       dGatesInput: dg, dGatesHidden: dgh)
+                    gemm(dHiddenNext, dgh, .none, whh, .none, beta: 1)
+                case .rnn(let nonlinearity):
+                    RNNKernel.backward(hidden: output.rows(rows).columns(cols), nonlinearity: nonlinearity,
+                                       dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
+                                       dPreactivation: dg)
+                    gemm(dHiddenNext, dg, .none, whh, .none)
+                }
+            }
+
+            // dW_hh += Σ_t dA_hh(t)ᵀ · h(t−1): the steps whose h(t−1) is an output row (one GEMM
+            // over (T−1)·B rows), plus the first step, whose h(t−1) is the initial state.
+            let dA = dGatesHidden.columns(gateCols), hs = output.columns(cols)
+            let dWhh = w.hiddenWeightGradient.rows(gateCols)
+            if t > 1 {
+                let later = dir == 0 ? b..<t * b : 0..<(t - 1) * b          // steps with a predecessor
+                let earlier = dir == 0 ? 0..<(t - 1) * b : b..<t * b        // their predecessors
+                gemm(dWhh, dA.rows(later), .transposed, hs.rows(earlier), .none, beta: 1)
+            }
+            gemm(dWhh, dA.rows(stepRows(time(0, direction: dir))), .transposed, initialHidden.rows(state), .none, beta: 1)
+        }
+
+        // Both directions at once: dW_ih += dAᵀ · X, db += Σ_rows dA, dX = dA · W_ih.
+        gemm(w.inputWeightGradient, dGates, .transposed, x, .none, beta: 1)
+        if hasBias {
+            dGates.sumRows(into: w.inputBiasGradient)
+            dGatesHidden.sumRows(into: w.hiddenBiasGradient)
+        }
+        let dx = dInputSpace[k].matrix(rows: t * b, cols: x.cols)                  // (T·B, I_k)
+        gemm(dx, dGates, .none, w.inputWeight, .none)
+        return dx
+    }
+}

@@ -1,0 +1,143 @@
+extension RecurrentStack {
+    /// See `RecurrentLayer.forward`. Records inputs, activated gates, cells, tanh(cells) and
+    /// outputs of every layer for `backward`.
+    func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
+                 generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
+        precondition(batchSize > 0 && input.rows > 0 && input.rows % batchSize == 0,
+                     "recurrent forward: \(input.rows) input rows is not a positive multiple of batch size \(batchSize)")
+        precondition(input.cols == inputSize, "recurrent forward: input has \(input.cols) features, layer expects \(inputSize)")
+        let t = input.rows / batchSize, b = batchSize, h = hiddenSize, d = numDirections
+        steps = t
+        self.batchSize = b
+        let stateCount = numLayers * d * b
+
+        // Copy the initial state first: it may be the previous forward's final state, whose
+        // buffers this forward overwrites. nil → zeros, then the very same path.
+        initialHidden = initialHiddenSpace.matrix(rows: stateCount, cols: h)
+        initialCell = initialCellSpace.matrix(rows: kind.hasCellState ? stateCount : 0, cols: h)
+        if let state = initialState {
+            precondition(state.h.rows == stateCount && state.h.cols == h,
+                         "recurrent forward: initial h is \(state.h.rows)×\(state.h.cols), expected (L·D·B, H) = \(stateCount)×\(h)")
+            initialHidden.assign(state.h)
+            if kind.hasCellState {
+                if let c = state.c { initialCell.assign(c) } else { initialCell.fill(0) }
+            }
+        } else {
+            initialHidden.fill(0)
+            initialCell.fill(0)
+        }
+
+        var x = input
+        if batchFirst {
+            x = inputSpace.matrix(rows: input.rows, cols: input.cols)
+            copySequence(input, into: x, steps: t, batchSize: b, toTimeMajor: true)
+        }
+        layerInputs = []
+        for k in 0..<numLayers {
+            if k > 0 {
+                dropouts[k - 1].isTraining = isTraining
+                x = dropouts[k - 1].forward(x, generator: &generator)
+            }
+            layerInputs.append(x)
+            x = forwardLayer(k, input: x)
+        }
+
+        let finalHidden = finalHiddenSpace.matrix(rows: stateCount, cols: h)
+        let finalCell = finalCellSpace.matrix(rows: kind.hasCellState ? stateCount : 0, cols: h)
+        for k in 0..<numLayers {
+            for dir in 0..<d {
+                let last = stepRows(time(steps - 1, direction: dir)), cols = dir * h..<(dir + 1) * h
+                let rows = stateRows(layer: k, direction: dir)
+                finalHidden.rows(rows).assign(outputSpace[k].matrix(rows: t * b, cols: d * h).rows(last).columns(cols))
+                if kind.hasCellState {
+                    finalCell.rows(rows).assign(cellSpace[k].matrix(rows: t * b, cols: d * h).rows(last).columns(cols))
+                }
+            }
+        }
+
+        var output = x
+        if batchFirst {
+            output = outputBatchFirstSpace.matrix(rows: x.rows, cols: x.cols)
+            copySequence(x, into: output, steps: t, batchSize: b, toTimeMajor: false)
+        }
+        return (output, RecurrentState(h: finalHidden, c: kind.hasCellState ? finalCell : nil))
+    }
+
+    /// Runs layer `k` over the whole sequence in both directions; returns its output `(T·B, D·H)`.
+    private func forwardLayer(_ k: Int, input x: Matrix) -> Matrix {
+        let t = steps, b = batchSize, h = hiddenSize, d = numDirections, gh = gateCount * h
+        let w = weights[k]
+        // The input projection of every step and both directions: one GEMM before the loop.
+        let gates = gatesSpace[k].matrix(rows: t * b, cols: d * gh)                // (T·B, D·G·H)
+        gemm(gates, x, .none, w.inputWeight, .transposed)
+        let output = outputSpace[k].matrix(rows: t * b, cols: d * h)               // (T·B, D·H)
+
+        switch kind {
+        case .lstm:
+            let cell = cellSpace[k].matrix(rows: t * b, cols: d * h)               // (T·B, D·H)
+            let tanhCell = tanhCellSpace[k].matrix(rows: t * b, cols: d * h)       // (T·B, D·H)
+            let bias = combinedBias(k)
+            for dir in 0..<d {
+                let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
+                let whh = w.hiddenWeight.rows(gateCols)                           // (G·H, H)
+                let peepholes = w.peepholes?.row(dir)
+                let state = stateRows(layer: k, direction: dir)
+                for s in 0..<t {
+                    let rows = stepRows(time(s, direction: dir))
+                    let previous = s == 0 ? nil : stepRows(time(s - 1, direction: dir))
+                    let hPrevious = previous.map { output.rows($0).columns(cols) } ?? initialHidden.rows(state)
+                    let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
+                    let g = gates.rows(rows).columns(gateCols)
+                    gemm(g, hPrevious, .none, whh, .transposed, beta: 1)
+                    LSTMKernel.forward(gates: g, bias: bias.columns(gateCols), peepholes: peepholes,
+                                       cellPrevious: cPrevious, cell: cell.rows(rows).columns(cols),
+                                       tanhCell: tanhCell.rows(rows).columns(cols), hidden: output.rows(rows).columns(cols))
+                }
+            }
+        case .gru:
+            let hiddenLinear = hiddenLinearSpace[k].matrix(rows: t * b, cols: d * h)   // (T·B, D·H): W_hn h + b_hn
+            let hiddenProduct = hiddenProductSpace.matrix(rows: b, cols: gh)          // (B, 3H) scratch
+            for dir in 0..<d {
+                let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
+                let whh = w.hiddenWeight.rows(gateCols)
+                let state = stateRows(layer: k, direction: dir)
+                for s in 0..<t {
+                    let rows = stepRows(time(s, direction: dir))
+                    let hPrevious = s == 0 ? initialHidden.rows(state)
+                                           : output.rows(stepRows(time(s - 1, direction: dir))).columns(cols)
+                    gemm(hiddenProduct, hPrevious, .none, whh, .transposed)
+                    GRUKernel.forward(gates: gates.rows(rows).columns(gateCols), hiddenProduct: hiddenProduct,
+                                      biasInput: w.inputBias.columns(gateCols), biasHidden: w.hiddenBias.columns(gateCols),
+                                      hiddenPrevious: hPrevious, hiddenLinear: hiddenLinear.rows(rows).columns(cols),
+                                      hidden: output.rows(rows).columns(cols))
+                }
+            }
+        case .rnn(let nonlinearity):
+            let bias = combinedBias(k)
+            for dir in 0..<d {
+                let cols = dir * h..<(dir + 1) * h
+                let whh = w.hiddenWeight.rows(cols)
+                let state = stateRows(layer: k, direction: dir)
+                for s in 0..<t {
+                    let rows = stepRows(time(s, direction: dir))
+                    let hPrevious = s == 0 ? initialHidden.rows(state)
+                                           : output.rows(stepRows(time(s - 1, direction: dir))).columns(cols)
+                    let a = gates.rows(rows).columns(cols)
+                    gemm(a, hPrevious, .none, whh, .transposed, beta: 1)
+                    RNNKernel.forward(preactivation: a, bias: bias.columns(cols), nonlinearity: nonlinearity,
+                                      hidden: output.rows(rows).columns(cols))
+                }
+            }
+        }
+        return output
+    }
+
+    /// b_ih + b_hh of layer `k`, `(1, D·G·H)`, recomputed each forward (the optimizer moves them).
+    private func combinedBias(_ k: Int) -> Matrix {
+        let w = weights[k]
+        let bias = combinedBiasSpace[k].matrix(rows: 1, cols: w.inputBias.cols)
+        bias.assign(w.inputBias)
+        bias.add(w.hiddenBias)
+        return bias
+    }
+}

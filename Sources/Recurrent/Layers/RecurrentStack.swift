@@ -1,0 +1,190 @@
+/// Which recurrence a `RecurrentStack` runs.
+enum RecurrentCellKind: Equatable {
+    case lstm(peepholes: Bool)
+    case gru
+    case rnn(RNNNonlinearity)
+
+    /// G: gate blocks per step (rows of W_ih / W_hh are G·H).
+    var gateCount: Int {
+        switch self {
+        case .lstm: 4
+        case .gru: 3
+        case .rnn: 1
+        }
+    }
+
+    var hasCellState: Bool {
+        if case .lstm = self { return true }
+        return false
+    }
+
+    var hasPeepholes: Bool {
+        if case .lstm(let peepholes) = self { return peepholes }
+        return false
+    }
+}
+
+/// One layer's weights, both directions stacked, as views into the stack's flat allocations.
+///
+/// Stacking the directions makes the input projection of both one GEMM, and the W_ih and bias
+/// gradients one GEMM / one reduction. Each `*Gradient` has the shape of its value.
+struct RecurrentLayerWeights {
+    /// `(D·G·H, I_k)`: [W_ih; W_ih_reverse].
+    let inputWeight, inputWeightGradient: Matrix
+    /// `(D·G·H, H)`: [W_hh; W_hh_reverse].
+    let hiddenWeight, hiddenWeightGradient: Matrix
+    /// `(1, D·G·H)`: [b_ih | b_ih_reverse]; zeros (not parameters) when the layer has no bias.
+    let inputBias, inputBiasGradient: Matrix
+    /// `(1, D·G·H)`: [b_hh | b_hh_reverse]; zeros when the layer has no bias.
+    let hiddenBias, hiddenBiasGradient: Matrix
+    /// `(D, 3H)`: row d = [w_ci | w_cf | w_co] of direction d (LSTM with peepholes only).
+    let peepholes, peepholesGradient: Matrix?
+}
+
+/// The machinery shared by `LSTM`, `GRU` and `RNN`: parameters, layers × directions, inter-layer
+/// dropout, layouts, and the caches forward records for backward.
+///
+/// Memory: all parameter values live in one `Storage` and all gradients in another with the
+/// same offsets (layer by layer: W_ih of both directions, W_hh, b_ih, b_hh, peepholes), so an
+/// optimizer or checkpoint may treat them as one flat vector. Each `Parameter` is a view.
+final class RecurrentStack {
+    let kind: RecurrentCellKind
+    let inputSize, hiddenSize, numLayers: Int
+    let bidirectional, hasBias: Bool
+    let dropout: Float
+    var batchFirst: Bool
+    var isTraining = true
+
+    let values: Storage
+    let gradients: Storage
+    let weights: [RecurrentLayerWeights]
+    /// PyTorch `state_dict` order: per layer, per direction: weight_ih, weight_hh, bias_ih,
+    /// bias_hh, then (peepholes) weight_ci, weight_cf, weight_co.
+    let parameters: [Parameter]
+    let dropouts: [Dropout]
+
+    var numDirections: Int { bidirectional ? 2 : 1 }
+    var gateCount: Int { kind.gateCount }
+
+    // What the last forward recorded.
+    var steps = 0, batchSize = 0
+    var layerInputs: [Matrix] = []                    // X_k (T·B, I_k), time-major
+    let gatesSpace: [GrowableBuffer], outputSpace: [GrowableBuffer], cellSpace: [GrowableBuffer]
+    let tanhCellSpace: [GrowableBuffer], hiddenLinearSpace: [GrowableBuffer], combinedBiasSpace: [GrowableBuffer]
+    let dInputSpace: [GrowableBuffer]
+    let inputSpace = GrowableBuffer(), outputBatchFirstSpace = GrowableBuffer()
+    let hiddenProductSpace = GrowableBuffer()
+    let initialHiddenSpace = GrowableBuffer(), initialCellSpace = GrowableBuffer()
+    let finalHiddenSpace = GrowableBuffer(), finalCellSpace = GrowableBuffer()
+    let dGatesSpace = GrowableBuffer(), dGatesHiddenSpace = GrowableBuffer()
+    let dOutputSpace = GrowableBuffer(), dInputBatchFirstSpace = GrowableBuffer()
+    let dInitialHiddenSpace = GrowableBuffer(), dInitialCellSpace = GrowableBuffer()
+    var initialHidden = Matrix(rows: 0, cols: 0), initialCell = Matrix(rows: 0, cols: 0)
+
+    init(kind: RecurrentCellKind, inputSize: Int, hiddenSize: Int, numLayers: Int, bias: Bool,
+         batchFirst: Bool, dropout: Float, bidirectional: Bool, generator: inout RandomGenerator) {
+        precondition(inputSize > 0 && hiddenSize > 0 && numLayers > 0,
+                     "recurrent layer sizes must be positive: input \(inputSize), hidden \(hiddenSize), layers \(numLayers)")
+        precondition(dropout >= 0 && dropout <= 1, "dropout must be in [0, 1], got \(dropout)")
+        self.kind = kind
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.numLayers = numLayers
+        self.hasBias = bias
+        self.batchFirst = batchFirst
+        self.dropout = dropout
+        self.bidirectional = bidirectional
+
+        let d = bidirectional ? 2 : 1, h = hiddenSize, gh = kind.gateCount * hiddenSize
+        func layerInput(_ k: Int) -> Int { k == 0 ? inputSize : d * h }
+        func layerCount(_ k: Int) -> Int {
+            d * gh * (layerInput(k) + h) + (bias ? 2 * d * gh : 0) + (kind.hasPeepholes ? d * 3 * h : 0)
+        }
+        let total = (0..<numLayers).reduce(0) { $0 + layerCount($1) }
+        let values = Storage(count: total), gradients = Storage(count: total)
+        self.values = values
+        self.gradients = gradients
+
+        var offset = 0
+        func take(_ rows: Int, _ cols: Int) -> (Matrix, Matrix) {
+            defer { offset += rows * cols }
+            return (Matrix(storage: values, offset: offset, rows: rows, cols: cols),
+                    Matrix(storage: gradients, offset: offset, rows: rows, cols: cols))
+        }
+        var weights: [RecurrentLayerWeights] = []
+        var parameters: [Parameter] = []
+        for k in 0..<numLayers {
+            let (wih, dwih) = take(d * gh, layerInput(k))
+            let (whh, dwhh) = take(d * gh, h)
+            let (bih, dbih) = bias ? take(1, d * gh) : (Matrix(rows: 1, cols: d * gh), Matrix(rows: 1, cols: d * gh))
+            let (bhh, dbhh) = bias ? take(1, d * gh) : (Matrix(rows: 1, cols: d * gh), Matrix(rows: 1, cols: d * gh))
+            let peep: (Matrix, Matrix)? = kind.hasPeepholes ? take(d, 3 * h) : nil
+            weights.append(RecurrentLayerWeights(
+                inputWeight: wih, inputWeightGradient: dwih, hiddenWeight: whh, hiddenWeightGradient: dwhh,
+                inputBias: bih, inputBiasGradient: dbih, hiddenBias: bhh, hiddenBiasGradient: dbhh,
+                peepholes: peep?.0, peepholesGradient: peep?.1))
+            for dir in 0..<d {
+                let suffix = "_l\(k)" + (dir == 1 ? "_reverse" : "")
+                let rows = dir * gh..<(dir + 1) * gh
+                parameters.append(Parameter(name: "weight_ih" + suffix, shape: [gh, layerInput(k)],
+                                            value: wih.rows(rows), gradient: dwih.rows(rows)))
+                parameters.append(Parameter(name: "weight_hh" + suffix, shape: [gh, h],
+                                            value: whh.rows(rows), gradient: dwhh.rows(rows)))
+                if bias {
+                    parameters.append(Parameter(name: "bias_ih" + suffix, shape: [gh],
+                                                value: bih.columns(rows), gradient: dbih.columns(rows)))
+                    parameters.append(Parameter(name: "bias_hh" + suffix, shape: [gh],
+                                                value: bhh.columns(rows), gradient: dbhh.columns(rows)))
+                }
+                if let (pv, pg) = peep {
+                    for (gate, name) in ["weight_ci", "weight_cf", "weight_co"].enumerated() {
+                        let cols = gate * h..<(gate + 1) * h
+                        parameters.append(Parameter(name: name + suffix, shape: [h],
+                                                    value: pv.row(dir).columns(cols), gradient: pg.row(dir).columns(cols)))
+                    }
+                }
+            }
+        }
+        self.weights = weights
+        self.parameters = parameters
+        self.dropouts = (0..<max(0, numLayers - 1)).map { _ in Dropout(dropout) }
+
+        func spaces() -> [GrowableBuffer] { (0..<numLayers).map { _ in GrowableBuffer() } }
+        gatesSpace = spaces(); outputSpace = spaces(); cellSpace = spaces(); tanhCellSpace = spaces()
+        hiddenLinearSpace = spaces(); combinedBiasSpace = spaces(); dInputSpace = spaces()
+
+        // PyTorch's default: every parameter U(−1/√H, 1/√H), drawn in `parameters` order,
+        // each tensor in row-major order.
+        let bound = 1 / Float(hiddenSize).squareRoot()
+        for p in parameters {
+            p.value.forEachRow { _, row in
+                for i in row.indices { row[i] = generator.uniform(-bound, bound) }
+            }
+        }
+    }
+
+    /// Sets the forget-gate bias of every layer and direction to `value`: b_ih's f block =
+    /// `value` and b_hh's f block = 0, so the sum the gate sees is exactly `value`.
+    func setForgetGateBias(_ value: Float) {
+        precondition(kind.hasCellState && hasBias, "a forget-gate bias needs an LSTM with bias")
+        let h = hiddenSize, gh = gateCount * h
+        for w in weights {
+            for dir in 0..<numDirections {
+                w.inputBias.columns(dir * gh + h..<dir * gh + 2 * h).fill(value)
+                w.hiddenBias.columns(dir * gh + h..<dir * gh + 2 * h).fill(0)
+            }
+        }
+    }
+
+    /// Rows of the `(L·D·B, H)` state belonging to layer `k`, direction `d`.
+    func stateRows(layer k: Int, direction d: Int) -> Range<Int> {
+        let first = (k * numDirections + d) * batchSize
+        return first..<first + batchSize
+    }
+
+    /// Time-step rows `t·B ..< (t+1)·B`.
+    func stepRows(_ t: Int) -> Range<Int> { t * batchSize..<(t + 1) * batchSize }
+
+    /// The time step a direction processes at position `s` of its loop (forward 0…T−1, reverse T−1…0).
+    func time(_ s: Int, direction d: Int) -> Int { d == 0 ? s : steps - 1 - s }
+}

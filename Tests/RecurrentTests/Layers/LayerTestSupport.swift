@@ -1,0 +1,150 @@
+import Testing
+@testable import Recurrent
+
+/// Helpers for the recurrent-layer tests: building layers from a compact configuration, a
+/// scalar test loss, and central finite differences.
+enum LayerTestSupport {
+    enum Kind: String, Sendable { case lstm, gru, rnnTanh, rnnRelu }
+
+    struct Config: Sendable, CustomTestStringConvertible {
+        var kind: Kind
+        var layers = 1
+        var bidirectional = false
+        var bias = true
+        var batchFirst = false
+        var peepholes = false
+        var dropout: Float = 0
+        var initialState = false
+        var steps = 4
+        var batch = 2
+        var inputSize = 3
+        var hiddenSize = 4
+
+        var testDescription: String {
+            "\(kind.rawValue) L\(layers)\(bidirectional ? " bidir" : "")\(bias ? "" : " nobias")"
+                + "\(batchFirst ? " batchFirst" : "")\(peepholes ? " peepholes" : "")"
+                + "\(dropout > 0 ? " dropout\(dropout)" : "")\(initialState ? " h0" : "") T\(steps) B\(batch)"
+        }
+    }
+
+    static func makeLayer(_ c: Config, seed: UInt64 = 1) -> any RecurrentLayer {
+        var g = RandomGenerator(seed: seed)
+        switch c.kind {
+        case .lstm:
+            return LSTM(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.layers, bias: c.bias,
+                        batchFirst: c.batchFirst, dropout: c.dropout, bidirectional: c.bidirectional,
+                        peepholes: c.peepholes, generator: &g)
+        case .gru:
+            return GRU(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.layers, bias: c.bias,
+                       batchFirst: c.batchFirst, dropout: c.dropout, bidirectional: c.bidirectional, generator: &g)
+        case .rnnTanh, .rnnRelu:
+            return RNN(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.layers,
+                       nonlinearity: c.kind == .rnnTanh ? .tanh : .relu, bias: c.bias, batchFirst: c.batchFirst,
+                       dropout: c.dropout, bidirectional: c.bidirectional, generator: &g)
+        }
+    }
+
+    static func random(_ rows: Int, _ cols: Int, _ g: inout RandomGenerator, scale: Float = 1) -> Matrix {
+        Matrix(rows: rows, cols: cols, values: (0..<rows * cols).map { _ in g.uniform(-scale, scale) })
+    }
+
+    /// Everything one gradient check needs: the input, an optional initial state, and the
+    /// weights of the scalar loss  L = Σ output ⊙ W_o + Σ h_n ⊙ W_h + Σ c_n ⊙ W_c.
+    struct Problem {
+        let input: Matrix
+        let state: RecurrentState?
+        let weightOutput: Matrix
+        let weightFinal: RecurrentState
+        let batch: Int
+        let forwardSeed: UInt64 = 99       // the dropout mask: same seed → same mask on every forward
+    }
+
+    static func makeProblem(_ c: Config, for layer: any RecurrentLayer, seed: UInt64 = 7) -> Problem {
+        var g = RandomGenerator(seed: seed)
+        let d = layer.numDirections, h = c.hiddenSize, stateRows = c.layers * d * c.batch
+        let isLSTM = layer is LSTM
+        let input = random(c.steps * c.batch, c.inputSize, &g)
+        let state = c.initialState
+            ? RecurrentState(h: random(stateRows, h, &g, scale: 0.8), c: isLSTM ? random(stateRows, h, &g, scale: 0.8) : nil)
+            : nil
+        return Problem(input: input, state: state, weightOutput: random(c.steps * c.batch, d * h, &g),
+                       weightFinal: RecurrentState(h: random(stateRows, h, &g), c: isLSTM ? random(stateRows, h, &g) : nil),
+                       batch: c.batch)
+    }
+
+    static func dot(_ a: Matrix, _ b: Matrix) -> Double {
+        precondition(a.rows == b.rows && a.cols == b.cols)
+        var s = 0.0
+        for r in 0..<a.rows { for c in 0..<a.cols { s += Double(a[r, c]) * Double(b[r, c]) } }
+        return s
+    }
+
+    static func loss(_ layer: any RecurrentLayer, _ p: Problem) -> Double {
+        var g = RandomGenerator(seed: p.forwardSeed)
+        let (output, final) = layer.forward(p.input, batchSize: p.batch, initialState: p.state, generator: &g)
+        var total = dot(output, p.weightOutput) + dot(final.h, p.weightFinal.h)
+        if let c = final.c, let wc = p.weightFinal.c { total += dot(c, wc) }
+        return total
+    }
+
+    /// The analytic gradients: parameters (fresh, so zeroed first), input and initial state.
+    struct Analytic {
+        var parameters: [String: [Float]]
+        var input: [Float]
+        var hidden: [Float]
+        var cell: [Float]?
+    }
+
+    static func analytic(_ layer: any RecurrentLayer, _ p: Problem) -> Analytic {
+        layer.zeroGradients()
+        var g = RandomGenerator(seed: p.forwardSeed)
+        _ = layer.forward(p.input, batchSize: p.batch, initialState: p.state, generator: &g)
+        let (dInput, dState) = layer.backward(dOutput: p.weightOutput, dFinalState: p.weightFinal)
+        var grads: [String: [Float]] = [:]
+        for param in layer.parameters { grads[param.name] = param.gradient.toArray() }
+        return Analytic(parameters: grads, input: dInput.toArray(), hidden: dState.h.toArray(), cell: dState.c?.toArray())
+    }
+
+    /// Central difference of `loss` with respect to every element of `m`, perturbing in place.
+    static func numeric(_ m: Matrix, epsilon: Float, _ loss: () -> Double) -> [Float] {
+        var out: [Float] = []
+        for r in 0..<m.rows {
+            for c in 0..<m.cols {
+                let saved = m[r, c]
+                m[r, c] = saved + epsilon
+                let plus = loss()
+                m[r, c] = saved - epsilon
+                let minus = loss()
+                m[r, c] = saved
+                // The actually applied step (saved ± ε rounds in Float) is the true denominator.
+                out.append(Float((plus - minus) / (Double(saved + epsilon) - Double(saved - epsilon))))
+            }
+        }
+        return out
+    }
+
+    /// Tolerance with relative and absolute parts.
+    struct Tolerance {
+        var relative: Float
+        var absolute: Float
+        func accepts(_ a: Float, _ b: Float) -> Bool {
+            abs(a - b) <= absolute + relative * max(abs(a), abs(b))
+        }
+    }
+
+    /// The first few mismatches between `expected` and `actual`, as readable lines (empty = agree).
+    static func mismatches(_ label: String, expected: [Float], actual: [Float], tolerance: Tolerance) -> [String] {
+        guard expected.count == actual.count else { return ["\(label): \(expected.count) vs \(actual.count) values"] }
+        var lines: [String] = []
+        for i in expected.indices where !tolerance.accepts(expected[i], actual[i]) {
+            lines.append("\(label)[\(i)]: expected \(expected[i]), got \(actual[i])")
+            if lines.count >= 5 { break }
+        }
+        return lines
+    }
+
+    /// The largest |a − b| / (absolute + relative·max(|a|, |b|)); ≤ 1 means within tolerance.
+    static func worstRatio(_ a: [Float], _ b: [Float], _ t: Tolerance) -> Float {
+        zip(a, b).map { abs($0 - $1) / (t.absolute + t.relative * max(abs($0), abs($1))) }.max() ?? 0
+    }
+}
