@@ -41,5 +41,7 @@ let package = Package(
         .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
         .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
         .testTarget(name: "RecurrentSeriesTests", dependencies: ["RecurrentSeries"]),
+        // Runs the built `recurrent` binary; depending on it makes `swift test` build it first.
+        .testTarget(name: "CLITests", dependencies: ["recurrent", "Recurrent"]),
     ]
 )
