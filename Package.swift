@@ -10,21 +10,31 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Recurrent",
-                 targets: ["Recurrent", "RecurrentKernels", "RecurrentText", "RecurrentTasks"]),
+                 targets: ["Recurrent", "RecurrentKernels", "RecurrentText", "RecurrentSeries", "RecurrentTasks"]),
         .executable(name: "recurrent", targets: ["recurrent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // RFC 4180 CSV reading for RecurrentSeries (why this one: docs/series.md).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .target(name: "CKernels", cSettings: optimizedC),
-        .target(name: "RecurrentKernels", dependencies: ["CKernels"]),
+        .target(name: "CVectorMath", cSettings: optimizedC,
+                linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(name: "RecurrentKernels", dependencies: ["CKernels", "CVectorMath"]),
         .target(name: "Recurrent", dependencies: ["RecurrentKernels"]),
         .target(name: "RecurrentText", dependencies: ["Recurrent"]),
+        .target(name: "RecurrentSeries", dependencies: [
+            "Recurrent",
+            "RecurrentText",
+            .product(name: "CSV", package: "CSV.swift"),
+        ]),
         .target(name: "RecurrentTasks", dependencies: ["Recurrent"]),
         .executableTarget(name: "recurrent", dependencies: [
             "Recurrent",
             "RecurrentText",
+            "RecurrentSeries",
             "RecurrentTasks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -32,6 +42,9 @@ let package = Package(
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
         .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
         .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
+        .testTarget(name: "RecurrentSeriesTests", dependencies: ["RecurrentSeries"]),
         .testTarget(name: "RecurrentTasksTests", dependencies: ["RecurrentTasks"]),
+        // Runs the built `recurrent` binary; depending on it makes `swift test` build it first.
+        .testTarget(name: "CLITests", dependencies: ["recurrent", "Recurrent"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Recurrent
+import RecurrentText
 
 @main
 struct RecurrentCommand: ParsableCommand {
@@ -7,6 +8,7 @@ struct RecurrentCommand: ParsableCommand {
         commandName: "recurrent",
         abstract: "Recurrent neural networks on the CPU: train LSTMs on text, generate, experiment.",
         version: recurrentVersion,
-        subcommands: [ExperimentCommand.self]
+        subcommands: [DemoCommand.self, TrainCommand.self, GenerateCommand.self, EvaluateCommand.self,
+                      ForecastCommand.self, ClassifyCommand.self, ExperimentCommand.self, Bench.self]
     )
 }

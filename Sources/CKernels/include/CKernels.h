@@ -7,13 +7,84 @@
 extern "C" {
 #endif
 
-/// C = alpha * op(A) * op(B) + beta * C, row-major, single-threaded.
-/// op(A) is (M, K), op(B) is (K, N), C is (M, N); lda/ldb/ldc are row strides in elements.
-/// transA != 0 means A is stored (K, M); transB != 0 means B is stored (N, K).
-/// beta == 0 overwrites C without reading it (NaN in C does not propagate).
+// All matrices are row-major Float32 with row strides (lda/ldb/ldc) in elements.
+// op(A) is (M, K), op(B) is (K, N), C is (M, N). transA != 0 means A is stored (K, M);
+// transB != 0 means B is stored (N, K). beta == 0 overwrites C without reading it
+// (NaN in C does not propagate); alpha == 0 does not read A or B.
+
+/// The naive triple loop every fast path is tested against (double accumulation, one thread).
 void rk_sgemm_reference(int transA, int transB, long M, long N, long K, float alpha,
                         const float *A, long lda, const float *B, long ldb,
                         float beta, float *C, long ldc);
+
+// MARK: - Kernel paths
+
+/// GEMM micro-kernel families. Values are stable (the Swift side mirrors them).
+enum {
+    RK_KERNEL_PORTABLE = 0, ///< plain C (auto-vectorised for the baseline ISA)
+    RK_KERNEL_AVX2 = 1,     ///< x86-64 AVX2 + FMA
+    RK_KERNEL_AVX512 = 2,   ///< x86-64 AVX-512F
+    RK_KERNEL_NEON = 3,     ///< arm64 Advanced SIMD
+    RK_KERNEL_COUNT = 4
+};
+
+/// 1 when `kernel` is compiled in and this CPU can run it.
+int rk_gemm_kernel_supported(int kernel);
+/// The fastest supported kernel, ignoring RECURRENT_GEMM_KERNEL.
+int rk_gemm_kernel_best(void);
+/// The kernel `rk_sgemm` uses: RECURRENT_GEMM_KERNEL (portable|avx2|avx512|neon) when set and
+/// supported, else the best one, unless changed by `rk_gemm_set_kernel`.
+int rk_gemm_kernel_current(void);
+/// Selects the default kernel; returns 0, or -1 (and changes nothing) when unsupported.
+int rk_gemm_set_kernel(int kernel);
+/// The kernel named by RECURRENT_GEMM_KERNEL, or -1 when unset or not a kernel name.
+int rk_gemm_kernel_from_environment(void);
+/// Micro-tile width (columns of C per micro-kernel call); packed panels are this wide.
+int rk_gemm_kernel_nr(int kernel);
+/// Micro-tile height (rows of C per micro-kernel call).
+int rk_gemm_kernel_mr(int kernel);
+
+// MARK: - GEMM
+
+/// C = alpha·op(A)·op(B) + beta·C with `kernel` (< 0: the current one) on up to `threads`
+/// threads of the shared pool (<= 0: the pool's thread count).
+void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, long K,
+              float alpha, const float *A, long lda, const float *B, long ldb,
+              float beta, float *C, long ldc);
+
+/// Floats needed to pack a (K, N) right-hand operand for `kernel`:
+/// ceil(N / NR) panels of K × NR floats, the last one zero-padded.
+size_t rk_packed_b_size(int kernel, long K, long N);
+/// Packs op(B) (K, N) into `packed` (rk_packed_b_size floats, 64-byte aligned) for `kernel`,
+/// on up to `threads` threads. Re-packing into the same buffer allocates nothing.
+void rk_pack_b(int kernel, int threads, int transB, long K, long N, const float *B, long ldb,
+               float *packed);
+/// C = alpha·op(A)·B + beta·C where B was packed by rk_pack_b with the same kernel, K and N.
+void rk_sgemm_packed(int kernel, int threads, int transA, long M, long N, long K, float alpha,
+                     const float *A, long lda, const float *packed, float beta, float *C,
+                     long ldc);
+
+// MARK: - Thread pool
+
+/// One unit of parallel work: called once for each index in 0 ..< count.
+typedef void (*rk_task_fn)(void *context, long index);
+
+/// Runs task(context, i) for every i in 0 ..< count on up to `threads` threads (<= 0: the pool's
+/// thread count), the caller included, and returns when all have finished. Worker threads are
+/// created once and persist. When the pool is already running a job (a nested or concurrent
+/// call) the tasks run serially on the calling thread instead, so calls never deadlock.
+void rk_parallel_for(int threads, long count, rk_task_fn task, void *context);
+/// Threads the pool uses by default (the caller included): RECURRENT_THREADS when set to a
+/// positive integer, else the CPUs available to this process, unless changed.
+int rk_thread_count(void);
+/// Sets the default thread count (clamped to 1 ... RK_MAX_THREADS).
+void rk_set_thread_count(int threads);
+/// CPUs available to this process.
+int rk_available_cores(void);
+/// RECURRENT_THREADS as a positive integer, or 0 when unset or invalid.
+int rk_thread_count_from_environment(void);
+
+#define RK_MAX_THREADS 64
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,47 @@
+extension LanguageModel {
+    /// Logits for T·B token ids (time-major), starting from `initialState` (nil: zeros).
+    ///
+    /// Returns logits `(T·B, V)` — a view into the decoder's buffer, valid until the next call —
+    /// and the final state (a view into the recurrent layer's buffers; `copy()` it to keep it).
+    /// Records what `backward` needs. `generator` is drawn from only for dropout in training.
+    public func logits(inputs: UnsafeBufferPointer<Int32>, batchSize: Int, initialState: RecurrentState?,
+                       generator: inout RandomGenerator) -> (logits: Matrix, finalState: RecurrentState) {
+        precondition(batchSize > 0 && inputs.count % batchSize == 0 && !inputs.isEmpty,
+                     "LanguageModel: \(inputs.count) tokens is not a positive multiple of batch size \(batchSize)")
+        let x = embedding.forward(inputs)                                          // (T·B, E)
+        let (y, state) = rnn.forward(x, batchSize: batchSize, initialState: initialState, generator: &generator)
+        let dropped = dropout.forward(y, generator: &generator)                    // (T·B, H)
+        return (decoder.forward(dropped), state)                                   // (T·B, V)
+    }
+
+    /// Mean cross-entropy of predicting `targets` from `inputs` (both T·B ids, time-major),
+    /// without gradients. Returns the loss (nats per token) and the final state (a view).
+    public func loss(inputs: UnsafeBufferPointer<Int32>, targets: UnsafeBufferPointer<Int32>, batchSize: Int,
+                     initialState: RecurrentState?, generator: inout RandomGenerator) -> (loss: Float, finalState: RecurrentState) {
+        precondition(targets.count == inputs.count, "LanguageModel: \(targets.count) targets for \(inputs.count) inputs")
+        let (logits, state) = self.logits(inputs: inputs, batchSize: batchSize, initialState: initialState,
+                                          generator: &generator)
+        return (loss.loss(logits: logits, targets: targets), state)
+    }
+
+    /// Forward, fused softmax cross-entropy and backward through the whole unroll: *adds*
+    /// d(mean loss)/dθ into every parameter's gradient and returns the loss and the final
+    /// state (a view; `copy()` it to carry it to the next batch — truncated BPTT: no gradient
+    /// flows back through `initialState`).
+    ///
+    ///     dlogits = (softmax(logits) − onehot(targets)) / (T·B)      written over the logits
+    ///     dy = dlogits·W (decoder), through dropout, rnn (BPTT) and into the embedding rows
+    public func lossAndGradients(inputs: UnsafeBufferPointer<Int32>, targets: UnsafeBufferPointer<Int32>, batchSize: Int,
+                                 initialState: RecurrentState?,
+                                 generator: inout RandomGenerator) -> (loss: Float, finalState: RecurrentState) {
+        precondition(targets.count == inputs.count, "LanguageModel: \(targets.count) targets for \(inputs.count) inputs")
+        let (logits, state) = self.logits(inputs: inputs, batchSize: batchSize, initialState: initialState,
+                                          generator: &generator)
+        let value = loss.lossAndGradient(logits: logits, targets: targets)         // logits now hold dlogits
+        let dDropped = decoder.backward(logits)                                     // (T·B, H)
+        let dY = dropout.backward(dDropped)
+        let (dX, _) = rnn.backward(dOutput: dY, dFinalState: nil)                   // (T·B, E)
+        embedding.backward(dX)
+        return (value, state)
+    }
+}

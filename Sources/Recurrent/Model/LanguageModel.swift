@@ -1,0 +1,120 @@
+/// A recurrent language model: embedding → LSTM / GRU / RNN stack → dropout → linear decoder,
+/// trained to predict each next token.
+///
+/// Letters: T time steps, B batch (independent streams), V vocabulary, E embedding size,
+/// H hidden size, L layers. Token sequences are time-major: step t of stream b is position
+/// `t·B + b`, so T·B ids map to T·B rows of logits `(T·B, V)`.
+///
+///     x = embedding[token]                  (T·B, E)
+///     y, state = rnn(x, state)              (T·B, H)   dropout p between layers (training)
+///     logits = decoder(dropout(y))          (T·B, V)   = dropout(y)·Wᵀ + b
+///
+/// Its parameters are, name for name and shape for shape, the `state_dict` of this PyTorch
+/// module (see `docs/checkpoints.md`), so a checkpoint loads into it with `load_state_dict`:
+///
+/// ```python
+/// class ScriptModel(nn.Module):
+///     def __init__(self, V, E, H, L, p, cell="lstm"):
+///         super().__init__()
+///         self.embedding = nn.Embedding(V, E)
+///         self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[cell](E, H, L, dropout=p)
+///         self.dropout = nn.Dropout(p)
+///         self.decoder = nn.Linear(H, V)
+///     def forward(self, tokens, state=None):           # tokens (T, B)
+///         y, state = self.rnn(self.embedding(tokens), state)
+///         return self.decoder(self.dropout(y)), state  # (T, B, V)
+/// ```
+///
+/// → `embedding.weight` (V, E), `rnn.weight_ih_l0` (G·H, E), `rnn.weight_hh_l0` (G·H, H),
+/// `rnn.bias_ih_l0`, `rnn.bias_hh_l0` (G·H), … for each layer, `decoder.weight` (V, H),
+/// `decoder.bias` (V); G = 4 (LSTM), 3 (GRU), 1 (RNN). Peephole LSTMs add
+/// `rnn.weight_ci_l{k}`, `rnn.weight_cf_l{k}`, `rnn.weight_co_l{k}` (H).
+///
+/// Every buffer is owned by a layer and reused from call to call; outputs are views valid until
+/// the next call. Backward passes *add* into gradients; the trainer zeroes them.
+public final class LanguageModel: ParameterContainer {
+    public let configuration: LanguageModelConfiguration
+    public let embedding: Embedding
+    /// The recurrent stack (an `LSTM`, `GRU` or `RNN`).
+    public let rnn: any RecurrentLayer
+    /// Dropout on the top layer's output, before the decoder.
+    public let dropout: Dropout
+    public let decoder: Linear
+    /// Every parameter under its PyTorch `state_dict` name, in `state_dict` order.
+    public let parameters: [Parameter]
+
+    /// Training mode draws dropout masks; evaluation mode (`false`) is deterministic and never
+    /// touches the generator.
+    public var isTraining: Bool = true {
+        didSet {
+            rnn.isTraining = isTraining
+            dropout.isTraining = isTraining
+        }
+    }
+
+    let stack: Stack
+    let loss = SoftmaxCrossEntropy()
+
+    /// The concrete recurrent module, for the single-step cells.
+    enum Stack {
+        case lstm(LSTM)
+        case gru(GRU)
+        case rnn(RNN)
+    }
+
+    /// A model initialised as PyTorch initialises `ScriptModel`: embedding N(0, 1), recurrent
+    /// weights U(−1/√H, 1/√H), decoder U(−1/√H, 1/√H) — drawn from `generator` in that order.
+    ///
+    /// - Throws: `LanguageModelError.invalidConfiguration` when a size is out of range.
+    public init(configuration c: LanguageModelConfiguration, generator: inout RandomGenerator) throws(LanguageModelError) {
+        let problems = c.problems()
+        guard problems.isEmpty else { throw .invalidConfiguration(problems) }
+        configuration = c
+        embedding = Embedding(vocabularySize: c.vocabularySize, embeddingSize: c.embeddingSize, generator: &generator)
+        switch c.cell {
+        case .lstm:
+            let lstm = LSTM(inputSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
+                            dropout: c.dropout, peepholes: c.peepholes, generator: &generator)
+            stack = .lstm(lstm)
+            rnn = lstm
+        case .gru:
+            let gru = GRU(inputSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
+                          dropout: c.dropout, generator: &generator)
+            stack = .gru(gru)
+            rnn = gru
+        case .rnnTanh, .rnnRelu:
+            let plain = RNN(inputSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
+                            nonlinearity: c.cell == .rnnRelu ? .relu : .tanh, dropout: c.dropout, generator: &generator)
+            stack = .rnn(plain)
+            rnn = plain
+        }
+        dropout = Dropout(c.dropout)
+        decoder = Linear(inputSize: c.hiddenSize, outputSize: c.vocabularySize, generator: &generator)
+        parameters = embedding.parameters.map { $0.prefixed("embedding") }
+            + rnn.parameters.map { $0.prefixed("rnn") }
+            + decoder.parameters.map { $0.prefixed("decoder") }
+    }
+
+    /// V.
+    public var vocabularySize: Int { configuration.vocabularySize }
+
+    /// A zero state for `batchSize` streams: h (and c for an LSTM) of shape (L·B, H).
+    public func zeroState(batchSize: Int) -> RecurrentState {
+        let rows = configuration.numLayers * batchSize, h = configuration.hiddenSize
+        return RecurrentState(h: Matrix(rows: rows, cols: h),
+                              c: configuration.cell == .lstm ? Matrix(rows: rows, cols: h) : nil)
+    }
+}
+
+/// Why a model could not be built or loaded.
+public enum LanguageModelError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Sizes out of range (one message per problem).
+    case invalidConfiguration([String])
+
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let problems):
+            return "invalid model configuration: " + problems.joined(separator: "; ")
+        }
+    }
+}

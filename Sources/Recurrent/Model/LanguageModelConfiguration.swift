@@ -1,0 +1,115 @@
+import Foundation
+
+/// The recurrence a `LanguageModel` runs: PyTorch's `nn.LSTM`, `nn.GRU`, or `nn.RNN` with
+/// `nonlinearity='tanh'` / `'relu'`.
+public enum LanguageModelCell: String, Codable, Sendable, CaseIterable {
+    case lstm
+    case gru
+    case rnnTanh = "rnn"
+    case rnnRelu = "rnn-relu"
+
+    /// The PyTorch module that holds the same parameters.
+    public var pytorchModule: String {
+        switch self {
+        case .lstm: "nn.LSTM"
+        case .gru: "nn.GRU"
+        case .rnnTanh: "nn.RNN"
+        case .rnnRelu: "nn.RNN(nonlinearity='relu')"
+        }
+    }
+}
+
+/// Everything that fixes the shape of a `LanguageModel`: stored in every checkpoint's metadata
+/// (key `model`, as JSON) so a checkpoint rebuilds its model without being told the sizes.
+///
+/// Letters: V vocabulary size, E embedding size, H hidden size, L layers.
+///
+/// JSON keys are snake_case, as the PyTorch side reads them:
+/// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`.
+public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
+    public var cell: LanguageModelCell
+    /// V: token ids are `0..<vocabularySize`.
+    public var vocabularySize: Int
+    /// E: the length of each token's embedding vector.
+    public var embeddingSize: Int
+    /// H: features of each recurrent layer's state.
+    public var hiddenSize: Int
+    /// L: stacked recurrent layers.
+    public var numLayers: Int
+    /// p: dropout between recurrent layers and before the decoder, in training only.
+    public var dropout: Float
+    /// LSTM only: the diagonal cell → gate weights (TF/ONNX style).
+    public var peepholes: Bool
+
+    public init(cell: LanguageModelCell = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = 256,
+                numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false) {
+        self.cell = cell
+        self.vocabularySize = vocabularySize
+        self.embeddingSize = embeddingSize
+        self.hiddenSize = hiddenSize
+        self.numLayers = numLayers
+        self.dropout = dropout
+        self.peepholes = peepholes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cell
+        case vocabularySize = "vocabulary_size"
+        case embeddingSize = "embedding_size"
+        case hiddenSize = "hidden_size"
+        case numLayers = "num_layers"
+        case dropout
+        case peepholes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        cell = try c.decode(LanguageModelCell.self, forKey: .cell)
+        vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
+        embeddingSize = try c.decode(Int.self, forKey: .embeddingSize)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        numLayers = try c.decode(Int.self, forKey: .numLayers)
+        dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
+        peepholes = try c.decodeIfPresent(Bool.self, forKey: .peepholes) ?? false
+    }
+
+    /// Number of trainable floats.
+    public var parameterCount: Int {
+        let g = gateCount, h = hiddenSize
+        var n = vocabularySize * embeddingSize + vocabularySize * h + vocabularySize
+        for k in 0..<numLayers {
+            let input = k == 0 ? embeddingSize : h
+            n += g * h * (input + h) + 2 * g * h + (peepholes ? 3 * h : 0)
+        }
+        return n
+    }
+
+    /// Gate blocks per step: 4 (LSTM), 3 (GRU), 1 (RNN).
+    public var gateCount: Int {
+        switch cell {
+        case .lstm: 4
+        case .gru: 3
+        case .rnnTanh, .rnnRelu: 1
+        }
+    }
+
+    /// The problems with these sizes, as one message each (empty when valid).
+    public func problems() -> [String] {
+        var out: [String] = []
+        if vocabularySize < 1 { out.append("vocabulary size must be at least 1, got \(vocabularySize)") }
+        if embeddingSize < 1 { out.append("embedding size must be at least 1, got \(embeddingSize)") }
+        if hiddenSize < 1 { out.append("hidden size must be at least 1, got \(hiddenSize)") }
+        if numLayers < 1 { out.append("number of layers must be at least 1, got \(numLayers)") }
+        if !(dropout >= 0 && dropout < 1) { out.append("dropout must be in [0, 1), got \(dropout)") }
+        if peepholes && cell != .lstm { out.append("peepholes exist only for LSTM cells, not \(cell.rawValue)") }
+        return out
+    }
+
+    /// Compact JSON with sorted keys, as stored in checkpoint metadata.
+    public func jsonString() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,385 @@
+import Foundation
+
+/// Trains a `LanguageModel` by truncated backpropagation through time.
+///
+/// Each optimizer step trains one batch of B streams × T steps (`TokenBatchSource`):
+///
+/// 1. the hidden state left by the previous batch is the initial state — carried across the
+///    boundary but *detached*: no gradient flows into the previous batch. It restarts from
+///    zeros at the start of each epoch, where every stream jumps back to its beginning;
+/// 2. forward, fused softmax cross-entropy and backward (in K micro-batches of B/K streams,
+///    gradients accumulated, when `microBatches` > 1);
+/// 3. the gradient norm is measured and clipped, and a NaN/∞ loss or norm stops training with
+///    `TrainingError` (nothing is written after divergence, so the last checkpoint stays good);
+/// 4. the optimizer steps with the schedule's learning rate.
+///
+/// Every `evaluationInterval` steps and at the last step it validates in evaluation mode (no
+/// dropout, no random draws) and saves a checkpoint; `shouldStop` is polled between steps (e.g.
+/// Ctrl-C), and then a checkpoint is saved before returning.
+///
+/// Determinism: one `RandomGenerator` drives dropout; its state, the step, the data position,
+/// the schedule, the optimizer moments and the carried state are all in each checkpoint, so a
+/// run resumed from step N (`restore(from:)`) continues exactly as if it had never stopped.
+public final class LanguageModelTrainer {
+    public let model: LanguageModel
+    public private(set) var configuration: TrainingConfiguration
+    public let optimizer: any Optimizer
+    /// Where training is (the generator words are current).
+    public var state: TrainingState {
+        var s = progress
+        s.generator = generator.state.map { String($0, radix: 16) }
+        return s
+    }
+    private var progress: TrainingState
+    public let training: any TokenBatchSource
+    public let validation: (any TokenBatchSource)?
+    /// Extra metadata written into every checkpoint (e.g. the tokenizer).
+    public var checkpointMetadata: [String: String] = [:]
+    /// Where checkpoints go; nil writes none.
+    public var checkpoints: CheckpointDirectory?
+    /// The newest checkpoint written (or resumed from).
+    public private(set) var lastCheckpoint: String?
+
+    private var generator: RandomGenerator
+    /// The state carried between batches, (L·B, H); its own storage.
+    private let carried: RecurrentState
+    private let inputs: UnsafeMutableBufferPointer<Int32>          // (T·B) ids
+    private let targets: UnsafeMutableBufferPointer<Int32>         // (T·B) ids
+    private let microInputs: UnsafeMutableBufferPointer<Int32>     // (T·B/K)
+    private let microTargets: UnsafeMutableBufferPointer<Int32>
+    private let microState: RecurrentState                         // (L·B/K, H)
+    private var lossSinceRecord: Double = 0
+    private var stepsSinceRecord = 0
+
+    /// A trainer at step 0. `generator` continues from wherever the caller left it (usually
+    /// just after initialising the model from the same seed).
+    ///
+    /// - Throws: `TrainingError.invalidConfiguration` when the settings are out of range or do
+    ///   not match the batch source, `.optimizer` when the optimizer rejects them.
+    public init(model: LanguageModel, configuration: TrainingConfiguration, training: any TokenBatchSource,
+                validation: (any TokenBatchSource)?, generator: RandomGenerator) throws(TrainingError) {
+        var problems = configuration.problems()
+        if training.batchSize != configuration.batchSize || training.sequenceLength != configuration.sequenceLength {
+            problems.append("the batch source has \(training.batchSize) streams × \(training.sequenceLength) steps, the settings say \(configuration.batchSize) × \(configuration.sequenceLength)")
+        }
+        guard problems.isEmpty else { throw .invalidConfiguration(problems) }
+        self.model = model
+        self.configuration = configuration
+        self.training = training
+        self.validation = validation
+        self.generator = generator
+        do {
+            optimizer = try configuration.optimizer.makeOptimizer(parameters: model.parameters)
+        } catch {
+            throw .optimizer(error)
+        }
+        progress = TrainingState(generator: generator, schedule: configuration.schedule.makeSchedule(
+            initialRate: configuration.optimizer.learningRate, totalSteps: configuration.totalSteps))
+        let b = configuration.batchSize, t = configuration.sequenceLength, k = configuration.microBatches
+        carried = model.zeroState(batchSize: b)
+        microState = model.zeroState(batchSize: b / k)
+        inputs = .allocate(capacity: t * b)
+        targets = .allocate(capacity: t * b)
+        microInputs = .allocate(capacity: t * b / k)
+        microTargets = .allocate(capacity: t * b / k)
+        for buffer in [inputs, targets, microInputs, microTargets] { buffer.initialize(repeating: 0) }
+    }
+
+    deinit {
+        inputs.deallocate(); targets.deallocate(); microInputs.deallocate(); microTargets.deallocate()
+    }
+
+    /// The learning rate the next step will use.
+    public var learningRate: Double { progress.schedule.learningRate }
+
+    /// Records an identifier of the training data in the state (and so in every checkpoint).
+    public func setDataFingerprint(_ fingerprint: String?) {
+        progress.dataFingerprint = fingerprint
+    }
+
+    /// Rebuilds the schedule from the configuration (after a change of learning rate or
+    /// schedule on resume), advanced to where the run is: per-epoch schedules by the epochs
+    /// done, per-step ones by the steps done; a plateau schedule starts afresh.
+    public func restartSchedule() {
+        var schedule = configuration.schedule.makeSchedule(initialRate: configuration.optimizer.learningRate,
+                                                           totalSteps: configuration.totalSteps)
+        let units: Int
+        switch configuration.schedule.unit {
+        case .epoch: units = progress.epoch
+        case .optimizerStep: units = progress.step
+        case .validation, .never: units = 0
+        }
+        for _ in 0..<units { schedule.step() }
+        progress.schedule = schedule
+    }
+
+    /// Changes the total number of steps (e.g. to train longer after resuming). A cosine
+    /// schedule keeps its own length.
+    public func setTotalSteps(_ steps: Int) {
+        configuration.totalSteps = steps
+    }
+
+    // MARK: Training
+
+    /// Trains until `configuration.totalSteps` steps are done or `shouldStop()` returns true.
+    ///
+    /// - Parameters:
+    ///   - onEvent: called after each step, evaluation and checkpoint.
+    ///   - shouldStop: polled before each step; true saves a checkpoint and returns `.interrupted`.
+    public func train(onEvent: (TrainingEvent) -> Void = { _ in },
+                      shouldStop: () -> Bool = { false }) throws(TrainingError) -> TrainingOutcome {
+        let clock = ContinuousClock()
+        let b = configuration.batchSize, t = configuration.sequenceLength
+        while progress.step < configuration.totalSteps {
+            if shouldStop() {
+                try saveCheckpoint(validationLoss: nil, reason: .interrupted, onEvent: onEvent)
+                return .interrupted(step: progress.step)
+            }
+            let started = clock.now
+            if progress.batchInEpoch == 0 {
+                // Every stream starts again from its beginning: no context to carry.
+                carried.h.fill(0)
+                carried.c?.fill(0)
+            }
+            let rate = progress.schedule.learningRate
+            optimizer.learningRate = rate
+            let loss = trainBatch(progress.batchInEpoch)
+            let stepNumber = progress.step + 1
+            guard loss.isFinite else {
+                throw .nonFiniteLoss(step: stepNumber, loss: loss, lastCheckpoint: lastCheckpoint)
+            }
+            let norm = clipGradients()
+            guard norm.isFinite else {
+                throw .nonFiniteGradient(step: stepNumber, norm: norm, lastCheckpoint: lastCheckpoint)
+            }
+            optimizer.step()
+
+            progress.step = stepNumber
+            progress.optimizerSteps = optimizer.stepCount
+            progress.tokens += t * b
+            let batch = progress.batchInEpoch, epoch = progress.epoch
+            progress.batchInEpoch += 1
+            if configuration.schedule.unit == .optimizerStep { progress.schedule.step() }
+            if progress.batchInEpoch == training.batchesPerEpoch {
+                progress.batchInEpoch = 0
+                progress.epoch += 1
+                if configuration.schedule.unit == .epoch { progress.schedule.step() }
+            }
+            lossSinceRecord += Double(loss)
+            stepsSinceRecord += 1
+            let elapsed = started.duration(to: clock.now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            progress.seconds += seconds
+            onEvent(.step(StepReport(step: stepNumber, totalSteps: configuration.totalSteps, epoch: epoch, batch: batch,
+                                     batchesPerEpoch: training.batchesPerEpoch, loss: Double(loss),
+                                     gradientNorm: Double(norm), learningRate: rate,
+                                     tokensPerSecond: seconds > 0 ? Double(t * b) / seconds : 0,
+                                     seconds: progress.seconds)))
+
+            if stepNumber % configuration.evaluationInterval == 0 || stepNumber == configuration.totalSteps {
+                let validationLoss = validation.map { evaluate($0, maxBatches: configuration.maxValidationBatches) }
+                let isBest = recordEvaluation(validationLoss: validationLoss, learningRate: rate, onEvent: onEvent)
+                _ = isBest
+                try saveCheckpoint(validationLoss: validationLoss,
+                                   reason: stepNumber == configuration.totalSteps ? .finished : .evaluation,
+                                   onEvent: onEvent)
+            }
+        }
+        return .finished
+    }
+
+    /// Forward/backward of batch `index` into zeroed gradients, carrying the state; returns
+    /// the mean loss over its T·B tokens.
+    private func trainBatch(_ index: Int) -> Float {
+        model.isTraining = true
+        model.zeroGradients()
+        training.fillBatch(index, inputs: inputs, targets: targets)
+        let k = configuration.microBatches
+        if k == 1 {
+            let (loss, final) = model.lossAndGradients(inputs: UnsafeBufferPointer(inputs), targets: UnsafeBufferPointer(targets),
+                                                       batchSize: configuration.batchSize, initialState: carried,
+                                                       generator: &generator)
+            carried.h.assign(final.h)
+            if let c = carried.c, let fc = final.c { c.assign(fc) }
+            return loss
+        }
+        // K micro-batches of streams j·b ..< (j+1)·b; each mean is over T·b tokens, so the
+        // sum of their gradients / K is the gradient of the mean over all T·B.
+        let b = configuration.batchSize / k, t = configuration.sequenceLength, bb = configuration.batchSize
+        let layers = model.configuration.numLayers
+        var total: Double = 0
+        for j in 0..<k {
+            for step in 0..<t {
+                for i in 0..<b {
+                    microInputs[step * b + i] = inputs[step * bb + j * b + i]
+                    microTargets[step * b + i] = targets[step * bb + j * b + i]
+                }
+            }
+            for layer in 0..<layers {
+                let rows = layer * bb + j * b..<layer * bb + (j + 1) * b, micro = layer * b..<(layer + 1) * b
+                microState.h.rows(micro).assign(carried.h.rows(rows))
+                if let c = microState.c, let cc = carried.c { c.rows(micro).assign(cc.rows(rows)) }
+            }
+            let (loss, final) = model.lossAndGradients(inputs: UnsafeBufferPointer(microInputs),
+                                                       targets: UnsafeBufferPointer(microTargets),
+                                                       batchSize: b, initialState: microState, generator: &generator)
+            total += Double(loss)
+            for layer in 0..<layers {
+                let rows = layer * bb + j * b..<layer * bb + (j + 1) * b, micro = layer * b..<(layer + 1) * b
+                carried.h.rows(rows).assign(final.h.rows(micro))
+                if let c = carried.c, let fc = final.c { c.rows(rows).assign(fc.rows(micro)) }
+            }
+        }
+        let scale = 1 / Float(k)
+        for p in model.parameters { p.gradient.scale(by: scale) }
+        return Float(total / Double(k))
+    }
+
+    /// Clips as configured; returns the total gradient norm before clipping.
+    private func clipGradients() -> Float {
+        switch configuration.clipping {
+        case .norm(let maxNorm, let type)?:
+            // Without errorIfNonfinite it never throws; a non-finite norm is checked by the caller.
+            return (try? clipGradientNorm(model.parameters, maxNorm: maxNorm, normType: type)) ?? .nan
+        case .value(let v)?:
+            let norm = gradientNorm(model.parameters)
+            clipGradientValues(model.parameters, clipValue: v)
+            return norm
+        case nil:
+            return gradientNorm(model.parameters)
+        }
+    }
+
+    // MARK: Evaluation
+
+    /// Mean loss (nats per token) over the first `maxBatches` batches of `source` (all when
+    /// nil), in evaluation mode, the state carried from zeros across consecutive batches.
+    /// Leaves the model in training mode and the training state untouched.
+    public func evaluate(_ source: any TokenBatchSource, maxBatches: Int? = nil) -> Double {
+        LanguageModelTrainer.evaluate(model, on: source, maxBatches: maxBatches)
+    }
+
+    /// Mean loss of `model` on `source` in evaluation mode (see the instance method).
+    public static func evaluate(_ model: LanguageModel, on source: any TokenBatchSource, maxBatches: Int? = nil) -> Double {
+        let wasTraining = model.isTraining
+        model.isTraining = false
+        defer { model.isTraining = wasTraining }
+        let n = source.batchSize * source.sequenceLength
+        let inputs = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
+        let targets = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
+        defer { inputs.deallocate(); targets.deallocate() }
+        let state = model.zeroState(batchSize: source.batchSize)
+        var unused = RandomGenerator(seed: 0)      // evaluation mode draws nothing
+        let batches = min(source.batchesPerEpoch, maxBatches ?? .max)
+        var total: Double = 0
+        for i in 0..<batches {
+            source.fillBatch(i, inputs: inputs, targets: targets)
+            let (loss, final) = model.loss(inputs: UnsafeBufferPointer(inputs), targets: UnsafeBufferPointer(targets),
+                                           batchSize: source.batchSize, initialState: state, generator: &unused)
+            total += Double(loss)
+            state.h.assign(final.h)
+            if let c = state.c, let fc = final.c { c.assign(fc) }
+        }
+        return total / Double(batches)
+    }
+
+    /// Appends a history record, feeds a plateau schedule; returns whether the loss is the best.
+    private func recordEvaluation(validationLoss: Double?, learningRate: Double, onEvent: (TrainingEvent) -> Void) -> Bool {
+        let trainingLoss = stepsSinceRecord > 0 ? lossSinceRecord / Double(stepsSinceRecord) : .nan
+        lossSinceRecord = 0
+        stepsSinceRecord = 0
+        var isBest = false
+        if let v = validationLoss, v.isFinite, progress.bestValidationLoss.map({ v < $0 }) ?? true {
+            progress.bestValidationLoss = v
+            isBest = true
+        }
+        if configuration.schedule.unit == .validation, let v = validationLoss { progress.schedule.step(metric: v) }
+        progress.history.append(TrainingRecord(step: progress.step, epoch: progress.epoch, trainingLoss: trainingLoss,
+                                            validationLoss: validationLoss, learningRate: learningRate,
+                                            seconds: progress.seconds))
+        onEvent(.evaluation(EvaluationReport(step: progress.step, epoch: progress.epoch, trainingLoss: trainingLoss,
+                                             validationLoss: validationLoss, isBest: isBest)))
+        return isBest
+    }
+
+    // MARK: Checkpoints
+
+    /// Saves the current state to `checkpoints` (if any) as step `progress.step`.
+    private func saveCheckpoint(validationLoss: Double?, reason: CheckpointReport.Reason,
+                                onEvent: (TrainingEvent) -> Void) throws(TrainingError) {
+        guard let checkpoints else { return }
+        do {
+            let result = try checkpoints.save(makeCheckpoint(), step: progress.step, validationLoss: validationLoss)
+            lastCheckpoint = result.path
+            onEvent(.checkpoint(CheckpointReport(step: progress.step, path: result.path, isBest: result.isBest, reason: reason)))
+        } catch {
+            throw .checkpoint(.file(error))
+        }
+    }
+
+    /// The whole training state as one safetensors file: the model (PyTorch names), the
+    /// optimizer moments, the carried hidden state, and in the metadata the model and training
+    /// configurations, the training state and `checkpointMetadata`.
+    public func makeCheckpoint() -> SafeTensors {
+        var file = SafeTensors()
+        model.write(into: &file)
+        for tensor in optimizer.state { file.put(tensor.name, matrix: tensor.value, shape: tensor.shape) }
+        file.put(TrainerTensor.hidden, matrix: carried.h)
+        if let c = carried.c { file.put(TrainerTensor.cell, matrix: c) }
+        let saved = state
+        for (key, value) in checkpointMetadata { file.metadata[key] = value }
+        file.metadata[CheckpointKey.trainingConfiguration] = configuration.jsonString()
+        file.metadata[CheckpointKey.trainingState] = saved.jsonString()
+        return file
+    }
+
+    /// Continues from a checkpoint written by `makeCheckpoint()`: loads the model's weights,
+    /// the optimizer moments, the carried state, the generator, the schedule and the position.
+    /// The trainer must have been built with the same model and data shape (the caller checks
+    /// the configurations; this checks every tensor). Nothing changes when it throws.
+    public func restore(from file: SafeTensors) throws(CheckpointError) {
+        guard let json = file.metadata[CheckpointKey.trainingState] else { throw .missingTrainingState(file: file.origin) }
+        let saved: TrainingState
+        do { saved = try decodeJSON(TrainingState.self, from: json) } catch {
+            throw .invalidMetadata(file: file.origin, key: CheckpointKey.trainingState, reason: "\(error)")
+        }
+        guard let restoredGenerator = saved.restoredGenerator() else {
+            throw .invalidMetadata(file: file.origin, key: CheckpointKey.trainingState, reason: "the generator state is not four hexadecimal words")
+        }
+        guard saved.step >= 0, saved.epoch >= 0, saved.batchInEpoch >= 0, saved.batchInEpoch < training.batchesPerEpoch else {
+            throw .invalidMetadata(file: file.origin, key: CheckpointKey.trainingState,
+                                   reason: "position step \(saved.step), epoch \(saved.epoch), batch \(saved.batchInEpoch) is outside the data (\(training.batchesPerEpoch) batches per epoch)")
+        }
+        let h: Matrix, c: Matrix?
+        var moments: [String: Matrix] = [:]
+        do {
+            h = try file.matrix(TrainerTensor.hidden, shape: [carried.h.rows, carried.h.cols])
+            c = carried.c == nil ? nil : try file.matrix(TrainerTensor.cell, shape: [carried.h.rows, carried.h.cols])
+            for tensor in optimizer.state {
+                moments[tensor.name] = try file.matrix(tensor.name, shape: tensor.shape)
+            }
+        } catch {
+            throw .tensor(error)
+        }
+        try model.loadParameters(from: file)
+        do { try optimizer.loadState(moments) } catch {
+            throw .invalidMetadata(file: file.origin, key: "optimizer", reason: error.description)
+        }
+        optimizer.stepCount = saved.optimizerSteps
+        carried.h.assign(h)
+        if let cc = carried.c, let c { cc.assign(c) }
+        generator = restoredGenerator
+        progress = saved
+        lossSinceRecord = 0
+        stepsSinceRecord = 0
+        lastCheckpoint = file.origin
+    }
+}
+
+/// Names of the trainer's own tensors in a checkpoint.
+public enum TrainerTensor {
+    /// The hidden state carried to the next batch, (L·B, H).
+    public static let hidden = "trainer.state.h"
+    /// The LSTM cell state carried to the next batch, (L·B, H).
+    public static let cell = "trainer.state.c"
+}

@@ -1,0 +1,63 @@
+/// Batches of token ids for truncated backpropagation through time.
+///
+/// An epoch is `batchesPerEpoch` batches; batch i holds time steps `i·T ..< (i+1)·T` of each
+/// of B streams, so consecutive batches continue each stream where the previous one stopped
+/// and a hidden state carried from batch i to batch i+1 is the right context (char-rnn style).
+/// Batches are addressed by index, so a resumed run restarts exactly at its position.
+public protocol TokenBatchSource {
+    /// B: streams per batch.
+    var batchSize: Int { get }
+    /// T: time steps per batch.
+    var sequenceLength: Int { get }
+    /// Batches in one pass over the data (≥ 1).
+    var batchesPerEpoch: Int { get }
+    /// Writes batch `index` time-major: position `t·B + b` holds step t of stream b in
+    /// `inputs`, and the token that follows it in `targets`. Both hold T·B ids.
+    func fillBatch(_ index: Int, inputs: UnsafeMutableBufferPointer<Int32>, targets: UnsafeMutableBufferPointer<Int32>)
+}
+
+/// The char-rnn batcher over any random-access token sequence: the first `B·T·batches + 1`
+/// tokens are cut into B contiguous streams, each of `T·batches` inputs (+1 for the last
+/// target); batch i is columns `i·T ..< (i+1)·T` of every stream. The ≤ B·T tokens left over
+/// at the end of the data are not used.
+public struct StreamBatcher<Tokens: RandomAccessCollection & Sendable>: TokenBatchSource, Sendable
+where Tokens.Element: BinaryInteger, Tokens.Index == Int {
+    public let tokens: Tokens
+    public let batchSize: Int
+    public let sequenceLength: Int
+    public let batchesPerEpoch: Int
+    /// Tokens per stream (`T · batchesPerEpoch`).
+    public let streamLength: Int
+
+    /// Nil when `tokens` is too short for one batch (fewer than B·T + 1 tokens).
+    public init?(tokens: Tokens, batchSize: Int, sequenceLength: Int) {
+        precondition(batchSize > 0 && sequenceLength > 0, "StreamBatcher needs positive sizes")
+        let usable = tokens.count - 1
+        let batches = usable / (batchSize * sequenceLength)
+        guard batches >= 1 else { return nil }
+        self.tokens = tokens
+        self.batchSize = batchSize
+        self.sequenceLength = sequenceLength
+        self.batchesPerEpoch = batches
+        self.streamLength = batches * sequenceLength
+    }
+
+    /// B·T + 1: the fewest tokens that make one batch.
+    public static func minimumTokenCount(batchSize: Int, sequenceLength: Int) -> Int {
+        batchSize * sequenceLength + 1
+    }
+
+    public func fillBatch(_ index: Int, inputs: UnsafeMutableBufferPointer<Int32>, targets: UnsafeMutableBufferPointer<Int32>) {
+        precondition(index >= 0 && index < batchesPerEpoch, "batch \(index) outside 0..<\(batchesPerEpoch)")
+        let b = batchSize, t = sequenceLength
+        precondition(inputs.count == t * b && targets.count == t * b, "fillBatch needs \(t * b) slots")
+        let start = tokens.startIndex
+        for stream in 0..<b {
+            let first = start + stream * streamLength + index * t
+            for step in 0..<t {
+                inputs[step * b + stream] = Int32(tokens[first + step])
+                targets[step * b + stream] = Int32(tokens[first + step + 1])
+            }
+        }
+    }
+}

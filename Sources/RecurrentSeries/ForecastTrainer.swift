@@ -1,0 +1,158 @@
+import Recurrent
+
+/// How a forecaster is trained.
+public struct ForecastTrainingOptions: Codable, Equatable, Sendable {
+    /// Upper bound on passes over the training windows.
+    public var epochs: Int
+    public var batchSize: Int
+    /// Adam's learning rate (other Adam settings are PyTorch's defaults).
+    public var learningRate: Double
+    /// Maximum global L2 norm of the gradient (clipped every step); 0 turns clipping off.
+    public var clipNorm: Double
+    /// Stop after this many epochs without a lower validation MAE, and keep the best weights.
+    public var patience: Int
+    /// Seeds initialisation and the order of windows in each epoch.
+    public var seed: UInt64
+
+    public init(epochs: Int = 200, batchSize: Int = 32, learningRate: Double = 3e-3, clipNorm: Double = 1,
+                patience: Int = 20, seed: UInt64 = 1) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.clipNorm = clipNorm
+        self.patience = patience
+        self.seed = seed
+    }
+}
+
+/// What one epoch did: the mean training loss (MSE on encoded values) and the validation MAE
+/// (in the units of the series).
+public struct ForecastEpoch: Sendable, Equatable {
+    public var epoch: Int
+    public var trainingLoss: Double
+    public var validationMAE: Double
+    /// Whether this epoch's validation MAE is the best so far (its weights are kept).
+    public var improved: Bool
+}
+
+/// What training produced, scored on the test part next to the baselines.
+public struct ForecastTrainingSummary: Sendable {
+    public var epochsRun: Int
+    public var bestEpoch: Int
+    public var bestValidationMAE: Double
+    /// Test scores: the model first, then each baseline.
+    public var testScores: [ForecastScore]
+    public var validationScores: [ForecastScore]
+}
+
+/// Trains a `ForecastModel` on a `ForecastProblem`: mini-batches of windows in a seeded random
+/// order, mean squared error on the encoded targets, Adam, global-norm gradient clipping, and
+/// early stopping on the validation MAE (the weights of the best epoch are restored at the end).
+///
+/// Early stopping watches the MAE in the series' units, the metric reported, rather than the
+/// training loss: on small series a few large validation errors (a recession in the validation
+/// years) dominate the squared error and would stop training after a couple of epochs.
+public final class ForecastTrainer {
+    public let problem: ForecastProblem
+    public let model: ForecastModel
+    public let options: ForecastTrainingOptions
+    public private(set) var generator: RandomGenerator
+    private let optimizer: Adam
+    private let loss = MeanSquaredError()
+
+    public init(problem: ForecastProblem, cell: RecurrentCellType = .lstm, hiddenSize: Int = 32, numLayers: Int = 1,
+                dropout: Float = 0, options: ForecastTrainingOptions = ForecastTrainingOptions()) throws {
+        guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1, hiddenSize >= 1, numLayers >= 1 else {
+            throw SeriesError.invalidArgument("--epochs, --batch-size, --patience, --hidden and --layers must be at least 1.")
+        }
+        guard options.learningRate > 0, options.clipNorm >= 0 else {
+            throw SeriesError.invalidArgument("--learning-rate must be positive and --clip ≥ 0.")
+        }
+        guard !problem.trainOrigins.isEmpty, !problem.validationOrigins.isEmpty || problem.split.validation.isEmpty else {
+            throw SeriesError.invalidArgument("\(problem.file): no complete training window; use a smaller --lookback or --horizon.")
+        }
+        self.problem = problem
+        self.options = options
+        var generator = RandomGenerator(seed: options.seed)
+        model = ForecastModel(configuration: ForecastModelConfiguration(
+            cell: cell, inputSize: problem.encoding.featureCount, hiddenSize: hiddenSize, numLayers: numLayers, dropout: dropout,
+            lookback: problem.lookback, horizon: problem.horizon), generator: &generator)
+        self.generator = generator
+        do {
+            optimizer = try Adam(parameters: model.parameters, learningRate: options.learningRate)
+        } catch {
+            throw SeriesError.invalidArgument("\(error)")
+        }
+    }
+
+    /// Trains until `options.epochs` or early stopping, calling `onEpoch` after each epoch.
+    public func train(onEpoch: (ForecastEpoch) -> Void = { _ in }) throws -> ForecastTrainingSummary {
+        let parameters = model.parameters
+        let best = parameters.map { $0.value.copy() }
+        var bestLoss = Double.infinity, bestEpoch = 0, epoch = 0
+        var order = problem.trainOrigins
+        let b = options.batchSize
+        let features = problem.encoding.featureCount
+        let inputs = Matrix(rows: problem.lookback * b, cols: features)
+        let targets = Matrix(rows: b, cols: problem.horizon)
+        while epoch < options.epochs && epoch - bestEpoch < options.patience {
+            epoch += 1
+            model.isTraining = true
+            generator.shuffle(&order)
+            var total = 0.0, batches = 0
+            var start = 0
+            while start < order.count {
+                let batch = order[start..<min(start + b, order.count)]
+                start += b
+                let n = batch.count
+                let x = n == b ? inputs : Matrix(rows: problem.lookback * n, cols: features)
+                let y = n == b ? targets : Matrix(rows: n, cols: problem.horizon)
+                for (i, origin) in batch.enumerated() {
+                    problem.encoding.encode(problem.series.values, origin: origin, batchIndex: i, batchSize: n,
+                                            inputs: x, targets: y)
+                }
+                model.zeroGradients()
+                let prediction = model.forward(x, batchSize: n, generator: &generator)
+                let value = loss.lossAndGradient(prediction: prediction, target: y, dPrediction: prediction)
+                guard value.isFinite else { throw SeriesError.trainingDiverged(epoch: epoch, loss: Double(value)) }
+                model.backward(prediction)
+                if options.clipNorm > 0 { _ = try? clipGradientNorm(parameters, maxNorm: options.clipNorm) }
+                optimizer.step()
+                total += Double(value)
+                batches += 1
+            }
+            let validation = validationMAE()
+            let improved = validation < bestLoss
+            if improved {
+                bestLoss = validation
+                bestEpoch = epoch
+                for (p, keep) in zip(parameters, best) { keep.assign(p.value) }
+            }
+            onEpoch(ForecastEpoch(epoch: epoch, trainingLoss: total / Double(batches), validationMAE: validation,
+                                  improved: improved))
+        }
+        for (p, keep) in zip(parameters, best) { p.value.assign(keep) }
+        model.isTraining = false
+        return ForecastTrainingSummary(epochsRun: epoch, bestEpoch: bestEpoch, bestValidationMAE: bestLoss,
+                                       testScores: scores(problem.testOrigins),
+                                       validationScores: scores(problem.validationOrigins))
+    }
+
+    /// Mean absolute error of the model on the validation windows (the training windows when
+    /// there is no validation part), in the units of the series, in evaluation mode.
+    public func validationMAE() -> Double {
+        let origins = problem.validationOrigins.isEmpty ? problem.trainOrigins : problem.validationOrigins
+        let forecasts = model.forecast(problem.series.values, origins: origins, encoding: problem.encoding)
+        return ForecastAccuracy(forecasts: forecasts, actuals: problem.actuals(origins), scale: nil).mae
+    }
+
+    /// The model's and the baselines' accuracy on the windows at `origins` (model first).
+    public func scores(_ origins: [Int]) -> [ForecastScore] {
+        guard !origins.isEmpty else { return [] }
+        let forecasts = model.forecast(problem.series.values, origins: origins, encoding: problem.encoding)
+        let name = model.configuration.cell.rawValue.uppercased()
+        return [ForecastScore(method: name, accuracy: ForecastAccuracy(forecasts: forecasts, actuals: problem.actuals(origins),
+                                                                       scale: problem.maseScale))]
+            + problem.baselineScores(origins)
+    }
+}

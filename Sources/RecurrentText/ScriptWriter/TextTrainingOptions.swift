@@ -1,0 +1,68 @@
+import Recurrent
+
+/// What `recurrent train` was asked for. Every setting is optional: nil means "the default"
+/// for a new run, and "whatever the checkpoint says" when resuming (a value given when
+/// resuming must agree with the checkpoint, except the ones that only say how long to train,
+/// how often to evaluate, where to write, and the learning rate and clipping).
+public struct TextTrainingOptions: Sendable {
+    public var corpusPath: String
+    // Tokenizer.
+    public var level: TokenizerLevel?
+    public var lowercase: Bool?
+    public var minimumCount: Int?
+    public var validationFraction: Double?
+    // Model.
+    public var cell: LanguageModelCell?
+    public var peepholes: Bool?
+    public var embeddingSize: Int?
+    public var hiddenSize: Int?
+    public var layers: Int?
+    public var dropout: Float?
+    // Training.
+    public var sequenceLength: Int?
+    public var batchSize: Int?
+    public var microBatches: Int?
+    public var optimizer: OptimizerConfiguration.Kind?
+    public var learningRate: Double?
+    public var schedule: ScheduleConfiguration?
+    public var clipping: GradientClipping??
+    public var epochs: Int?
+    public var steps: Int?
+    public var evaluationInterval: Int?
+    public var maxValidationBatches: Int?
+    public var seed: UInt64?
+    // Output.
+    public var outputDirectory: String?
+    public var keepLast: Int?
+    /// A checkpoint to continue from.
+    public var resume: String?
+
+    public init(corpusPath: String) {
+        self.corpusPath = corpusPath
+    }
+
+    /// Defaults that train a good model on a corpus of a few megabytes.
+    public enum Defaults {
+        public static let level = TokenizerLevel.char
+        public static let validationFraction = 0.1
+        public static let cell = LanguageModelCell.lstm
+        public static let hiddenSize = 512
+        public static let layers = 2
+        public static let dropout: Float = 0.2
+        public static let learningRate = 2e-3
+        public static let maxNorm = 5.0
+        public static let epochs = 10
+        public static let seed: UInt64 = 1
+        public static let keepLast = 3
+        /// Evaluate once per epoch, but at least every this many steps.
+        public static let maxEvaluationInterval = 500
+        /// Validate on at most this many batches (a few hundred thousand tokens).
+        public static let maxValidationBatches = 100
+
+        public static func embeddingSize(_ level: TokenizerLevel) -> Int { level == .word ? 256 : 64 }
+        public static func sequenceLength(_ level: TokenizerLevel) -> Int { level == .word ? 32 : 64 }
+        public static func batchSize(_ level: TokenizerLevel) -> Int { 64 }
+        public static func minimumCount(_ level: TokenizerLevel) -> Int { 1 }
+        public static func lowercase(_ level: TokenizerLevel) -> Bool { level == .word }
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import Recurrent
+
+/// A training run on a text file: the corpus tokenized and split, the batchers, the model and
+/// its trainer, ready to `run`. Built fresh (`start`) or from a checkpoint (`resume`).
+///
+/// Checkpoints go to `outputDirectory` (`step-*.safetensors`, `latest`, `best`); each holds the
+/// model, the optimizer, the tokenizer and the training state (see `docs/checkpoints.md`).
+public final class TextTrainingSession {
+    public let corpus: Corpus
+    public let tokenizer: any Tokenizer
+    public let training: SequenceBatcher
+    public let validation: SequenceBatcher?
+    public let model: LanguageModel
+    public let trainer: LanguageModelTrainer
+    public let outputDirectory: String
+    /// The checkpoint resumed from, if any.
+    public let resumedFrom: String?
+
+    private init(corpus: Corpus, training: SequenceBatcher, validation: SequenceBatcher?, model: LanguageModel,
+                 trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
+                 validationFraction: Double) {
+        self.corpus = corpus
+        self.tokenizer = corpus.tokenizer
+        self.training = training
+        self.validation = validation
+        self.model = model
+        self.trainer = trainer
+        self.outputDirectory = outputDirectory
+        self.resumedFrom = resumedFrom
+        trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
+        trainer.checkpointMetadata[CheckpointKey.tokenizer] = corpus.tokenizer.configuration.jsonString()
+        trainer.checkpointMetadata[CheckpointKey.validationFraction] = String(validationFraction)
+    }
+
+    /// Trains until the configured steps are done or `shouldStop` returns true (then a
+    /// checkpoint is saved).
+    public func run(onEvent: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws(TrainingError) -> TrainingOutcome {
+        try trainer.train(onEvent: onEvent, shouldStop: shouldStop)
+    }
+
+    /// A new run, or a resumed one when `options.resume` is set.
+    public static func make(_ options: TextTrainingOptions) throws -> TextTrainingSession {
+        if let checkpoint = options.resume { return try resume(options, from: checkpoint) }
+        return try start(options)
+    }
+
+    // MARK: New run
+
+    static func start(_ o: TextTrainingOptions) throws -> TextTrainingSession {
+        typealias D = TextTrainingOptions.Defaults
+        let level = o.level ?? D.level
+        let wordOptions = WordTokenizer.Options(lowercase: o.lowercase ?? D.lowercase(level),
+                                                minimumCount: o.minimumCount ?? D.minimumCount(level))
+        let fraction = o.validationFraction ?? D.validationFraction
+        let sequenceLength = o.sequenceLength ?? D.sequenceLength(level)
+        let batchSize = o.batchSize ?? D.batchSize(level)
+        try checkFraction(fraction)
+        try checkPositive(sequenceLength, "--seq-length")
+        try checkPositive(batchSize, "--batch-size")
+
+        let corpus = try Corpus.load(path: o.corpusPath, level: level, wordOptions: wordOptions)
+        let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: batchSize, sequenceLength: sequenceLength)
+
+        let modelConfiguration = LanguageModelConfiguration(
+            cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
+            embeddingSize: o.embeddingSize ?? D.embeddingSize(level), hiddenSize: o.hiddenSize ?? D.hiddenSize,
+            numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? false)
+        let totalSteps = o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
+        let seed = o.seed ?? D.seed
+        let configuration = TrainingConfiguration(
+            sequenceLength: sequenceLength, batchSize: batchSize, microBatches: o.microBatches ?? 1,
+            optimizer: OptimizerConfiguration(kind: o.optimizer ?? .adam, learningRate: o.learningRate ?? D.learningRate),
+            schedule: o.schedule ?? ScheduleConfiguration(),
+            clipping: o.clipping ?? .norm(maxNorm: D.maxNorm, type: .l2), totalSteps: totalSteps,
+            evaluationInterval: o.evaluationInterval ?? min(training.batchesPerEpoch, D.maxEvaluationInterval),
+            maxValidationBatches: o.maxValidationBatches ?? D.maxValidationBatches, seed: seed)
+
+        var generator = RandomGenerator(seed: seed)
+        let model = try LanguageModel(configuration: modelConfiguration, generator: &generator)
+        let trainer = try LanguageModelTrainer(model: model, configuration: configuration, training: training,
+                                               validation: validation, generator: generator)
+        trainer.setDataFingerprint(corpus.tokens.fingerprint())
+        let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
+        return TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
+                                   trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
+                                   resumedFrom: nil, validationFraction: fraction)
+    }
+
+    /// The directory part of `path` as written ("." for a bare file name).
+    static func parentDirectory(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
+
+    /// `checkpoints/<corpus file name without extension>`.
+    public static func defaultOutputDirectory(for corpusPath: String) -> String {
+        let name = URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent
+        return "checkpoints/" + (name.isEmpty ? "model" : name)
+    }
+
+    // MARK: Resume
+
+    static func resume(_ o: TextTrainingOptions, from path: String) throws -> TextTrainingSession {
+        let loaded = try TextModel.load(path, preferring: [CheckpointDirectory.latestFileName])
+        let file = loaded.file
+        guard let configJSON = file.metadata[CheckpointKey.trainingConfiguration],
+              file.metadata[CheckpointKey.trainingState] != nil else {
+            throw CheckpointError.missingTrainingState(file: loaded.path)
+        }
+        var configuration: TrainingConfiguration
+        do { configuration = try TrainingConfiguration(jsonString: configJSON) } catch {
+            throw CheckpointError.invalidMetadata(file: loaded.path, key: CheckpointKey.trainingConfiguration, reason: "\(error)")
+        }
+        let fraction = Double(file.metadata[CheckpointKey.validationFraction] ?? "") ?? TextTrainingOptions.Defaults.validationFraction
+
+        // Options given now must agree with the checkpoint (except the ones that may change).
+        let m = loaded.model.configuration
+        let tokenizerConfiguration = loaded.tokenizer.configuration
+        var differences: [String] = []
+        func check<T: Equatable>(_ given: T?, _ saved: T, _ flag: String) {
+            if let given, given != saved { differences.append("\(flag) \(given) (checkpoint: \(saved))") }
+        }
+        check(o.level, tokenizerConfiguration.level, "--level")
+        if tokenizerConfiguration.level == .word {
+            check(o.lowercase, tokenizerConfiguration.lowercase ?? true, "--lowercase")
+            check(o.minimumCount, tokenizerConfiguration.minimumCount ?? 1, "--min-count")
+        }
+        check(o.validationFraction, fraction, "--validation-fraction")
+        check(o.cell, m.cell, "--cell")
+        check(o.peepholes, m.peepholes, "--peepholes")
+        check(o.embeddingSize, m.embeddingSize, "--embedding-size")
+        check(o.hiddenSize, m.hiddenSize, "--hidden-size")
+        check(o.layers, m.numLayers, "--layers")
+        check(o.dropout, m.dropout, "--dropout")
+        check(o.sequenceLength, configuration.sequenceLength, "--seq-length")
+        check(o.batchSize, configuration.batchSize, "--batch-size")
+        check(o.microBatches, configuration.microBatches, "--micro-batches")
+        check(o.optimizer, configuration.optimizer.kind, "--optimizer")
+        check(o.schedule?.kind, configuration.schedule.kind, "--schedule")
+        check(o.seed, configuration.seed, "--seed")
+        guard differences.isEmpty else { throw CheckpointError.configurationMismatch(file: loaded.path, differences: differences) }
+
+        // The corpus, tokenized with the checkpoint's tokenizer: it must be the same text.
+        let corpus = try loadCorpus(o.corpusPath, tokenizer: loaded.tokenizer, checkpoint: loaded.path)
+        let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: configuration.batchSize,
+                                                  sequenceLength: configuration.sequenceLength)
+        let fingerprint = corpus.tokens.fingerprint()
+        if let saved = try savedState(file, path: loaded.path).dataFingerprint, saved != fingerprint {
+            throw CheckpointError.tokenizerMismatch(
+                file: loaded.path,
+                reason: "\(o.corpusPath) is not the text it was trained on (\(corpus.tokens.count) tokens, fingerprint \(fingerprint); the checkpoint's: \(saved)) — resume with the same corpus file")
+        }
+
+        if let steps = o.steps { configuration.totalSteps = steps }
+        else if let epochs = o.epochs { configuration.totalSteps = epochs * training.batchesPerEpoch }
+        if let interval = o.evaluationInterval { configuration.evaluationInterval = interval }
+        if let limit = o.maxValidationBatches { configuration.maxValidationBatches = limit }
+        var restartSchedule = false
+        if let rate = o.learningRate, rate != configuration.optimizer.learningRate {
+            configuration.optimizer.learningRate = rate
+            restartSchedule = true
+        }
+        if let clipping = o.clipping { configuration.clipping = clipping }
+        if let schedule = o.schedule, schedule != configuration.schedule {
+            configuration.schedule = schedule
+            restartSchedule = true
+        }
+
+        // The generator is replaced by the checkpoint's in restore.
+        let trainer = try LanguageModelTrainer(model: loaded.model, configuration: configuration, training: training,
+                                               validation: validation, generator: RandomGenerator(seed: configuration.seed))
+        try trainer.restore(from: file)
+        if restartSchedule { trainer.restartSchedule() }
+        let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
+        return TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
+                                   trainer: trainer, outputDirectory: output,
+                                   keepLast: o.keepLast ?? TextTrainingOptions.Defaults.keepLast, resumedFrom: loaded.path,
+                                   validationFraction: fraction)
+    }
+
+    /// The corpus tokenized with a checkpoint's tokenizer; characters it lacks mean another text.
+    private static func loadCorpus(_ path: String, tokenizer: any Tokenizer, checkpoint: String) throws -> Corpus {
+        let result = Result { () throws(TextError) -> Corpus in
+            try Corpus.load(.file(path: path), tokenizer: tokenizer, unknown: .mapToUnknown)
+        }
+        switch result {
+        case .success(let corpus):
+            return corpus
+        case .failure(let error):
+            if case .unknownTokens = error {
+                throw CheckpointError.tokenizerMismatch(file: checkpoint, reason: "\(path) has \(error.description)")
+            }
+            throw error
+        }
+    }
+
+    private static func savedState(_ file: SafeTensors, path: String) throws -> TrainingState {
+        do { return try TrainingState(jsonString: file.metadata[CheckpointKey.trainingState] ?? "") } catch {
+            throw CheckpointError.invalidMetadata(file: path, key: CheckpointKey.trainingState, reason: "\(error)")
+        }
+    }
+
+    // MARK: Data
+
+    /// Training and validation batchers over the corpus split; validation runs min(B, what
+    /// fits) streams.
+    static func batchers(_ corpus: Corpus, fraction: Double, batchSize: Int,
+                         sequenceLength: Int) throws -> (SequenceBatcher, SequenceBatcher?) {
+        let (train, held) = corpus.split(validationFraction: fraction)
+        let training = try SequenceBatcher(tokens: train, batchSize: batchSize, sequenceLength: sequenceLength, part: "training")
+        guard fraction > 0 else { return (training, nil) }
+        let streams = min(batchSize, held.count > 0 ? (held.count - 1) / sequenceLength : 0)
+        guard streams >= 1 else {
+            throw TextTrainingError.validationTooShort(tokenCount: held.count, sequenceLength: sequenceLength, fraction: fraction)
+        }
+        let validation = try SequenceBatcher(tokens: held, batchSize: streams, sequenceLength: sequenceLength, part: "validation")
+        return (training, validation)
+    }
+
+    static func checkFraction(_ f: Double) throws {
+        guard f >= 0 && f < 1 else { throw TextTrainingError.invalidOption("--validation-fraction must be in [0, 1), got \(f)") }
+    }
+
+    static func checkPositive(_ v: Int, _ flag: String) throws {
+        guard v >= 1 else { throw TextTrainingError.invalidOption("\(flag) must be at least 1, got \(v)") }
+    }
+}
+
+/// Problems with a training request that are neither the text's nor the checkpoint's.
+public enum TextTrainingError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidOption(String)
+    case validationTooShort(tokenCount: Int, sequenceLength: Int, fraction: Double)
+
+    public var description: String {
+        switch self {
+        case .invalidOption(let message):
+            return message
+        case let .validationTooShort(count, t, fraction):
+            return "the validation part (the last \(Int(fraction * 100))% of the text) has \(count) tokens, fewer than one sequence of \(t) + 1; "
+                + "use a larger --validation-fraction, a smaller --seq-length, a longer text, or --validation-fraction 0 to train without validation"
+        }
+    }
+}

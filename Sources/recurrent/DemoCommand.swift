@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Recurrent
+import RecurrentText
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Train a small script writer for a minute and print a scene it wrote.",
+        discussion: """
+        Generates a corpus of TV-script scenes (or reads --corpus), trains a small character-level \
+        LSTM on it for --seconds, and prints a scene primed with "jerry:". Build in release mode \
+        for speed: swift run -c release recurrent demo
+        """)
+
+    @Option(help: "Train on this text file instead of the built-in script corpus.")
+    var corpus: String?
+
+    @Option(help: "Training time budget in seconds. (default: 60)")
+    var seconds: Double = 60
+
+    @Option(help: "Characters to generate. (default: 600)")
+    var length: Int = 600
+
+    @Option(help: "Text the scene starts from. (default: \"jerry:\")")
+    var prime: String = DemoCorpus.prime
+
+    @Option(help: "Sampling temperature. (default: 0.7)")
+    var temperature: Double = 0.7
+
+    @Option(help: "Seed for the corpus, the model and the sampling. (default: 1)")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("save-corpus"), help: "Write the built-in corpus to this file and exit (to train on it with `recurrent train`).")
+    var saveCorpus: String?
+
+    @Option(name: .customLong("corpus-bytes"), help: "Size of the built-in corpus in bytes. (default: 300000)")
+    var corpusBytes: Int = DemoCorpus.defaultByteCount
+
+    @Option(name: .customLong("hidden-size"), help: "Hidden units per LSTM layer. (default: 256)")
+    var hiddenSize: Int = 256
+
+    func validate() throws {
+        if !(seconds > 0) { throw ValidationError("--seconds must be positive, got \(seconds)") }
+        if length < 0 { throw ValidationError("--length must be at least 0, got \(length)") }
+        if !(temperature > 0) { throw ValidationError("--temperature must be positive, got \(temperature)") }
+        if corpusBytes < 1 { throw ValidationError("--corpus-bytes must be at least 1, got \(corpusBytes)") }
+        if hiddenSize < 1 { throw ValidationError("--hidden-size must be at least 1, got \(hiddenSize)") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            if let saveCorpus {
+                try DemoCorpus.generate(seed: seed, byteCount: corpusBytes).write(toFile: saveCorpus, atomically: true, encoding: .utf8)
+                Console.message("wrote \(saveCorpus)")
+                return
+            }
+            let workspace = FileManager.default.temporaryDirectory
+                .appendingPathComponent("recurrent-demo-\(ProcessInfo.processInfo.processIdentifier)")
+            try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: workspace) }
+            let path: String
+            if let corpus {
+                path = corpus
+            } else {
+                path = workspace.appendingPathComponent("scripts.txt").path
+                try DemoCorpus.generate(seed: seed, byteCount: corpusBytes).write(toFile: path, atomically: true, encoding: .utf8)
+                Console.message("built-in corpus: \(corpusBytes / 1000) KB of generated TV-script scenes")
+            }
+            var o = TextTrainingOptions(corpusPath: path)
+            o.level = .char
+            o.hiddenSize = hiddenSize
+            o.layers = 1
+            o.embeddingSize = 32
+            o.dropout = 0
+            o.sequenceLength = 64
+            o.batchSize = 32
+            o.learningRate = 3e-3
+            o.steps = 1_000_000
+            o.evaluationInterval = 1_000_000
+            o.validationFraction = 0
+            o.seed = seed
+            o.outputDirectory = workspace.appendingPathComponent("checkpoints").path
+            let session = try TextTrainingSession.make(o)
+            session.trainer.checkpoints = nil
+            let c = session.trainer.configuration
+            Console.message("training a \(hiddenSize)-unit LSTM for \(formatDuration(seconds)) (\(session.model.configuration.parameterCount) parameters)…")
+            let reporter = ProgressReporter(logEvery: 100, batchesPerEpoch: session.training.batchesPerEpoch,
+                                            tokensPerStep: c.batchSize * c.sequenceLength)
+            reporter.deadlineSeconds = seconds
+            let start = Date()
+            InterruptFlag.install()
+            _ = try session.run(onEvent: reporter.handle, shouldStop: {
+                InterruptFlag.isSet || Date().timeIntervalSince(start) >= seconds
+            })
+            InterruptFlag.uninstall()
+            reporter.finish()
+            let state = session.trainer.state
+            Console.message("trained \(state.step) steps (\(state.tokens) characters) in \(formatDuration(Date().timeIntervalSince(start)))\n")
+            let textModel = TextModel(model: session.model, tokenizer: session.tokenizer, path: path, file: SafeTensors())
+            var generator = try TextGenerator(textModel: textModel, options: SamplingOptions(temperature: temperature), seed: seed)
+            try generator.generate(prime: prime, length: length) { Console.out($0) }
+            Console.out("\n")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+
+/// How long to train, where checkpoints go, how progress is shown.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Passes over the training text. (default: 10)")
+    var epochs: Int?
+
+    @Option(help: "Optimizer steps (batches) in all, instead of --epochs.")
+    var steps: Int?
+
+    @Option(name: .customLong("eval-every"), help: "Validate and save a checkpoint every this many steps. (default: once per epoch, at most 500)")
+    var evaluationInterval: Int?
+
+    @Option(name: .customLong("max-validation-batches"), help: "Validate on at most this many batches. (default: 100)")
+    var maxValidationBatches: Int?
+
+    @Option(help: "Seed for initialisation, dropout and everything random. (default: 1)")
+    var seed: UInt64?
+
+    @Option(name: [.customShort("o"), .long], help: "Directory for checkpoints. (default: checkpoints/<corpus name>)")
+    var output: String?
+
+    @Option(name: .customLong("keep-last"), help: "Step checkpoints to keep besides latest and best. (default: 3)")
+    var keepLast: Int?
+
+    @Option(help: "Continue training from this checkpoint (a .safetensors file or a checkpoint directory).")
+    var resume: String?
+
+    @Option(name: .customLong("log-every"), help: "When stderr is not a terminal: print a progress line every this many steps. (default: 50)")
+    var logEvery: Int = 50
+
+    func validate() throws {
+        if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
+        for (flag, value) in [("--epochs", epochs), ("--steps", steps), ("--eval-every", evaluationInterval),
+                              ("--max-validation-batches", maxValidationBatches)] {
+            if let v = value, v < 1 { throw ValidationError("\(flag) must be at least 1, got \(v)") }
+        }
+        if let k = keepLast, k < 0 { throw ValidationError("--keep-last must be at least 0, got \(k)") }
+        if logEvery < 1 { throw ValidationError("--log-every must be at least 1, got \(logEvery)") }
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import Recurrent
+import RecurrentText
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a language model on a text file.",
+        discussion: """
+        Tokenizes CORPUS, holds out its end for validation, and trains an embedding → LSTM/GRU/RNN \
+        → linear model by truncated backpropagation through time. Checkpoints (safetensors, \
+        loadable in PyTorch) go to --output: step-N.safetensors, latest.safetensors and \
+        best.safetensors (lowest validation loss).
+
+        Ctrl-C saves a checkpoint and stops; --resume continues exactly where it stopped.
+
+        Examples:
+          recurrent train scripts.txt
+          recurrent train scripts.txt --level word --epochs 20 --output runs/words
+          recurrent train scripts.txt --resume runs/words/latest.safetensors
+        """)
+
+    @Argument(help: "The text file to learn from.")
+    var corpus: String
+
+    @OptionGroup(title: "Text") var data: DataOptions
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Optimization") var optimization: OptimizationOptions
+    @OptionGroup(title: "Run") var runOptions: RunOptions
+
+    /// Testing aid: after the checkpoint of this step is written, the process kills itself with
+    /// SIGKILL (no cleanup at all), as a crash or `kill -9` would.
+    @Option(name: .customLong("kill-after-checkpoint"), help: .hidden)
+    var killAfterCheckpoint: Int?
+
+    func run() throws {
+        try runReportingErrors {
+            let session = try TextTrainingSession.make(options())
+            try train(session)
+        }
+    }
+
+    func options() -> TextTrainingOptions {
+        var o = TextTrainingOptions(corpusPath: corpus)
+        o.level = data.level
+        o.lowercase = data.lowercase
+        o.minimumCount = data.minimumCount
+        o.validationFraction = data.validationFraction
+        o.cell = model.cell
+        o.peepholes = model.peepholes
+        o.embeddingSize = model.embeddingSize
+        o.hiddenSize = model.hiddenSize
+        o.layers = model.layers
+        o.dropout = model.dropout
+        o.sequenceLength = optimization.sequenceLength
+        o.batchSize = optimization.batchSize
+        o.microBatches = optimization.microBatches
+        o.optimizer = optimization.optimizer
+        o.learningRate = optimization.learningRate
+        o.schedule = optimization.schedule.map { optimization.scheduleConfiguration($0) }
+        o.clipping = optimization.clipping
+        o.epochs = runOptions.epochs
+        o.steps = runOptions.steps
+        o.evaluationInterval = runOptions.evaluationInterval
+        o.maxValidationBatches = runOptions.maxValidationBatches
+        o.seed = runOptions.seed
+        o.outputDirectory = runOptions.output
+        o.keepLast = runOptions.keepLast
+        o.resume = runOptions.resume
+        return o
+    }
+
+    func train(_ session: TextTrainingSession) throws {
+        let trainer = session.trainer
+        let c = trainer.configuration, m = session.model.configuration
+        let tokenizer = session.tokenizer
+        if let from = session.resumedFrom {
+            Console.message("resuming from \(from) at step \(trainer.state.step) (epoch \(trainer.state.epoch + 1))")
+        }
+        Console.message("corpus: \(corpus), \(session.corpus.byteCount) bytes → \(session.corpus.tokens.count) \(tokenizer.level.rawValue) tokens, vocabulary \(tokenizer.vocabularySize)"
+            + (session.corpus.unknownCount > 0 ? ", \(session.corpus.unknownCount) <unk>" : ""))
+        Console.message("data: \(session.training.batchesPerEpoch) batches of \(c.batchSize) × \(c.sequenceLength) per epoch"
+            + (session.validation.map { ", validation \($0.batchesPerEpoch) batches of \($0.batchSize) × \($0.sequenceLength)" } ?? ", no validation"))
+        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize), embedding \(m.embeddingSize), dropout \(m.dropout), \(m.parameterCount) parameters")
+        Console.message("training: \(c.totalSteps) steps, \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.schedule.kind.rawValue) schedule, "
+            + clippingText(c.clipping) + ", checkpoints in \(session.outputDirectory)")
+
+        let reporter = ProgressReporter(logEvery: runOptions.logEvery, batchesPerEpoch: session.training.batchesPerEpoch,
+                                        tokensPerStep: c.batchSize * c.sequenceLength)
+        let killStep = killAfterCheckpoint
+        InterruptFlag.install()
+        defer { InterruptFlag.uninstall() }
+        let outcome: TrainingOutcome
+        do {
+            outcome = try session.run(onEvent: { event in
+                reporter.handle(event)
+                if let killStep, case .checkpoint(let report) = event, report.step >= killStep {
+                    kill(getpid(), SIGKILL)
+                }
+            }, shouldStop: { InterruptFlag.isSet })
+        } catch {
+            reporter.finish()
+            throw error
+        }
+        reporter.finish()
+        let best = session.outputDirectory + "/" + CheckpointDirectory.bestFileName
+        let latest = session.outputDirectory + "/" + CheckpointDirectory.latestFileName
+        switch outcome {
+        case .finished:
+            let state = trainer.state
+            var summary = "finished \(state.step) steps in \(formatDuration(state.seconds))"
+            if let v = state.bestValidationLoss { summary += String(format: "; best validation loss %.4f", v) }
+            Console.message(summary)
+            let model = FileManager.default.fileExists(atPath: best) ? best : latest
+            Console.message("generate with: recurrent generate \(model) --prime \"...\"")
+        case .interrupted(let step):
+            Console.message("stopped at step \(step); continue with: recurrent train \(corpus) --resume \(latest)")
+            throw ExitCode(130)
+        }
+    }
+
+    func clippingText(_ clipping: GradientClipping?) -> String {
+        switch clipping {
+        case .norm(let n, _)?: "clip norm \(n)"
+        case .value(let v)?: "clip value \(v)"
+        case nil: "no clipping"
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Recurrent
+import Testing
+
+/// `recurrent train`, `generate`, `evaluate` and `demo` run as a user runs them: the built
+/// binary, its output and its exit status.
+@Suite(.serialized) struct ScriptWriterCLITests {
+    static func lines(_ text: String) -> [Substring] {
+        text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// After a short training run on the built-in corpus, most generated lines are dialogue in
+    /// `name: text` form (the others are stage directions and scene headings, as in the corpus).
+    @Test func shortTrainingWritesScriptLines() throws {
+        let directory = try Trained.scripts.get()
+        let r = try CLI.run(["generate", "words", "--prime", "jerry:", "--length", "300", "--seed", "4"], in: directory)
+        #expect(r.succeeded, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("jerry:"))
+        let all = Self.lines(r.stdout)
+        let dialogue = all.filter { $0.wholeMatch(of: /[a-z]+: \S.*/) != nil }
+        let other = all.filter { $0.hasPrefix("(") || $0.hasPrefix("[") || $0.hasPrefix("int.") || $0.hasPrefix("ext.") }
+        #expect(dialogue.count >= 5, "\(r.stdout)")
+        #expect(dialogue.count * 2 >= all.count - other.count, "\(r.stdout)")
+    }
+
+    @Test func generationWithASeedIsReproducible() throws {
+        let directory = try Trained.scripts.get()
+        let arguments = ["generate", "words/best.safetensors", "--prime", "nora:", "--length", "60", "--temperature", "1"]
+        let a = try CLI.run(arguments + ["--seed", "7"], in: directory)
+        let b = try CLI.run(arguments + ["--seed", "7"], in: directory)
+        let c = try CLI.run(arguments + ["--seed", "8"], in: directory)
+        #expect(a.succeeded && b.succeeded && c.succeeded)
+        #expect(a.stdout == b.stdout)
+        #expect(a.stdout != c.stdout)
+        let greedy1 = try CLI.run(["generate", "words", "--prime", "nora:", "--length", "30", "--greedy"], in: directory)
+        let greedy2 = try CLI.run(["generate", "words", "--prime", "nora:", "--length", "30", "--greedy", "--seed", "99"], in: directory)
+        #expect(greedy1.stdout == greedy2.stdout)
+    }
+
+    /// 2N steps straight == N steps, SIGKILL, resume for N more: every tensor bit-identical
+    /// (weights, optimizer moments, carried state). Then the resumed model generates.
+    @Test func killAndResumeIsBitExact() throws {
+        let directory = try Trained.scripts.get()
+        let common = ["train", "scripts.txt"] + Trained.wordOptions + ["--dropout", "0.1", "--steps", "24", "--eval-every", "8"]
+        let straight = try CLI.run(common + ["--output", "straight"], in: directory)
+        #expect(straight.succeeded, "\(straight.stderr)")
+
+        let killed = try CLI.run(common + ["--output", "killed", "--kill-after-checkpoint", "8"], in: directory)
+        #expect(killed.signaled && killed.status == SIGKILL, "\(killed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("killed/step-000016.safetensors").path))
+
+        let resumed = try CLI.run(["train", "scripts.txt", "--resume", "killed/latest.safetensors", "--log-every", "1000"], in: directory)
+        #expect(resumed.succeeded, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resuming from killed/latest.safetensors at step 8"))
+
+        let a = try SafeTensors(contentsOf: directory.appendingPathComponent("straight/step-000024.safetensors").path)
+        let b = try SafeTensors(contentsOf: directory.appendingPathComponent("killed/step-000024.safetensors").path)
+        #expect(a.names.count > 20)
+        #expect(Set(a.names) == Set(b.names))
+        for name in a.names { #expect(a[name] == b[name], "\(name) differs") }
+        for key in [CheckpointKey.model, CheckpointKey.tokenizer, CheckpointKey.trainingConfiguration] {
+            #expect(a.metadata[key] == b.metadata[key])
+        }
+
+        let sample = try CLI.run(["generate", "killed", "--prime", "walt:", "--length", "20", "--seed", "1"], in: directory)
+        #expect(sample.succeeded && sample.stdout.hasPrefix("walt:"))
+    }
+
+    /// Ctrl-C saves a checkpoint and exits with status 130; the run resumes from it.
+    @Test func interruptSavesACheckpoint() throws {
+        let directory = try Trained.scripts.get()
+        let running = try CLI.start(["train", "scripts.txt"] + Trained.wordOptions
+                                        + ["--steps", "100000", "--output", "interrupted", "--log-every", "1"], in: directory)
+        let deadline = Date().addingTimeInterval(120)
+        while !running.stderrSoFar.contains("step 3/") && running.process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        running.process.interrupt()
+        let stopBy = Date().addingTimeInterval(60)
+        while running.process.isRunning && Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
+        if running.process.isRunning {
+            kill(running.process.processIdentifier, SIGKILL)      // never leave it running
+            Issue.record("recurrent train did not stop within 60 s of SIGINT")
+        }
+        running.process.waitUntilExit()
+        let r = running.result()
+        #expect(!r.signaled && r.status == 130, "\(r.stderr)")
+        #expect(r.stderr.contains("interrupted: saved"))
+        #expect(r.stderr.contains("--resume"))
+        let latest = try SafeTensors(contentsOf: directory.appendingPathComponent("interrupted/latest.safetensors").path)
+        let state = try TrainingState(jsonString: try #require(latest.metadata[CheckpointKey.trainingState]))
+        #expect(state.step >= 3 && state.step < 100000)
+        let resumed = try CLI.run(["train", "scripts.txt", "--resume", "interrupted", "--steps", "\(state.step + 2)"], in: directory)
+        #expect(resumed.succeeded, "\(resumed.stderr)")
+    }
+
+    @Test func evaluateReportsLossPerplexityAndBits() throws {
+        let directory = try Trained.scripts.get()
+        let words = try CLI.run(["evaluate", "words", "scripts.txt"], in: directory)
+        #expect(words.succeeded, "\(words.stderr)")
+        #expect(words.stdout.contains("nats/token") && words.stdout.contains("perplexity"))
+        #expect(!words.stdout.contains("bits per character"))
+
+        try "abcabcabdabc\n".write(to: directory.appendingPathComponent("tiny.txt"), atomically: true, encoding: .utf8)
+        let train = try CLI.run(["train", "tiny.txt", "--hidden-size", "8", "--layers", "1", "--seq-length", "4", "--batch-size", "2",
+                                 "--steps", "3", "--validation-fraction", "0", "--output", "tiny"], in: directory)
+        #expect(train.succeeded, "\(train.stderr)")
+        let chars = try CLI.run(["evaluate", "tiny", "tiny.txt"], in: directory)
+        #expect(chars.succeeded, "\(chars.stderr)")
+        #expect(chars.stdout.contains("bits per character"))
+    }
+}
