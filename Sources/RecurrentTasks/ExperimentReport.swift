@@ -96,16 +96,25 @@ public struct ExperimentReport: Sendable {
         return plot
     }
 
-    /// The raw gradient norm of every step (before clipping), with the clipping threshold dashed.
-    public func gradientNormPlot() -> SVGLinePlot {
-        var plot = SVGLinePlot(title: "\(taskName) (\(taskSettings)): gradient norm before clipping", xLabel: "training step",
-                               yLabel: "‖g‖₂", logY: true)
+    /// The raw gradient norm (before clipping) against step, with the clipping threshold dashed.
+    /// Long runs are drawn as the maximum over buckets of k steps (at most `maxPoints` points
+    /// per run), which keeps every spike and keeps the file small.
+    public func gradientNormPlot(maxPoints: Int = 400) -> SVGLinePlot {
+        let longest = runs.map(\.gradientNorms.count).max() ?? 0
+        let k = max(1, (longest + maxPoints - 1) / maxPoints)
+        var plot = SVGLinePlot(title: "\(taskName) (\(taskSettings)): gradient norm before clipping"
+                                   + (k > 1 ? ", max per \(k) steps" : ""),
+                               xLabel: "training step", yLabel: "‖g‖₂", logY: true)
         for (i, a) in arms.enumerated() {
             let color = SVGLinePlot.palette[i % SVGLinePlot.palette.count]
-            for (k, r) in a.runs.enumerated() {
-                plot.series.append(.init(name: k == 0 ? a.label : "\(a.label) seed \(r.seed)",
-                                         points: r.gradientNorms.enumerated().map { SVGLinePlot.Point(x: Double($0 + 1), y: Double($1)) },
-                                         color: color, opacity: 0.6, inLegend: k == 0))
+            for (n, r) in a.runs.enumerated() {
+                let points = stride(from: 0, to: r.gradientNorms.count, by: k).map { start -> SVGLinePlot.Point in
+                    let bucket = r.gradientNorms[start..<min(start + k, r.gradientNorms.count)]
+                    let peak = bucket.contains { !$0.isFinite } ? Float.infinity : (bucket.max() ?? 0)
+                    return SVGLinePlot.Point(x: Double(start + bucket.count), y: Double(peak))
+                }
+                plot.series.append(.init(name: n == 0 ? a.label : "\(a.label) seed \(r.seed)", points: points,
+                                         color: color, opacity: 0.6, inLegend: n == 0))
             }
         }
         if let clip = configuration.clipNorm {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Recurrent
 import RecurrentTasks
 
 /// `recurrent experiment TASK`: the memory experiments — each cell trained on a task with the
@@ -114,17 +115,22 @@ struct ExperimentCommand: ParsableCommand {
             print(Self.listing())
             return
         }
-        let task = try makeTask(self.task!)
-        let config = try configuration(for: task)
-        let quiet = self.quiet
-        let runner = try ExperimentRunner(task: task, configuration: config)
-        let report = try runner.run { event in
-            guard !quiet else { return }
-            Self.printProgress(event)
+        try runReportingErrors {
+            let task = try makeTask(self.task!)
+            let config = try configuration(for: task)
+            // Runs train side by side, one per core: their GEMMs are small (B × H × 4H), so
+            // whole runs in parallel use the cores better than each GEMM split across them.
+            if config.jobs > 1 && ThreadPool.environmentThreadCount == nil { ThreadPool.threadCount = 1 }
+            let quiet = self.quiet
+            let runner = try ExperimentRunner(task: task, configuration: config)
+            let report = try runner.run { event in
+                guard !quiet else { return }
+                Console.message(Self.progressLine(event))
+            }
+            Console.out(report.table())
+            if let plot { try write(report.learningCurves().render(), to: plot) }
+            if let normPlot { try write(report.gradientNormPlot().render(), to: normPlot) }
         }
-        print(report.table())
-        if let plot { try write(report.learningCurves().render(), to: plot) }
-        if let normPlot { try write(report.gradientNormPlot().render(), to: normPlot) }
     }
 
     // MARK: building
@@ -194,27 +200,25 @@ struct ExperimentCommand: ParsableCommand {
         }.joined(separator: "\n\n")
     }
 
-    static func printProgress(_ event: ExperimentEvent) {
-        let line: String
+    static func progressLine(_ event: ExperimentEvent) -> String {
         switch event {
         case .started(let arm, let seed):
-            line = "\(arm) seed \(seed): started"
+            return "\(arm) seed \(seed): started"
         case .evaluated(let arm, let seed, let step, let trainLoss, let test):
             let train = trainLoss.isNaN ? "" : String(format: "train %.4g, ", trainLoss)
-            line = "\(arm) seed \(seed) step \(step): \(train)" + String(format: "test loss %.4g, score %.3f", test.loss, test.score)
+            return "\(arm) seed \(seed) step \(step): \(train)" + String(format: "test loss %.4g, score %.3f", test.loss, test.score)
         case .finished(let r):
             let outcome = r.divergedAtStep.map { "diverged at step \($0)" }
                 ?? (r.solvedAtStep.map { "solved at step \($0)" } ?? "not solved")
-            line = "\(r.label) seed \(r.seed): \(outcome) after \(r.stepsRun) steps, " + String(format: "%.1f s", r.wallSeconds)
+            return "\(r.label) seed \(r.seed): \(outcome) after \(r.stepsRun) steps, " + String(format: "%.1f s", r.wallSeconds)
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     func write(_ text: String, to path: String) throws {
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+            throw CommandFailure("cannot write \(path): \(error.localizedDescription); check that its folder exists and is writable")
         }
     }
 }

@@ -103,6 +103,11 @@ import Testing
         #expect(curves.contains("memoryless baseline") && curves.contains(">lstm<"))
         let norms = report.gradientNormPlot().render()
         #expect(norms.contains("clip threshold"))
+        // 12 steps drawn as at most 5 points: buckets of 3, each its maximum (spikes survive).
+        let thin = report.gradientNormPlot(maxPoints: 5)
+        let run = report.arms[0].runs[0]
+        #expect(thin.series[0].points.count == 4)
+        #expect(thin.series[0].points[0] == .init(x: 3, y: Double(run.gradientNorms[0..<3].max()!)))
         #expect(report.arms.allSatisfy { $0.seeds == 2 })
     }
 
