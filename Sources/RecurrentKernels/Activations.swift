@@ -81,8 +81,9 @@ extension Matrix {
             }
             var sum: Float = 0
             for v in row { sum += expf(v - m) }
-            let logSum = m + logf(sum)
-            for i in row.indices { row[i] -= logSum }
+            // (x − m) − log Σ, not x − (m + log Σ): with |m| ≫ log Σ the latter rounds log Σ away.
+            let logSum = logf(sum)
+            for i in row.indices { row[i] = (row[i] - m) - logSum }
         }
     }
 

@@ -119,26 +119,9 @@ import Testing
         }
     }
 
-    /// Rows on which `logSoftmaxRows` is known to be wrong: it subtracts `m + log Σ` as one
-    /// Float, so a large maximum m absorbs log Σ (−1e30 − (−1e30 + log 4) = 0, not −log 4) or
-    /// rounds it (91 + 0.4076 loses 2e−6). The fix, in Activations.swift, is
-    /// `row[i] = (row[i] − m) − log Σ`; then drop this list (the known issue then fails, as a
-    /// reminder).
-    static let knownImpreciseLogSoftmaxRows: [[Float]] = [
-        [-1e30, -1e30, -1e30, -1e30],
-        [1e30, 1e30, -5, 0],
-        [89, 90, 91, -1e4],
-    ]
-
     @Test(arguments: extremeRows)
     func logSoftmaxRowsMatchesReferenceAndIsFinite(row: [Float]) {
-        if Self.knownImpreciseLogSoftmaxRows.contains(row) {
-            withKnownIssue("logSoftmaxRows subtracts m + log Σ in one Float (absorbs or rounds log Σ)") {
-                checkLogSoftmax(row)
-            }
-        } else {
-            checkLogSoftmax(row)
-        }
+        checkLogSoftmax(row)
     }
 
     func checkLogSoftmax(_ row: [Float]) {

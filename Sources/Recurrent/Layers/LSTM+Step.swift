@@ -17,40 +17,10 @@ enum LSTMKernel {
     /// product (each element is read before it is written).
     static func forward(gates: Matrix, bias: Matrix, peepholes: Matrix?, cellPrevious: Matrix,
                         cell: Matrix, tanhCell: Matrix, hidden: Matrix) {
-        let batch = gates.rows, h = cell.cols
-        precondition(gates.cols == 4 * h && bias.cols == 4 * h && cellPrevious.rows == batch && cell.rows == batch
-                     && tanhCell.rows == batch && hidden.rows == batch && hidden.cols == h,
-                     "LSTM step shapes: gates \(gates.rows)×\(gates.cols), hidden \(h)")
-        let bp = bias.pointer
-        let usePeepholes = peepholes != nil
-        let wp = peepholes?.pointer ?? bp      // never read when usePeepholes is false
-        for b in 0..<batch {
-            let g = gates.pointer + b * gates.rowStride
-            let cp = cellPrevious.pointer + b * cellPrevious.rowStride
-            let c = cell.pointer + b * cell.rowStride
-            let tc = tanhCell.pointer + b * tanhCell.rowStride
-            let hh = hidden.pointer + b * hidden.rowStride
-            for j in 0..<h {
-                let cPrev = cp[j]
-                var ai = g[j] + bp[j]
-                var af = g[h + j] + bp[h + j]
-                let ag = g[2 * h + j] + bp[2 * h + j]
-                var ao = g[3 * h + j] + bp[3 * h + j]
-                if usePeepholes {
-                    ai += wp[j] * cPrev
-                    af += wp[h + j] * cPrev
-                }
-                let i = sigmoid(ai), f = sigmoid(af), gg = tanh(ag)
-                let cNew = f * cPrev + i * gg
-                if usePeepholes { ao += wp[2 * h + j] * cNew }
-                let o = sigmoid(ao)
-                let t = tanh(cNew)
-                g[j] = i; g[h + j] = f; g[2 * h + j] = gg; g[3 * h + j] = o
-                c[j] = cNew
-                tc[j] = t
-                hh[j] = o * t
-            }
-        }
+        // The vectorised kernel (VectorMath, AVX-512/AVX2/NEON chosen at run time).
+        VectorMath.lstmCellForward(cell: cell, tanhCell: tanhCell, hidden: hidden, gates: gates, bias: bias,
+                                   cellPrevious: cellPrevious,
+                                   peepholes: peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0) })
     }
 
     /// One step backwards. Reads the activated `gates`, c(t−1), c(t), tanh(c(t)), ∂L/∂h(t) from
@@ -68,43 +38,12 @@ enum LSTMKernel {
     static func backward(gates: Matrix, peepholes: Matrix?, dPeepholes: Matrix?,
                          cellPrevious: Matrix, cell: Matrix, tanhCell: Matrix,
                          dHidden: Matrix, dHiddenNext: Matrix, dCellNext: Matrix, dGates: Matrix) {
-        let batch = gates.rows, h = cell.cols
-        precondition(dGates.rows == batch && dGates.cols == 4 * h && dHidden.rows == batch && dHidden.cols == h
-                     && dHiddenNext.rows == batch && dCellNext.rows == batch,
-                     "LSTM backward step shapes")
-        let usePeepholes = peepholes != nil
-        precondition(usePeepholes == (dPeepholes != nil), "peepholes and their gradient go together")
-        let wp = peepholes?.pointer ?? gates.pointer
-        let dwp = dPeepholes?.pointer ?? dGates.pointer
-        for b in 0..<batch {
-            let g = gates.pointer + b * gates.rowStride
-            let cp = cellPrevious.pointer + b * cellPrevious.rowStride
-            let c = cell.pointer + b * cell.rowStride
-            let tc = tanhCell.pointer + b * tanhCell.rowStride
-            let dh = dHidden.pointer + b * dHidden.rowStride
-            let dhn = dHiddenNext.pointer + b * dHiddenNext.rowStride
-            let dcn = dCellNext.pointer + b * dCellNext.rowStride
-            let dg = dGates.pointer + b * dGates.rowStride
-            for j in 0..<h {
-                let i = g[j], f = g[h + j], gg = g[2 * h + j], o = g[3 * h + j]
-                let t = tc[j], cPrev = cp[j]
-                let dhTotal = dh[j] + dhn[j]
-                let dao = dhTotal * t * sigmoidDerivative(output: o)
-                var dc = dcn[j] + dhTotal * o * tanhDerivative(output: t)
-                if usePeepholes { dc += dao * wp[2 * h + j] }
-                let dai = dc * gg * sigmoidDerivative(output: i)
-                let daf = dc * cPrev * sigmoidDerivative(output: f)
-                let dag = dc * i * tanhDerivative(output: gg)
-                var dcPrev = dc * f
-                if usePeepholes {
-                    dcPrev += dai * wp[j] + daf * wp[h + j]
-                    dwp[j] += dai * cPrev
-                    dwp[h + j] += daf * cPrev
-                    dwp[2 * h + j] += dao * c[j]
-                }
-                dcn[j] = dcPrev
-                dg[j] = dai; dg[h + j] = daf; dg[2 * h + j] = dag; dg[3 * h + j] = dao
-            }
-        }
+        precondition((peepholes != nil) == (dPeepholes != nil), "peepholes and their gradient go together")
+        // dc(t−1) is written over dc(t) (the kernel reads each element before writing it).
+        VectorMath.lstmCellBackward(dGates: dGates, dCellPrevious: dCellNext,
+                                    peepholeGradients: dPeepholes.map { VectorMath.LSTMPeepholes(concatenated: $0) },
+                                    gates: gates, cell: cell, tanhCell: tanhCell, cellPrevious: cellPrevious,
+                                    peepholes: peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0) },
+                                    dHidden: dHidden, dHiddenNext: dHiddenNext, dCellNext: dCellNext)
     }
 }

@@ -64,7 +64,7 @@ extension RecurrentStack {
 
         for dir in 0..<d {
             let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
-            let whh = w.hiddenWeight.rows(gateCols)                               // (G·H, H)
+            let whh = packHiddenWeight(layer: k, direction: dir, forBackward: true)   // W_hh (G·H, H)
             let state = stateRows(layer: k, direction: dir)
             let dHiddenNext = dHidden.rows(state)                                 // (B, H) carry
             // Backwards through this direction's loop: position s = T−1 … 0.
@@ -80,7 +80,7 @@ extension RecurrentStack {
                                         cell: cell.rows(rows).columns(cols), tanhCell: tanhCell.rows(rows).columns(cols),
                                         dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
                                         dCellNext: dCell.rows(state), dGates: dg)
-                    gemm(dHiddenNext, dg, .none, whh, .none)
+                    gemm(dHiddenNext, dg, whh)
                 case .gru:
                     let hPrevious = previous.map { output.rows($0).columns(cols) } ?? initialHidden.rows(state)
                     let dgh = dGatesHidden.rows(rows).columns(gateCols)
@@ -88,12 +88,12 @@ extension RecurrentStack {
                                        hiddenLinear: hiddenLinear.rows(rows).columns(cols), hiddenPrevious: hPrevious,
                                        dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
                                        dGatesInput: dg, dGatesHidden: dgh)
-                    gemm(dHiddenNext, dgh, .none, whh, .none, beta: 1)
+                    gemm(dHiddenNext, dgh, whh, beta: 1)
                 case .rnn(let nonlinearity):
                     RNNKernel.backward(hidden: output.rows(rows).columns(cols), nonlinearity: nonlinearity,
                                        dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
                                        dPreactivation: dg)
-                    gemm(dHiddenNext, dg, .none, whh, .none)
+                    gemm(dHiddenNext, dg, whh)
                 }
             }
 

@@ -79,7 +79,7 @@ extension RecurrentStack {
             let bias = combinedBias(k)
             for dir in 0..<d {
                 let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
-                let whh = w.hiddenWeight.rows(gateCols)                           // (G·H, H)
+                let whh = packHiddenWeight(layer: k, direction: dir, forBackward: false)  // W_hhᵀ (H, G·H)
                 let peepholes = w.peepholes?.row(dir)
                 let state = stateRows(layer: k, direction: dir)
                 for s in 0..<t {
@@ -88,7 +88,7 @@ extension RecurrentStack {
                     let hPrevious = previous.map { output.rows($0).columns(cols) } ?? initialHidden.rows(state)
                     let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
                     let g = gates.rows(rows).columns(gateCols)
-                    gemm(g, hPrevious, .none, whh, .transposed, beta: 1)
+                    gemm(g, hPrevious, whh, beta: 1)
                     LSTMKernel.forward(gates: g, bias: bias.columns(gateCols), peepholes: peepholes,
                                        cellPrevious: cPrevious, cell: cell.rows(rows).columns(cols),
                                        tanhCell: tanhCell.rows(rows).columns(cols), hidden: output.rows(rows).columns(cols))
@@ -99,13 +99,13 @@ extension RecurrentStack {
             let hiddenProduct = hiddenProductSpace.matrix(rows: b, cols: gh)          // (B, 3H) scratch
             for dir in 0..<d {
                 let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
-                let whh = w.hiddenWeight.rows(gateCols)
+                let whh = packHiddenWeight(layer: k, direction: dir, forBackward: false)  // W_hhᵀ (H, 3H)
                 let state = stateRows(layer: k, direction: dir)
                 for s in 0..<t {
                     let rows = stepRows(time(s, direction: dir))
                     let hPrevious = s == 0 ? initialHidden.rows(state)
                                            : output.rows(stepRows(time(s - 1, direction: dir))).columns(cols)
-                    gemm(hiddenProduct, hPrevious, .none, whh, .transposed)
+                    gemm(hiddenProduct, hPrevious, whh)
                     GRUKernel.forward(gates: gates.rows(rows).columns(gateCols), hiddenProduct: hiddenProduct,
                                       biasInput: w.inputBias.columns(gateCols), biasHidden: w.hiddenBias.columns(gateCols),
                                       hiddenPrevious: hPrevious, hiddenLinear: hiddenLinear.rows(rows).columns(cols),
@@ -116,14 +116,14 @@ extension RecurrentStack {
             let bias = combinedBias(k)
             for dir in 0..<d {
                 let cols = dir * h..<(dir + 1) * h
-                let whh = w.hiddenWeight.rows(cols)
+                let whh = packHiddenWeight(layer: k, direction: dir, forBackward: false)  // W_hhᵀ (H, H)
                 let state = stateRows(layer: k, direction: dir)
                 for s in 0..<t {
                     let rows = stepRows(time(s, direction: dir))
                     let hPrevious = s == 0 ? initialHidden.rows(state)
                                            : output.rows(stepRows(time(s - 1, direction: dir))).columns(cols)
                     let a = gates.rows(rows).columns(cols)
-                    gemm(a, hPrevious, .none, whh, .transposed, beta: 1)
+                    gemm(a, hPrevious, whh, beta: 1)
                     RNNKernel.forward(preactivation: a, bias: bias.columns(cols), nonlinearity: nonlinearity,
                                       hidden: output.rows(rows).columns(cols))
                 }

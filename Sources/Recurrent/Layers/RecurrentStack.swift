@@ -80,6 +80,9 @@ final class RecurrentStack {
     let dOutputSpace = GrowableBuffer(), dInputBatchFirstSpace = GrowableBuffer()
     let dInitialHiddenSpace = GrowableBuffer(), dInitialCellSpace = GrowableBuffer()
     var initialHidden = Matrix(rows: 0, cols: 0), initialCell = Matrix(rows: 0, cols: 0)
+    /// Packed copies of W_hh per layer and direction (index k·D + d), made on first use and
+    /// refreshed by every forward / backward (see `RecurrentStack+Packing.swift`).
+    var packedHiddenWeights: [PackedMatrix] = [], packedHiddenWeightsBackward: [PackedMatrix] = []
 
     init(kind: RecurrentCellKind, inputSize: Int, hiddenSize: Int, numLayers: Int, bias: Bool,
          batchFirst: Bool, dropout: Float, bidirectional: Bool, generator: inout RandomGenerator) {

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: `recurrent bench train|sample` against Scripts/bench_pytorch.py.
+
+Runs ours and PyTorch's in alternation (ours, PyTorch, ours, PyTorch, …) for a few rounds, so
+both see the same machine load, and prints every JSON line, then a table of medians and the
+ratios ours/PyTorch (tokens/s: higher is better for us; peak RSS: lower is better for us).
+
+Needs only the standard library itself; PyTorch runs under --python.
+
+    swift build -c release --product recurrent
+    python3 Scripts/bench_compare.py --rounds 3
+    python3 Scripts/bench_compare.py --configs char --modes sample --tokens 2000
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def last_json_line(text):
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError("no JSON line in output:\n" + text)
+
+
+def run(cmd, env=None):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT, env=env)
+    return last_json_line(out.stdout)
+
+
+def load_average():
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--configs", default="char,word")
+    p.add_argument("--modes", default="train,sample")
+    p.add_argument("--steps", type=int, default=20, help="timed training steps per run")
+    p.add_argument("--tokens", type=int, default=1000, help="timed sampled tokens per run")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "recurrent"))
+    p.add_argument("--output", help="also write every JSON line to this file")
+    p.add_argument("--torch-env", action="append", default=[], metavar="NAME=VALUE",
+                   help="environment for the PyTorch runs, e.g. OMP_WAIT_POLICY=PASSIVE (repeatable)")
+    p.add_argument("--python", default="/work/venv/bin/python" if os.path.exists("/work/venv/bin/python")
+                   else sys.executable)
+    args = p.parse_args()
+
+    torch_env = dict(os.environ)
+    for item in args.torch_env:
+        name, _, value = item.partition("=")
+        torch_env[name] = value
+    log = open(args.output, "a") if args.output else None
+    configs = args.configs.split(",")
+    modes = args.modes.split(",")
+    results = {}  # (config, mode, impl) -> [json]
+    for r in range(args.rounds):
+        for config in configs:
+            for mode in modes:
+                amount = ["--steps", str(args.steps)] if mode == "train" else ["--tokens", str(args.tokens)]
+                ours = [args.binary, "bench", mode, "--config", config, "--threads", str(args.threads)] + amount
+                theirs = [args.python, os.path.join(ROOT, "Scripts", "bench_pytorch.py"), "--mode", mode,
+                          "--config", config, "--threads", str(args.threads)] + amount
+                # Alternate which goes first, so a load change hits both alike.
+                order = [("ours", ours), ("pytorch", theirs)]
+                if r % 2 == 1:
+                    order.reverse()
+                for impl, cmd in order:
+                    before = load_average()
+                    line = run(cmd, torch_env if impl == "pytorch" else None)
+                    line["load_average_before"] = before
+                    results.setdefault((config, mode, impl), []).append(line)
+                    text = json.dumps(dict(round=r, **line))
+                    print(text, flush=True)
+                    if log:
+                        log.write(text + "\n")
+                        log.flush()
+
+    print()
+    header = f"{'config':6} {'mode':6} {'ours tok/s':>11} {'torch tok/s':>11} {'speed×':>7} " \
+             f"{'cpu-time×':>9} {'ours MB':>8} {'torch MB':>8} {'mem ratio':>9} {'per-round speed×':>20}"
+    print(header)
+    print("-" * len(header))
+    for config in configs:
+        for mode in modes:
+            ours = results.get((config, mode, "ours"), [])
+            theirs = results.get((config, mode, "pytorch"), [])
+            if not ours or not theirs:
+                continue
+            o = statistics.median(x["tokens_per_second"] for x in ours)
+            t = statistics.median(x["tokens_per_second"] for x in theirs)
+            om = max(x["peak_rss_mb"] for x in ours)
+            tm = max(x["peak_rss_mb"] for x in theirs)
+            per_round = [a["tokens_per_second"] / b["tokens_per_second"] for a, b in zip(ours, theirs)]
+            rounds = ",".join(f"{x:.2f}" for x in per_round)
+            # CPU time per step (all threads) of PyTorch over ours: how much less work we do,
+            # whatever the machine load did to the wall clock.
+            oc = statistics.median(x["cpu_ms_per_step"] for x in ours)
+            tc = statistics.median(x["cpu_ms_per_step"] for x in theirs)
+            print(f"{config:6} {mode:6} {o:11.1f} {t:11.1f} {o / t:7.2f} {tc / oc:9.2f} {om:8.1f} {tm:8.1f} "
+                  f"{om / tm:9.2f} {rounds:>20}")
+    print(f"\nload average now: {load_average()} (threads {args.threads}, {os.cpu_count()} CPUs)")
+    print("speed× = ours/PyTorch tokens per second (wall clock, median of rounds); cpu-time× = "
+          "PyTorch/ours CPU time per step; mem ratio = ours/PyTorch peak RSS")
+
+
+if __name__ == "__main__":
+    main()
