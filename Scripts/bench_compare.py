@@ -29,8 +29,8 @@ def last_json_line(text):
     raise ValueError("no JSON line in output:\n" + text)
 
 
-def run(cmd):
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+def run(cmd, env=None):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT, env=env)
     return last_json_line(out.stdout)
 
 
@@ -50,10 +50,18 @@ def main():
     p.add_argument("--tokens", type=int, default=1000, help="timed sampled tokens per run")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "recurrent"))
+    p.add_argument("--output", help="also write every JSON line to this file")
+    p.add_argument("--torch-env", action="append", default=[], metavar="NAME=VALUE",
+                   help="environment for the PyTorch runs, e.g. OMP_WAIT_POLICY=PASSIVE (repeatable)")
     p.add_argument("--python", default="/work/venv/bin/python" if os.path.exists("/work/venv/bin/python")
                    else sys.executable)
     args = p.parse_args()
 
+    torch_env = dict(os.environ)
+    for item in args.torch_env:
+        name, _, value = item.partition("=")
+        torch_env[name] = value
+    log = open(args.output, "a") if args.output else None
     configs = args.configs.split(",")
     modes = args.modes.split(",")
     results = {}  # (config, mode, impl) -> [json]
@@ -70,14 +78,18 @@ def main():
                     order.reverse()
                 for impl, cmd in order:
                     before = load_average()
-                    line = run(cmd)
+                    line = run(cmd, torch_env if impl == "pytorch" else None)
                     line["load_average_before"] = before
                     results.setdefault((config, mode, impl), []).append(line)
-                    print(json.dumps(dict(round=r, **line)), flush=True)
+                    text = json.dumps(dict(round=r, **line))
+                    print(text, flush=True)
+                    if log:
+                        log.write(text + "\n")
+                        log.flush()
 
     print()
     header = f"{'config':6} {'mode':6} {'ours tok/s':>11} {'torch tok/s':>11} {'speed×':>7} " \
-             f"{'ours MB':>8} {'torch MB':>8} {'mem ratio':>9} {'per-round speed×':>20}"
+             f"{'cpu-time×':>9} {'ours MB':>8} {'torch MB':>8} {'mem ratio':>9} {'per-round speed×':>20}"
     print(header)
     print("-" * len(header))
     for config in configs:
@@ -92,8 +104,15 @@ def main():
             tm = max(x["peak_rss_mb"] for x in theirs)
             per_round = [a["tokens_per_second"] / b["tokens_per_second"] for a, b in zip(ours, theirs)]
             rounds = ",".join(f"{x:.2f}" for x in per_round)
-            print(f"{config:6} {mode:6} {o:11.1f} {t:11.1f} {o / t:7.2f} {om:8.1f} {tm:8.1f} {om / tm:9.2f} {rounds:>20}")
+            # CPU time per step (all threads) of PyTorch over ours: how much less work we do,
+            # whatever the machine load did to the wall clock.
+            oc = statistics.median(x["cpu_ms_per_step"] for x in ours)
+            tc = statistics.median(x["cpu_ms_per_step"] for x in theirs)
+            print(f"{config:6} {mode:6} {o:11.1f} {t:11.1f} {o / t:7.2f} {tc / oc:9.2f} {om:8.1f} {tm:8.1f} "
+                  f"{om / tm:9.2f} {rounds:>20}")
     print(f"\nload average now: {load_average()} (threads {args.threads}, {os.cpu_count()} CPUs)")
+    print("speed× = ours/PyTorch tokens per second (wall clock, median of rounds); cpu-time× = "
+          "PyTorch/ours CPU time per step; mem ratio = ours/PyTorch peak RSS")
 
 
 if __name__ == "__main__":

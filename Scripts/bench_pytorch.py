@@ -77,9 +77,12 @@ def run_train(cfg, steps, warmup, torch, nn):
     state = None
     loss_value = float("nan")
     times = []
+    cpu_start = time.process_time()
     for step in range(total):
         x = data[step * T:(step + 1) * T]
         y = data[step * T + 1:(step + 1) * T + 1]
+        if step == warmup:
+            cpu_start = time.process_time()
         t0 = time.perf_counter()
         if state is not None:
             state = tuple(s.detach() for s in state)
@@ -93,9 +96,11 @@ def run_train(cfg, steps, warmup, torch, nn):
         t1 = time.perf_counter()
         if step >= warmup:
             times.append(t1 - t0)
+    cpu = time.process_time() - cpu_start
     seconds = sum(times)
     return dict(tokens_per_second=round(steps * T * B / seconds, 1),
                 ms_per_step=round(1000 * seconds / steps, 3),
+                cpu_ms_per_step=round(1000 * cpu / steps, 3),
                 steps=steps, warmup=warmup, loss=round(loss_value, 4))
 
 
@@ -106,8 +111,11 @@ def run_sample(cfg, tokens, warmup, torch, nn):
     token = torch.zeros((1, 1), dtype=torch.long)
     state = None
     times = []
+    cpu_start = time.process_time()
     with torch.inference_mode():
         for i in range(warmup + tokens):
+            if i == warmup:
+                cpu_start = time.process_time()
             t0 = time.perf_counter()
             logits, state = model(token, state)  # (1, 1, V)
             probs = torch.softmax(logits.reshape(-1), dim=0)
@@ -116,11 +124,13 @@ def run_sample(cfg, tokens, warmup, torch, nn):
             t1 = time.perf_counter()
             if i >= warmup:
                 times.append(t1 - t0)
+    cpu = time.process_time() - cpu_start
     seconds = sum(times)
     half = len(times) // 2
     first, second = sum(times[:half]), sum(times[half:])
     return dict(tokens_per_second=round(tokens / seconds, 1),
                 ms_per_step=round(1000 * seconds / tokens, 4),
+                cpu_ms_per_step=round(1000 * cpu / tokens, 4),
                 tokens=tokens, warmup=warmup,
                 # Sampling must not slow down as the text grows: tokens/s of each half.
                 tokens_per_second_first_half=round(half / first, 1),

@@ -367,6 +367,13 @@ void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, l
               float beta, float *C, long ldc) {
     if (M <= 0 || N <= 0) return;
     if (K <= 0 || alpha == 0.0f) { scale_c(M, N, beta, C, ldc); return; }
+    if (M == 1 && transB && !transA) {
+        // One row times a weight stored (N, K): dot products straight from the weight, which
+        // packing would copy in full for a single use (batch-1 sampling).
+        int k = kernel >= 0 && rk_gemm_kernel_supported(kernel) ? kernel : rk_gemm_kernel_current();
+        rk_sgemv_t(k, threads, N, K, alpha, A, B, ldb, beta, C);
+        return;
+    }
     const rk_kernel_info *info = rk_kernel_info_for(kernel);
     if (!info) info = rk_kernel_info_for(-1);
     gemm_job job = {.info = info, .transA = transA, .transB = transB, .M = M, .N = N, .K = K,

@@ -8,7 +8,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (run a release build: swift run -c release recurrent bench …).",
-        subcommands: [GemmBench.self]
+        subcommands: [GemmBench.self, TrainBench.self, SampleBench.self]
     )
 }
 

@@ -52,6 +52,13 @@ void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, l
               float alpha, const float *A, long lda, const float *B, long ldb,
               float beta, float *C, long ldc);
 
+/// y (N) = alpha·W·x + beta·y for W stored (N, K) with row stride `ldw`: the single-row GEMM
+/// C (1, N) = alpha·A (1, K)·Bᵀ + beta·C that rk_sgemm hands over to it (batch-1 sampling).
+/// Reads W in place (no packing); rows are split over up to `threads` threads. beta == 0
+/// does not read y.
+void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const float *x,
+                const float *W, long ldw, float beta, float *y);
+
 /// Floats needed to pack a (K, N) right-hand operand for `kernel`:
 /// ceil(N / NR) panels of K × NR floats, the last one zero-padded.
 size_t rk_packed_b_size(int kernel, long K, long N);

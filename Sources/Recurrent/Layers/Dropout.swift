@@ -39,8 +39,11 @@ public final class Dropout {
         for r in 0..<input.rows {
             let x = input.pointer + r * input.rowStride
             let mp = m.pointer + r * m.rowStride, y = out.pointer + r * out.rowStride
+            // The row's draws in one run (the same numbers as one uniform() per element),
+            // then turned into the mask in place.
+            generator.fillUniform(mp, count: input.cols)
             for c in 0..<input.cols {
-                let scale = generator.uniform() >= p ? keepScale : 0
+                let scale = mp[c] >= p ? keepScale : 0
                 mp[c] = scale
                 y[c] = scale * x[c]
             }

@@ -71,37 +71,29 @@ public struct SoftmaxCrossEntropy: Sendable, Equatable {
         let counted = countedTargets(targets)
         // Mean over zero rows: 0/0 = NaN loss as PyTorch, but a zero gradient (never NaN).
         let scale: Float = reduction == .sum ? 1 : (counted > 0 ? 1 / Float(counted) : 0)
-        var total: Double = 0
-        for r in 0..<n {
-            let x = logits.pointer + r * logits.rowStride
-            let target = targets[r]
-            if target == ignoreIndex {
-                if let dLogits { (dLogits.pointer + r * dLogits.rowStride).update(repeating: 0, count: v) }
-                continue
-            }
-            let y = Int(target)
-            precondition(y >= 0 && y < v, "SoftmaxCrossEntropy: target \(y) in row \(r) outside 0..<\(v) (ignoreIndex is \(ignoreIndex))")
-            var m = -Float.infinity
-            for j in 0..<v { m = Swift.max(m, x[j]) }
-            let xy = x[y]
-            var sumExp: Float = 0
-            if let dLogits {
-                // One exp per element: park exp(x − m) in the output, normalise after. Each
-                // x[j] is read before d[j] is written, so d may alias x.
-                let d = dLogits.pointer + r * dLogits.rowStride
-                for j in 0..<v {
-                    let e = expf(x[j] - m)
-                    d[j] = e
-                    sumExp += e
-                }
-                let k = scale / sumExp
-                for j in 0..<v { d[j] *= k }
-                d[y] -= scale
-            } else {
-                for j in 0..<v { sumExp += expf(x[j] - m) }
-            }
-            total += Double(m + logf(sumExp) - xy)
+        // The vectorised kernel (VectorMath): per row the max, one exp per element parked in
+        // the gradient row, then the scale; targets are range-checked there. Rows are
+        // independent: fixed blocks of rows go to the thread pool, and the per-block sums are
+        // added in block order, so the loss does not depend on the number of threads.
+        let rowsPerBlock = Swift.max(1, 65_536 / Swift.max(v, 1))
+        let blocks = (n + rowsPerBlock - 1) / rowsPerBlock
+        guard blocks > 1, let base = targets.baseAddress else {
+            let total = VectorMath.softmaxCrossEntropy(logits: logits, targets: targets, ignoreIndex: ignoreIndex,
+                                                       gradientScale: scale, dLogits: dLogits)
+            return reduction == .sum ? Float(total) : Float(total / Double(counted))
         }
+        let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: blocks)
+        defer { storage.deallocate() }
+        let sums = SharedPointer(storage.baseAddress!), ids = SharedPointer(base)
+        let ignore = ignoreIndex
+        ThreadPool.parallelFor(blocks) { block in
+            let first = block * rowsPerBlock, end = Swift.min(n, first + rowsPerBlock)
+            sums[block] = VectorMath.softmaxCrossEntropy(
+                logits: logits.rows(first..<end), targets: UnsafeBufferPointer(start: ids.base + first, count: end - first),
+                ignoreIndex: ignore, gradientScale: scale, dLogits: dLogits?.rows(first..<end))
+        }
+        var total: Double = 0
+        for s in storage { total += s }
         switch reduction {
         case .sum: return Float(total)
         case .mean: return Float(total / Double(counted))

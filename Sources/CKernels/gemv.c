@@ -1,0 +1,175 @@
+// Matrix-vector products for a GEMM with a single row (M = 1): batch-1 sampling, where every
+// weight is used once per token and the product is bound by the speed the weight streams from
+// memory. Packing the weight into GEMM panels (a copy as large as the weight, at every call)
+// would double that traffic, so these kernels read the weight where it is:
+//
+//   y (1, N) = alpha · x (1, K) · Wᵀ + beta · y      W stored (N, K), row j at W + j·ldw
+//
+// Each output is the dot product of one contiguous weight row with x; four rows at a time share
+// each load of x, and the rows are split over the thread pool in contiguous blocks.
+#include "gemm_internal.h"
+
+#include <stddef.h>
+
+#ifdef RK_X86
+#include <immintrin.h>
+#endif
+
+// Writes alpha·dot + beta·y (beta == 0: y is not read, so NaN there does not propagate).
+static inline void store_result(float *y, float dot, float alpha, float beta) {
+    *y = beta == 0.0f ? alpha * dot : alpha * dot + beta * *y;
+}
+
+// MARK: - Portable
+
+static void rows_portable(long j0, long j1, long K, const float *x, const float *W, long ldw,
+                          float *y, float alpha, float beta) {
+    for (long j = j0; j < j1; j++) {
+        const float *w = W + j * ldw;
+        // Eight partial sums: independent chains the compiler can keep in vector lanes.
+        float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        long p = 0;
+        for (; p + 8 <= K; p += 8)
+            for (int u = 0; u < 8; u++) s[u] += w[p + u] * x[p + u];
+        float dot = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+        for (; p < K; p++) dot += w[p] * x[p];
+        store_result(y + j, dot, alpha, beta);
+    }
+}
+
+#ifdef RK_X86
+
+// MARK: - AVX2 + FMA
+
+#define AVX2 __attribute__((target("avx2,fma")))
+
+static inline AVX2 float hsum256(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+static AVX2 void rows_avx2(long j0, long j1, long K, const float *x, const float *W, long ldw,
+                           float *y, float alpha, float beta) {
+    const long K8 = K & ~7L;
+    long j = j0;
+    for (; j + 4 <= j1; j += 4) {
+        const float *w0 = W + j * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        for (long p = 0; p < K8; p += 8) {
+            const __m256 xv = _mm256_loadu_ps(x + p);
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + p), xv, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + p), xv, a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + p), xv, a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + p), xv, a3);
+        }
+        float d0 = hsum256(a0), d1 = hsum256(a1), d2 = hsum256(a2), d3 = hsum256(a3);
+        for (long p = K8; p < K; p++) {
+            d0 += w0[p] * x[p]; d1 += w1[p] * x[p]; d2 += w2[p] * x[p]; d3 += w3[p] * x[p];
+        }
+        store_result(y + j, d0, alpha, beta);
+        store_result(y + j + 1, d1, alpha, beta);
+        store_result(y + j + 2, d2, alpha, beta);
+        store_result(y + j + 3, d3, alpha, beta);
+    }
+    for (; j < j1; j++) {
+        const float *w = W + j * ldw;
+        __m256 a = _mm256_setzero_ps();
+        for (long p = 0; p < K8; p += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(w + p), _mm256_loadu_ps(x + p), a);
+        float d = hsum256(a);
+        for (long p = K8; p < K; p++) d += w[p] * x[p];
+        store_result(y + j, d, alpha, beta);
+    }
+}
+
+// MARK: - AVX-512
+
+#define AVX512 __attribute__((target("avx512f")))
+
+static AVX512 void rows_avx512(long j0, long j1, long K, const float *x, const float *W, long ldw,
+                               float *y, float alpha, float beta) {
+    const long K16 = K & ~15L;
+    // The last partial block of 16 under a mask: no scalar tail, no read past a row.
+    const __mmask16 tail = (__mmask16)((1u << (K - K16)) - 1);
+    const __m512 xt = _mm512_maskz_loadu_ps(tail, x + K16);
+    long j = j0;
+    for (; j + 4 <= j1; j += 4) {
+        const float *w0 = W + j * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
+        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+        __m512 a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+        for (long p = 0; p < K16; p += 16) {
+            const __m512 xv = _mm512_loadu_ps(x + p);
+            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(w0 + p), xv, a0);
+            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(w1 + p), xv, a1);
+            a2 = _mm512_fmadd_ps(_mm512_loadu_ps(w2 + p), xv, a2);
+            a3 = _mm512_fmadd_ps(_mm512_loadu_ps(w3 + p), xv, a3);
+        }
+        if (tail) {
+            a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w0 + K16), xt, a0);
+            a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w1 + K16), xt, a1);
+            a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w2 + K16), xt, a2);
+            a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w3 + K16), xt, a3);
+        }
+        store_result(y + j, _mm512_reduce_add_ps(a0), alpha, beta);
+        store_result(y + j + 1, _mm512_reduce_add_ps(a1), alpha, beta);
+        store_result(y + j + 2, _mm512_reduce_add_ps(a2), alpha, beta);
+        store_result(y + j + 3, _mm512_reduce_add_ps(a3), alpha, beta);
+    }
+    for (; j < j1; j++) {
+        const float *w = W + j * ldw;
+        __m512 a = _mm512_setzero_ps();
+        for (long p = 0; p < K16; p += 16) a = _mm512_fmadd_ps(_mm512_loadu_ps(w + p), _mm512_loadu_ps(x + p), a);
+        if (tail) a = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w + K16), xt, a);
+        store_result(y + j, _mm512_reduce_add_ps(a), alpha, beta);
+    }
+}
+
+#endif
+
+// MARK: - Driver
+
+typedef void (*rows_fn)(long, long, long, const float *, const float *, long, float *, float, float);
+
+typedef struct {
+    rows_fn rows;
+    long N, K, ldw, parts;
+    const float *x, *W;
+    float *y;
+    float alpha, beta;
+} gemv_job;
+
+static void gemv_task(void *context, long index) {
+    const gemv_job *g = context;
+    // Contiguous blocks of rows, multiples of 4 except the last.
+    long blocks = (g->N + 3) / 4, base = blocks / g->parts, extra = blocks % g->parts;
+    long b0 = index * base + (index < extra ? index : extra), b1 = b0 + base + (index < extra);
+    long j0 = b0 * 4, j1 = b1 * 4 < g->N ? b1 * 4 : g->N;
+    if (j0 < j1) g->rows(j0, j1, g->K, g->x, g->W, g->ldw, g->y, g->alpha, g->beta);
+}
+
+// Below this many multiply-adds one thread does it all (waking a worker costs a few µs).
+#define RK_GEMV_PARALLEL_MIN 32768L
+
+void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const float *x,
+                const float *W, long ldw, float beta, float *y) {
+    if (N <= 0) return;
+    if (kernel < 0) kernel = rk_gemm_kernel_current();
+    rows_fn rows = rows_portable;
+#ifdef RK_X86
+    if (kernel == RK_KERNEL_AVX512) rows = rows_avx512;
+    else if (kernel == RK_KERNEL_AVX2) rows = rows_avx2;
+#endif
+    if (K <= 0 || alpha == 0.0f) {
+        for (long j = 0; j < N; j++) y[j] = beta == 0.0f ? 0.0f : beta * y[j];
+        return;
+    }
+    if (threads <= 0) threads = rk_thread_count();
+    long blocks = (N + 3) / 4;
+    long parts = N * K < RK_GEMV_PARALLEL_MIN ? 1 : (threads < blocks ? threads : blocks);
+    gemv_job job = {.rows = rows, .N = N, .K = K, .ldw = ldw, .parts = parts, .x = x, .W = W,
+                    .y = y, .alpha = alpha, .beta = beta};
+    if (parts <= 1) gemv_task(&job, 0);
+    else rk_parallel_for((int)parts, parts, gemv_task, &job);
+}

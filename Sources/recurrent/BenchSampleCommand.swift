@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Recurrent
+
+/// `recurrent bench sample`: sampling speed of the generation path (`LanguageModelStepper` +
+/// `TokenSampler`): batch 1, one token at a time, the state carried.
+struct SampleBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Measure sampling speed: one JSON line per configuration (char, word).",
+        discussion: """
+            Evaluation mode, batch 1: each token is embedded, run through the LSTM stack with \
+            the state carried, decoded to V logits, turned into probabilities (softmax, \
+            temperature 1) and drawn from (one multinomial draw); the drawn token is the next \
+            input. After --warmup untimed tokens, --tokens tokens are timed. The tokens/s of \
+            each half are reported too: sampling must not slow down as the text grows.
+
+            Example: recurrent bench sample --config char --tokens 2000 --threads 2
+            """
+    )
+
+    @OptionGroup var options: BenchModelOptions
+
+    @Option(help: "Timed sampled tokens.")
+    var tokens: Int = 1000
+
+    @Option(help: "Untimed tokens first.")
+    var warmup: Int = 50
+
+    func validate() throws {
+        guard tokens >= 2 else { throw ValidationError("--tokens must be at least 2, got \(tokens).") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup).") }
+    }
+
+    func run() throws {
+        if try BenchSupport.fanOut(options.config) { return }
+        let config = options.config!
+        ThreadPool.threadCount = options.threads
+        let sizes = config.sizes
+
+        var generator = RandomGenerator(seed: options.seed)
+        let model = try config.model(generator: &generator)
+        model.isTraining = false
+        let stepper = LanguageModelStepper(model: model)
+        let sampler = TokenSampler(vocabularySize: sizes.v)
+
+        var stamps = [Double](repeating: 0, count: tokens + 1)
+        var token = 0
+        var cpuStart = 0.0
+        for i in 0..<(warmup + tokens) {
+            if i == warmup { cpuStart = BenchSupport.processCPUSeconds() }
+            if i >= warmup { stamps[i - warmup] = BenchSupport.now() }
+            let logits = stepper.step(token)
+            token = sampler.sample(logits, generator: &generator)
+        }
+        stamps[tokens] = BenchSupport.now()
+        let cpuSeconds = BenchSupport.processCPUSeconds() - cpuStart
+        let seconds = stamps[tokens] - stamps[0]
+        let half = tokens / 2
+        var fields: [(String, Any)] = [
+            ("impl", "recurrent"), ("mode", "sample"), ("config", config.rawValue),
+            ("tokens_per_second", Double(tokens) / seconds),
+            ("ms_per_step", 1000 * seconds / Double(tokens)),
+            ("cpu_ms_per_step", 1000 * cpuSeconds / Double(tokens)),
+            ("tokens", tokens), ("warmup", warmup),
+            ("tokens_per_second_first_half", Double(half) / (stamps[half] - stamps[0])),
+            ("tokens_per_second_second_half", Double(tokens - half) / (stamps[tokens] - stamps[half])),
+            ("peak_rss_mb", BenchSupport.peakResidentMegabytes()), ("threads", options.threads),
+            ("vocabulary_size", sizes.v), ("embedding_size", sizes.e), ("hidden_size", sizes.h),
+            ("num_layers", sizes.l), ("seq_length", sizes.t), ("batch_size", sizes.b),
+            ("dropout", Double(BenchModelConfiguration.dropout)),
+        ]
+        if let load = BenchSupport.loadAverage() { fields.append(("load_average", load)) }
+        BenchSupport.printLine(fields)
+    }
+}

@@ -1,0 +1,45 @@
+import Testing
+@testable import RecurrentKernels
+
+/// The single-row GEMM x (1, K) · Wᵀ that `gemm` hands to the matrix-vector kernels
+/// (`rk_sgemv_t`): every kernel path, 1 and 2 threads, against the naive reference, with
+/// K around the vector widths (masked tails) and N around the 4-row blocks.
+@Suite struct GemvTests {
+    typealias S = GemmTestSupport
+
+    @Test(arguments: GemmKernel.available, [1, 2])
+    func singleRowTimesTransposedWeight(kernel: GemmKernel, threads: Int) throws {
+        var rng = RandomGenerator(seed: 500 + UInt64(kernel.code) * 10 + UInt64(threads))
+        for k in [1, 7, 8, 9, 15, 16, 17, 33, 65, 512, 1000] {
+            for n in [1, 3, 4, 5, 65, 300] {
+                let x = S.random(1, k, strided: n % 2 == 1, &rng)
+                let w = S.random(n, k, strided: k % 2 == 1, &rng)     // (N, K), used as Wᵀ
+                for (alpha, beta): (Float, Float) in [(1, 0), (-0.5, 1), (2.25, 0.75)] {
+                    let y = S.random(1, n, strided: true, &rng)
+                    if beta == 0 { y.fill(.nan) }                      // beta = 0 must not read y
+                    let y0 = y.copy(), reference = y.copy()
+                    gemmReference(reference, x, .none, w, .transposed, alpha: alpha, beta: beta)
+                    gemm(y, x, .none, w, .transposed, alpha: alpha, beta: beta, kernel: kernel, threads: threads)
+                    let ratio = S.worstErrorRatio(result: y, reference: reference, a: x, .none, b: w, .transposed,
+                                                  c0: y0, alpha: alpha, beta: beta)
+                    #expect(ratio <= 1, "\(kernel) ×\(threads) N \(n) K \(k) α \(alpha) β \(beta): error/bound \(ratio)")
+                    #expect(S.paddingIntact(y), "wrote outside the view of y")
+                }
+            }
+        }
+    }
+
+    /// The sampling shapes (a 512-unit LSTM's W_hh, a 21,388-word decoder): the split over
+    /// threads gives the same floats as one thread (each row is one thread's dot product).
+    @Test(arguments: GemmKernel.available)
+    func threadsDoNotChangeTheResult(kernel: GemmKernel) {
+        var rng = RandomGenerator(seed: 77)
+        for (n, k) in [(2048, 512), (21_388, 64)] {
+            let x = S.random(1, k, &rng), w = S.random(n, k, &rng)
+            let one = Matrix(rows: 1, cols: n), two = Matrix(rows: 1, cols: n)
+            gemm(one, x, .none, w, .transposed, kernel: kernel, threads: 1)
+            gemm(two, x, .none, w, .transposed, kernel: kernel, threads: 2)
+            #expect(one.toArray() == two.toArray(), "\(kernel) \(n)×\(k)")
+        }
+    }
+}
