@@ -105,6 +105,7 @@ public enum TaskCatalog {
             return TimingTask(period: period, length: length, testSize: o.testSize ?? 500)
         case "sequential-digits":
             try reject(o.length != nil, "--length")
+            try reject(o.testSize != nil, "--test-size (the test set is every fifth digit)")
             if let k = o.pixelsPerStep, ![1, 2, 4, 8, 16, 32, 64].contains(k) {
                 throw invalid("--pixels-per-step", "must divide 64 (1, 2, 4, 8, …), got \(k)")
             }

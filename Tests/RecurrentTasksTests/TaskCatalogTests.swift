@@ -34,6 +34,7 @@ import Testing
         #expect(message("clipping", TaskOptions(recurrentGain: -1)).contains("positive"))
         #expect(message("sequential-digits", TaskOptions(length: 10)).contains("--length does not apply"))
         #expect(message("sequential-digits", TaskOptions(pixelsPerStep: 3)).contains("divide 64"))
+        #expect(message("sequential-digits", TaskOptions(testSize: 10)).contains("--test-size"))
         #expect(message("addding", TaskOptions()).contains("unknown task 'addding'"))
     }
 }
