@@ -162,24 +162,46 @@ final class AdamMoments {
         let shrink = Float(1 - learningRate * weightDecay)
         let shrinks = decoupled && weightDecay != 0
         for (i, p) in parameters.enumerated() {
-            let m = expAvg.matrices[i].pointer, v = expAvgSq.matrices[i].pointer
-            let vMax = maxExpAvgSq?.matrices[i].pointer
-            let cols = p.value.cols
-            p.forEachOptimizerRow { start, theta, grad in
-                for c in 0..<cols {
-                    let k = start + c
-                    if shrinks { theta[c] *= shrink }
-                    var g = grad[c]
-                    if l2 != 0 { g += l2 * theta[c] }
-                    m[k] = torchLerp(m[k], g, w1)
-                    v[k] = v[k] * b2 + w2 * g * g
-                    var second = v[k]
-                    if let vMax {
-                        vMax[k] = Swift.max(vMax[k], second)
-                        second = vMax[k]
+            let m = SharedPointer(expAvg.matrices[i].pointer), v = SharedPointer(expAvgSq.matrices[i].pointer)
+            let vMax = maxExpAvgSq.map { SharedPointer($0.matrices[i].pointer) }
+            let value = p.value, gradient = p.gradient
+            let rows = value.rows, cols = value.cols
+            // Elementwise, so any split gives the same floats: blocks of ~64K elements (whole
+            // rows) go to the thread pool; a small parameter is one block.
+            let rowsPerBlock = Swift.max(1, 65_536 / Swift.max(cols, 1))
+            let blocks = (rows + rowsPerBlock - 1) / rowsPerBlock
+            ThreadPool.parallelFor(blocks) { block in
+                for r in block * rowsPerBlock..<Swift.min(rows, (block + 1) * rowsPerBlock) {
+                    let start = r * cols
+                    let theta = value.pointer + r * value.rowStride, grad = gradient.pointer + r * gradient.rowStride
+                    if !shrinks && l2 == 0 && vMax == nil {
+                        // The common case (plain Adam) without per-element branches, so the
+                        // compiler vectorises it; the same operations in the same order.
+                        let mk = m.base + start, vk = v.base + start
+                        for c in 0..<cols {
+                            let g = grad[c]
+                            mk[c] = torchLerp(mk[c], g, w1)
+                            vk[c] = vk[c] * b2 + w2 * g * g
+                            let denominator = vk[c].squareRoot() / bc2 + eps
+                            theta[c] += -stepSize * mk[c] / denominator
+                        }
+                        continue
                     }
-                    let denominator = second.squareRoot() / bc2 + eps
-                    theta[c] += -stepSize * m[k] / denominator
+                    for c in 0..<cols {
+                        let k = start + c
+                        if shrinks { theta[c] *= shrink }
+                        var g = grad[c]
+                        if l2 != 0 { g += l2 * theta[c] }
+                        m[k] = torchLerp(m[k], g, w1)
+                        v[k] = v[k] * b2 + w2 * g * g
+                        var second = v[k]
+                        if let vMax {
+                            vMax[k] = Swift.max(vMax[k], second)
+                            second = vMax[k]
+                        }
+                        let denominator = second.squareRoot() / bc2 + eps
+                        theta[c] += -stepSize * m[k] / denominator
+                    }
                 }
             }
         }
