@@ -9,10 +9,12 @@ struct SampleBench: ParsableCommand {
         commandName: "sample",
         abstract: "Measure sampling speed: one JSON line per configuration (char, word).",
         discussion: """
-            Evaluation mode, batch 1: each token is embedded, run through the LSTM stack with \
-            the state carried, decoded to V logits, turned into probabilities (softmax, \
-            temperature 1) and drawn from (one multinomial draw); the drawn token is the next \
-            input. After --warmup untimed tokens, --tokens tokens are timed. The tokens/s of \
+            Evaluation mode, batch 1, the loop of `recurrent generate` (TokenStream): each \
+            token is embedded and run through the LSTM stack with the state carried, and the \
+            next token is drawn from softmax(logits) at temperature 1 — for a small vocabulary \
+            from the V Float32 logits, for a large one by exact rejection sampling from an \
+            int8 proposal (DecoderSampler; "sampler" in the output says which). The drawn \
+            token is the next input. After --warmup untimed tokens, --tokens tokens are timed. The tokens/s of \
             each half are reported too: sampling must not slow down as the text grows.
 
             Example: recurrent bench sample --config char --tokens 2000 --threads 2
@@ -40,9 +42,9 @@ struct SampleBench: ParsableCommand {
 
         var generator = RandomGenerator(seed: options.seed)
         let model = try config.model(generator: &generator)
-        model.isTraining = false
-        let stepper = LanguageModelStepper(model: model)
-        let sampler = TokenSampler(vocabularySize: sizes.v)
+        // The generation loop of `recurrent generate` (TextGenerator): feed a token, draw the
+        // next with plain temperature-1 sampling.
+        let stream = TokenStream(model: model, options: SamplingOptions(temperature: 1))
 
         var stamps = [Double](repeating: 0, count: tokens + 1)
         var token = 0
@@ -50,8 +52,8 @@ struct SampleBench: ParsableCommand {
         for i in 0..<(warmup + tokens) {
             if i == warmup { cpuStart = BenchSupport.processCPUSeconds() }
             if i >= warmup { stamps[i - warmup] = BenchSupport.now() }
-            let logits = stepper.step(token)
-            token = sampler.sample(logits, generator: &generator)
+            stream.feed(token)
+            token = stream.next(generator: &generator)
         }
         stamps[tokens] = BenchSupport.now()
         let cpuSeconds = BenchSupport.processCPUSeconds() - cpuStart
@@ -66,6 +68,8 @@ struct SampleBench: ParsableCommand {
             ("tokens_per_second_first_half", Double(half) / (stamps[half] - stamps[0])),
             ("tokens_per_second_second_half", Double(tokens - half) / (stamps[tokens] - stamps[half])),
             ("peak_rss_mb", BenchSupport.peakResidentMegabytes()), ("threads", options.threads),
+            ("sampler", stream.decoderSampler == nil ? "softmax" : "rejection"),
+            ("acceptance", stream.decoderSampler.map { Double($0.accepted) / Double(max($0.candidates, 1)) } ?? 1.0),
             ("vocabulary_size", sizes.v), ("embedding_size", sizes.e), ("hidden_size", sizes.h),
             ("num_layers", sizes.l), ("seq_length", sizes.t), ("batch_size", sizes.b),
             ("dropout", Double(BenchModelConfiguration.dropout)),

@@ -59,6 +59,14 @@ void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, l
 void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const float *x,
                 const float *W, long ldw, float beta, float *y);
 
+/// y[j] ≈ scale[j] · Σ_p Q[j, p]·x[p] for j < N: int8 rows Q (N, K) with row stride `ldq`,
+/// Float32 x and scales, rows split over up to `threads` threads. The proposal step of exact
+/// rejection sampling from a large decoder (DecoderSampler). Returns e ≥ 0 such that the
+/// products used x' with |x'_p − x_p| ≤ e (0 when x is used as is; the AVX-512BW path rounds
+/// x to int16 steps of max|x|/32767 first), to be added to the caller's error bound.
+float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const signed char *Q,
+               long ldq, const float *scale, float *y);
+
 /// Floats needed to pack a (K, N) right-hand operand for `kernel`:
 /// ceil(N / NR) panels of K × NR floats, the last one zero-padded.
 size_t rk_packed_b_size(int kernel, long K, long N);
