@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Recurrent",
-                 targets: ["Recurrent", "RecurrentKernels", "RecurrentText", "RecurrentSeries"]),
+                 targets: ["Recurrent", "RecurrentKernels", "RecurrentText", "RecurrentSeries", "RecurrentTasks"]),
         .executable(name: "recurrent", targets: ["recurrent"]),
     ],
     dependencies: [
@@ -30,10 +30,12 @@ let package = Package(
             "RecurrentText",
             .product(name: "CSV", package: "CSV.swift"),
         ]),
+        .target(name: "RecurrentTasks", dependencies: ["Recurrent"]),
         .executableTarget(name: "recurrent", dependencies: [
             "Recurrent",
             "RecurrentText",
             "RecurrentSeries",
+            "RecurrentTasks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
@@ -41,6 +43,7 @@ let package = Package(
         .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
         .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
         .testTarget(name: "RecurrentSeriesTests", dependencies: ["RecurrentSeries"]),
+        .testTarget(name: "RecurrentTasksTests", dependencies: ["RecurrentTasks"]),
         // Runs the built `recurrent` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "CLITests", dependencies: ["recurrent", "Recurrent"]),
     ]

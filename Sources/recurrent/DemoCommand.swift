@@ -16,28 +16,28 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Train on this text file instead of the built-in script corpus.")
     var corpus: String?
 
-    @Option(help: "Training time budget in seconds. (default: 60)")
+    @Option(help: "Training time budget in seconds.")
     var seconds: Double = 60
 
-    @Option(help: "Characters to generate. (default: 600)")
+    @Option(help: "Characters to generate.")
     var length: Int = 600
 
-    @Option(help: "Text the scene starts from. (default: \"jerry:\")")
+    @Option(help: "Text the scene starts from.")
     var prime: String = DemoCorpus.prime
 
-    @Option(help: "Sampling temperature. (default: 0.7)")
+    @Option(help: "Sampling temperature.")
     var temperature: Double = 0.7
 
-    @Option(help: "Seed for the corpus, the model and the sampling. (default: 1)")
+    @Option(help: "Seed for the corpus, the model and the sampling.")
     var seed: UInt64 = 1
 
     @Option(name: .customLong("save-corpus"), help: "Write the built-in corpus to this file and exit (to train on it with `recurrent train`).")
     var saveCorpus: String?
 
-    @Option(name: .customLong("corpus-bytes"), help: "Size of the built-in corpus in bytes. (default: 300000)")
+    @Option(name: .customLong("corpus-bytes"), help: "Size of the built-in corpus in bytes.")
     var corpusBytes: Int = DemoCorpus.defaultByteCount
 
-    @Option(name: .customLong("hidden-size"), help: "Hidden units per LSTM layer. (default: 256)")
+    @Option(name: .customLong("hidden-size"), help: "Hidden units per LSTM layer.")
     var hiddenSize: Int = 256
 
     func validate() throws {

@@ -5,7 +5,7 @@ import RecurrentText
 
 /// Sampling options shared by `generate` and `demo`.
 struct SamplingArguments: ParsableArguments {
-    @Option(help: "Sampling temperature: lower is safer, higher is wilder. (default: 0.8)")
+    @Option(help: "Sampling temperature: lower is safer, higher is wilder.")
     var temperature: Double = 0.8
 
     @Option(name: .customLong("top-k"), help: "Sample only from the k most likely tokens.")
@@ -48,10 +48,10 @@ struct GenerateCommand: ParsableCommand {
     @Argument(help: "A checkpoint file or training directory.")
     var checkpoint: String
 
-    @Option(help: "Text to start from (it is printed first). (default: a new line)")
+    @Option(help: "Text to start from (it is printed first).")
     var prime: String = ""
 
-    @Option(help: "Tokens to generate (characters at char level, words and punctuation at word level). (default: 400)")
+    @Option(help: "Tokens to generate (characters at char level, words and punctuation at word level).")
     var length: Int = 400
 
     @OptionGroup var sampling: SamplingArguments

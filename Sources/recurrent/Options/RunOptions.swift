@@ -26,7 +26,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Continue training from this checkpoint (a .safetensors file or a checkpoint directory).")
     var resume: String?
 
-    @Option(name: .customLong("log-every"), help: "When stderr is not a terminal: print a progress line every this many steps. (default: 50)")
+    @Option(name: .customLong("log-every"), help: "When stderr is not a terminal: print a progress line every this many steps.")
     var logEvery: Int = 50
 
     func validate() throws {

@@ -1,0 +1,224 @@
+import ArgumentParser
+import Foundation
+import Recurrent
+import RecurrentTasks
+
+/// `recurrent experiment TASK`: the memory experiments — each cell trained on a task with the
+/// same budget and seeds, a table on stdout, learning curves as SVG, progress on stderr.
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Train RNN, GRU and LSTM cells on a memory task and compare them.",
+        discussion: """
+        Tasks: \(TaskCatalog.names.joined(separator: ", ")). `recurrent experiment --list` describes each,
+        with its paper, baseline and success criterion. Every option not given takes the task's default.
+        Results are deterministic for a seed. Example:
+          recurrent experiment adding --cells rnn,lstm --seeds 3 --plot adding.svg
+        """
+    )
+
+    @Argument(help: "The task (see --list).")
+    var task: String?
+
+    @Flag(help: "Describe every task and exit.")
+    var list = false
+
+    @Option(help: "Cells to compare, comma-separated: rnn, gru, lstm, peephole.")
+    var cells: String?
+
+    @Option(help: "Number of seeds (runs per cell).")
+    var seeds: Int?
+
+    @Option(help: "First seed; runs use seed, seed+1, ...")
+    var seed: UInt64 = 1
+
+    @Option(help: "Training steps per run (one batch each).")
+    var steps: Int?
+
+    @Option(help: "Sequence length T (delay T for copy).")
+    var length: Int?
+
+    @Option(help: "Spike period F (timing).")
+    var period: Int?
+
+    @Option(help: "Recurrent gain g: W_hh ~ N(0, g²/H) (clipping).")
+    var gain: Float?
+
+    @Option(help: "Hidden size H, the same for every cell.")
+    var hidden: Int?
+
+    @Option(help: "Learning rate.")
+    var lr: Double?
+
+    @Option(help: "Sequences per training batch.")
+    var batch: Int?
+
+    @Option(help: "Optimizer: adam, sgd or rmsprop.")
+    var optimizer: String?
+
+    @Option(help: "Global-norm gradient clipping threshold.")
+    var clip: Double?
+
+    @Flag(help: "Train without gradient clipping.")
+    var noClip = false
+
+    @Option(help: "LSTM forget-gate bias at start (b_ih = b, b_hh = 0).")
+    var forgetBias: Float?
+
+    @Flag(help: "Keep PyTorch's uniform initialisation of the LSTM forget-gate bias.")
+    var defaultForgetBias = false
+
+    @Option(help: "Steps between test evaluations.")
+    var evalEvery: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Stop a run once it meets the task's criterion.")
+    var stopWhenSolved: Bool?
+
+    @Option(help: "Runs trained at the same time (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Test-set size (sequences).")
+    var testSize: Int?
+
+    @Option(help: "The digits CSV (sequential-digits; default ../shared/series/digits.csv).")
+    var data: String?
+
+    @Option(help: "Pixels per step (sequential-digits): 1 or 8.")
+    var pixelsPerStep: Int?
+
+    @Option(help: "Write the learning curves (test loss per step) to this SVG file.")
+    var plot: String?
+
+    @Option(help: "Write the raw gradient norms per step to this SVG file.")
+    var normPlot: String?
+
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if list { return }
+        guard let task else { throw ValidationError("Name a task, or pass --list. Tasks: \(TaskCatalog.names.joined(separator: ", ")).") }
+        do {
+            _ = try configuration(for: try makeTask(task))
+        } catch let error as TaskError {
+            throw ValidationError(error.description)
+        } catch let error as ExperimentError {
+            throw ValidationError(error.description)
+        }
+        for path in [plot, normPlot].compactMap({ $0 }) where !path.hasSuffix(".svg") {
+            throw ValidationError("--plot and --norm-plot write SVG files; '\(path)' should end in .svg")
+        }
+    }
+
+    func run() throws {
+        if list {
+            print(Self.listing())
+            return
+        }
+        try runReportingErrors {
+            let task = try makeTask(self.task!)
+            let config = try configuration(for: task)
+            // Runs train side by side, one per core: their GEMMs are small (B × H × 4H), so
+            // whole runs in parallel use the cores better than each GEMM split across them.
+            if config.jobs > 1 && ThreadPool.environmentThreadCount == nil { ThreadPool.threadCount = 1 }
+            let quiet = self.quiet
+            let runner = try ExperimentRunner(task: task, configuration: config)
+            let report = try runner.run { event in
+                guard !quiet else { return }
+                Console.message(Self.progressLine(event))
+            }
+            Console.out(report.table())
+            if let plot { try write(report.learningCurves().render(), to: plot) }
+            if let normPlot { try write(report.gradientNormPlot().render(), to: normPlot) }
+        }
+    }
+
+    // MARK: building
+
+    func makeTask(_ name: String) throws -> any MemoryTask {
+        try TaskCatalog.make(name, options: TaskOptions(length: length, period: period, recurrentGain: gain, dataPath: data,
+                                                        pixelsPerStep: pixelsPerStep, testSize: testSize))
+    }
+
+    func configuration(for task: some MemoryTask) throws -> ExperimentConfiguration {
+        var c = ExperimentConfiguration.defaults(for: task)
+        if let cells {
+            c.cells = try cells.split(separator: ",").map { name in
+                let trimmed = name.trimmingCharacters(in: .whitespaces)
+                guard let cell = CellKind(rawValue: trimmed) else {
+                    throw ExperimentError.invalidOption(option: "--cells", message: "has unknown cell '\(trimmed)'; use rnn, gru, lstm, peephole")
+                }
+                return cell
+            }
+        }
+        if let seeds {
+            guard (1...1000).contains(seeds) else { throw ExperimentError.invalidOption(option: "--seeds", message: "must be in 1...1000, got \(seeds)") }
+            c.seeds = (0..<UInt64(seeds)).map { seed &+ $0 }
+        } else {
+            c.seeds = c.seeds.indices.map { seed &+ UInt64($0) }
+        }
+        if let steps { c.steps = steps }
+        if let hidden { c.hiddenSize = hidden }
+        if let lr { c.learningRate = lr }
+        if let batch { c.batchSize = batch }
+        if let optimizer {
+            guard let kind = OptimizerKind(rawValue: optimizer) else {
+                throw ExperimentError.invalidOption(option: "--optimizer", message: "must be adam, sgd or rmsprop, got '\(optimizer)'")
+            }
+            c.optimizer = kind
+        }
+        if noClip && clip != nil { throw ExperimentError.invalidOption(option: "--no-clip", message: "and --clip contradict each other") }
+        if noClip {
+            if c.compareClipping { throw ExperimentError.invalidOption(option: "--no-clip", message: "does not apply: the clipping task trains with and without clipping") }
+            c.clipNorm = nil
+        }
+        if let clip { c.clipNorm = clip }
+        if defaultForgetBias && forgetBias != nil {
+            throw ExperimentError.invalidOption(option: "--default-forget-bias", message: "and --forget-bias contradict each other")
+        }
+        if let forgetBias { c.forgetBias = forgetBias }
+        if defaultForgetBias { c.forgetBias = nil }
+        if let gain { c.recurrentGain = gain }
+        if let evalEvery { c.evaluateEvery = evalEvery }
+        if let stopWhenSolved { c.stopWhenSolved = stopWhenSolved }
+        c.jobs = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        try c.validate()
+        return c
+    }
+
+    // MARK: output
+
+    static func listing() -> String {
+        TaskCatalog.descriptions.map { d in
+            """
+            \(d.name)
+              \(d.summary)
+              source:   \(d.citation)
+              baseline: \(d.baseline)
+              solved:   \(d.solved)
+            """
+        }.joined(separator: "\n\n")
+    }
+
+    static func progressLine(_ event: ExperimentEvent) -> String {
+        switch event {
+        case .started(let arm, let seed):
+            return "\(arm) seed \(seed): started"
+        case .evaluated(let arm, let seed, let step, let trainLoss, let test):
+            let train = trainLoss.isNaN ? "" : String(format: "train %.4g, ", trainLoss)
+            return "\(arm) seed \(seed) step \(step): \(train)" + String(format: "test loss %.4g, score %.3f", test.loss, test.score)
+        case .finished(let r):
+            let outcome = r.divergedAtStep.map { "diverged at step \($0)" }
+                ?? (r.solvedAtStep.map { "solved at step \($0)" } ?? "not solved")
+            return "\(r.label) seed \(r.seed): \(outcome) after \(r.stepsRun) steps, " + String(format: "%.1f s", r.wallSeconds)
+        }
+    }
+
+    func write(_ text: String, to path: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw CommandFailure("cannot write \(path): \(error.localizedDescription); check that its folder exists and is writable")
+        }
+    }
+}
