@@ -15,6 +15,10 @@
 #include <immintrin.h>
 #endif
 
+// Below this many multiply-adds one thread does it all: waking a worker costs a few µs, more
+// than a character model's 65 × 512 decoder takes on one core.
+#define RK_GEMV_PARALLEL_MIN 65536L
+
 // Writes alpha·dot + beta·y (beta == 0: y is not read, so NaN there does not propagate).
 static inline void store_result(float *y, float dot, float alpha, float beta) {
     *y = beta == 0.0f ? alpha * dot : alpha * dot + beta * *y;
@@ -264,8 +268,6 @@ static void gemv_task(void *context, long index) {
     if (j0 < j1) g->rows(j0, j1, g->K, g->x, g->W, g->ldw, g->y, g->alpha, g->beta);
 }
 
-// Below this many multiply-adds one thread does it all (waking a worker costs a few µs).
-#define RK_GEMV_PARALLEL_MIN 32768L
 
 void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const float *x,
                 const float *W, long ldw, float beta, float *y) {
@@ -358,4 +360,43 @@ float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const si
     if (job.parts <= 1) qgemv_task(&job, 0);
     else rk_parallel_for((int)job.parts, job.parts, qgemv_task, &job);
     return xError;
+}
+
+// MARK: - Two products in one pass over the threads
+
+typedef struct {
+    rows_fn rows;
+    long N, K1, K2, ld1, ld2, parts;
+    const float *x1, *W1, *x2, *W2;
+    float *y;
+} gemv2_job;
+
+static void gemv2_task(void *context, long index) {
+    const gemv2_job *g = context;
+    long blocks = (g->N + 3) / 4, base = blocks / g->parts, extra = blocks % g->parts;
+    long b0 = index * base + (index < extra ? index : extra), b1 = b0 + base + (index < extra);
+    long j0 = b0 * 4, j1 = b1 * 4 < g->N ? b1 * 4 : g->N;
+    if (j0 >= j1) return;
+    // Exactly the arithmetic of two rk_sgemv_t calls (the second with beta = 1).
+    if (g->K1 > 0) g->rows(j0, j1, g->K1, g->x1, g->W1, g->ld1, g->y, 1.0f, 0.0f);
+    else for (long j = j0; j < j1; j++) g->y[j] = 0.0f;
+    if (g->K2 > 0) g->rows(j0, j1, g->K2, g->x2, g->W2, g->ld2, g->y, 1.0f, 1.0f);
+}
+
+void rk_sgemv2_t(int kernel, int threads, long N, long K1, const float *x1, const float *W1,
+                 long ld1, long K2, const float *x2, const float *W2, long ld2, float *y) {
+    if (N <= 0) return;
+    if (kernel < 0) kernel = rk_gemm_kernel_current();
+    rows_fn rows = rows_portable;
+#ifdef RK_X86
+    if (kernel == RK_KERNEL_AVX512) rows = rows_avx512;
+    else if (kernel == RK_KERNEL_AVX2) rows = rows_avx2;
+#endif
+    if (threads <= 0) threads = rk_thread_count();
+    long blocks = (N + 3) / 4;
+    long parts = N * (K1 + K2) < RK_GEMV_PARALLEL_MIN ? 1 : (threads < blocks ? threads : blocks);
+    gemv2_job job = {.rows = rows, .N = N, .K1 = K1, .K2 = K2, .ld1 = ld1, .ld2 = ld2,
+                     .parts = parts, .x1 = x1, .W1 = W1, .x2 = x2, .W2 = W2, .y = y};
+    if (parts <= 1) gemv2_task(&job, 0);
+    else rk_parallel_for((int)parts, parts, gemv2_task, &job);
 }

@@ -59,6 +59,12 @@ void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, l
 void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const float *x,
                 const float *W, long ldw, float beta, float *y);
 
+/// y = W1·x1 + W2·x2 for W1 (N, K1) and W2 (N, K2) stored row-major with row strides ld1, ld2:
+/// the two products of a recurrent cell's batch-1 step (W_ih·x + W_hh·h) in one dispatch to
+/// the threads, with the same floats as two rk_sgemv_t calls (the second with beta = 1).
+void rk_sgemv2_t(int kernel, int threads, long N, long K1, const float *x1, const float *W1,
+                 long ld1, long K2, const float *x2, const float *W2, long ld2, float *y);
+
 /// y[j] ≈ scale[j] · Σ_p Q[j, p]·x[p] for j < N: int8 rows Q (N, K) with row stride `ldq`,
 /// Float32 x and scales, rows split over up to `threads` threads. The proposal step of exact
 /// rejection sampling from a large decoder (DecoderSampler). Returns e ≥ 0 such that the
