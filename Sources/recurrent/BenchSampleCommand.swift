@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Recurrent
 
-/// `recurrent bench sample`: sampling speed of the generation path (`LanguageModelStepper` +
-/// `TokenSampler`): batch 1, one token at a time, the state carried.
+/// `recurrent bench sample`: sampling speed of the generation path (`TokenStream`): batch 1,
+/// one token at a time, the state carried.
 struct SampleBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
@@ -29,6 +29,11 @@ struct SampleBench: ParsableCommand {
     @Option(help: "Untimed tokens first.")
     var warmup: Int = 50
 
+    @Option(help: "auto: as recurrent generate (rejection sampling for a large decoder); softmax: always all V logits.")
+    var sampler: SamplerChoice = .auto
+
+    enum SamplerChoice: String, ExpressibleByArgument, CaseIterable { case auto, softmax }
+
     func validate() throws {
         guard tokens >= 2 else { throw ValidationError("--tokens must be at least 2, got \(tokens).") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup).") }
@@ -44,7 +49,8 @@ struct SampleBench: ParsableCommand {
         let model = try config.model(generator: &generator)
         // The generation loop of `recurrent generate` (TextGenerator): feed a token, draw the
         // next with plain temperature-1 sampling.
-        let stream = TokenStream(model: model, options: SamplingOptions(temperature: 1))
+        let stream = TokenStream(model: model, options: SamplingOptions(temperature: 1),
+                                 allowsRejection: sampler == .auto)
 
         var stamps = [Double](repeating: 0, count: tokens + 1)
         var token = 0

@@ -32,15 +32,16 @@ public final class TokenStream {
         return plain && c.vocabularySize * c.hiddenSize >= rejectionThreshold
     }
 
-    /// `model` is switched to evaluation mode.
-    public init(model: LanguageModel, options: SamplingOptions = SamplingOptions()) {
+    /// `model` is switched to evaluation mode. `allowsRejection: false` always computes the
+    /// (1, V) logits (to measure or compare the plain path).
+    public init(model: LanguageModel, options: SamplingOptions = SamplingOptions(), allowsRejection: Bool = true) {
         self.model = model
         self.options = options
         model.isTraining = false
         stepper = LanguageModelStepper(model: model)
         tokenSampler = TokenSampler(vocabularySize: model.vocabularySize, options: options)
         let c = model.configuration
-        decoderSampler = Self.usesRejection(c, options) ? DecoderSampler(decoder: model.decoder) : nil
+        decoderSampler = allowsRejection && Self.usesRejection(c, options) ? DecoderSampler(decoder: model.decoder) : nil
         hidden = stepper.state.h.row(c.numLayers - 1)
     }
 

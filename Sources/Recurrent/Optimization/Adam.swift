@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Adam — `torch.optim.Adam` with its defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8,
@@ -174,17 +175,10 @@ final class AdamMoments {
                 for r in block * rowsPerBlock..<Swift.min(rows, (block + 1) * rowsPerBlock) {
                     let start = r * cols
                     let theta = value.pointer + r * value.rowStride, grad = gradient.pointer + r * gradient.rowStride
-                    if !shrinks && l2 == 0 && vMax == nil {
-                        // The common case (plain Adam) without per-element branches, so the
-                        // compiler vectorises it; the same operations in the same order.
-                        let mk = m.base + start, vk = v.base + start
-                        for c in 0..<cols {
-                            let g = grad[c]
-                            mk[c] = torchLerp(mk[c], g, w1)
-                            vk[c] = vk[c] * b2 + w2 * g * g
-                            let denominator = vk[c].squareRoot() / bc2 + eps
-                            theta[c] += -stepSize * mk[c] / denominator
-                        }
+                    if !shrinks && l2 == 0 && vMax == nil && abs(w1) < 0.5 {
+                        // The common case (plain Adam, torchLerp's near-a branch): the vector
+                        // kernel, lane by lane the same operations as the loop below.
+                        rk_adam_update(cols, theta, grad, m.base + start, v.base + start, w1, b2, w2, bc2, eps, -stepSize)
                         continue
                     }
                     for c in 0..<cols {
