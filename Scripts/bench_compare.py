@@ -53,8 +53,9 @@ def main():
     p.add_argument("--output", help="also write every JSON line to this file")
     p.add_argument("--torch-env", action="append", default=[], metavar="NAME=VALUE",
                    help="environment for the PyTorch runs, e.g. OMP_WAIT_POLICY=PASSIVE (repeatable)")
-    p.add_argument("--python", default="/work/venv/bin/python" if os.path.exists("/work/venv/bin/python")
-                   else sys.executable)
+    p.add_argument("--python", default=os.environ.get("RECURRENT_TORCH_PYTHON", sys.executable),
+                   help="Python with torch for Scripts/bench_pytorch.py (default: $RECURRENT_TORCH_PYTHON, "
+                        "else this interpreter)")
     args = p.parse_args()
 
     torch_env = dict(os.environ)

@@ -18,8 +18,8 @@ input.
 Each (configuration, mode) runs in its own process so that `peak_rss_mb` (ru_maxrss of the whole
 process) belongs to that run alone. Never needed by CI.
 
-    /work/venv/bin/python Scripts/bench_pytorch.py                       # all four lines
-    /work/venv/bin/python Scripts/bench_pytorch.py --mode train --config char --steps 20
+    python Scripts/bench_pytorch.py                       # all four lines
+    python Scripts/bench_pytorch.py --mode train --config char --steps 20
 """
 import argparse
 import json

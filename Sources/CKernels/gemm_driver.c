@@ -277,12 +277,18 @@ static void run_task(void *context, long index) {
 
 // MARK: - Entry points
 
+// Largest op(A), in floats, packed once and shared by all tasks (32 MB); a larger one is
+// packed by each task for its own rows and columns.
+#define RK_SHARED_A_MAX (8L << 20)
+
 // Below this many multiply-adds a call runs on one thread: waking a worker would cost more.
 #define RK_PARALLEL_MIN_FMAS 100000L
 
 // Chooses the tm × tn grid of `threads` parts that minimises the micro-tiles of the busiest
-// thread. Ties go to splitting N: each thread then packs (or reads, when pre-packed) only its
-// own columns of B, usually the weight and the larger operand, and packs A, the smaller, twice.
+// thread. Ties go to splitting N, where op(A) is packed once and shared by all threads (see
+// `run`) and each thread packs only its own columns of B — unless op(A) is too large to share
+// and M > N: then each thread would pack all of the larger operand, so split M instead (the
+// word decoder's dLogitsᵀ·X, M = V = 21,388, K = T·B).
 static void choose_grid(long M, long N, long K, int mr, int nr, int threads, long *tm, long *tn) {
     long mt = (M + mr - 1) / mr, nt = (N + nr - 1) / nr;
     if (threads > mt * nt) threads = (int)(mt * nt);
@@ -293,7 +299,8 @@ static void choose_grid(long M, long N, long K, int mr, int nr, int threads, lon
         long b = threads / a;  // a parts along M, b along N
         if (a > mt || b > nt) continue;
         long cost = ((mt + a - 1) / a) * ((nt + b - 1) / b);
-        if (bestCost < 0 || cost < bestCost || (cost == bestCost && b > bestN)) {
+        int better = M > N && M * K > RK_SHARED_A_MAX ? a > bestM : b > bestN;
+        if (bestCost < 0 || cost < bestCost || (cost == bestCost && better)) {
             bestCost = cost; bestM = a; bestN = b;
         }
     }
@@ -308,9 +315,6 @@ static void scale_c(long M, long N, float beta, float *C, long ldc) {
     }
 }
 
-// Largest op(A), in floats, packed once and shared by all tasks (32 MB); a larger one is
-// packed by each task for its own rows and columns.
-#define RK_SHARED_A_MAX (8L << 20)
 // Tasks per thread, and the narrowest task (columns, or rows when splitting M): each task
 // without a shared Ã packs its own, ~0.8 cycles per float against width/16 cycles of FMAs
 // per float of Ã, so 512 columns keep that near 2.5 %.

@@ -15,6 +15,10 @@
 #include <immintrin.h>
 #endif
 
+// Below this many multiply-adds one thread does it all: waking a worker costs a few µs, more
+// than a character model's 65 × 512 decoder takes on one core.
+#define RK_GEMV_PARALLEL_MIN 65536L
+
 // Writes alpha·dot + beta·y (beta == 0: y is not read, so NaN there does not propagate).
 static inline void store_result(float *y, float dot, float alpha, float beta) {
     *y = beta == 0.0f ? alpha * dot : alpha * dot + beta * *y;
@@ -128,6 +132,121 @@ static AVX512 void rows_avx512(long j0, long j1, long K, const float *x, const f
 
 #endif
 
+// MARK: - Int8 rows (sampling proposals)
+
+// y[j] = scale[j] · Σ_p Q[j, p]·x[p] for int8 Q: a 4× smaller copy of a weight, read to
+// propose tokens that the exact Float32 logits then accept or reject (see DecoderSampler).
+
+static void qrows_portable(long j0, long j1, long K, const float *x, const signed char *Q, long ldq,
+                           const float *scale, float *y) {
+    for (long j = j0; j < j1; j++) {
+        const signed char *q = Q + j * ldq;
+        float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        long p = 0;
+        for (; p + 8 <= K; p += 8)
+            for (int u = 0; u < 8; u++) s[u] += (float)q[p + u] * x[p + u];
+        float dot = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+        for (; p < K; p++) dot += (float)q[p] * x[p];
+        y[j] = scale[j] * dot;
+    }
+}
+
+#ifdef RK_X86
+
+static AVX2 void qrows_avx2(long j0, long j1, long K, const float *x, const signed char *Q, long ldq,
+                            const float *scale, float *y) {
+    const long K8 = K & ~7L;
+    for (long j = j0; j < j1; j++) {
+        const signed char *q = Q + j * ldq;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        long p = 0;
+        for (; p + 16 <= K8; p += 16) {
+            __m256 w0 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + p))));
+            __m256 w1 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + p + 8))));
+            a0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + p), a0);
+            a1 = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x + p + 8), a1);
+        }
+        for (; p < K8; p += 8) {
+            __m256 w0 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + p))));
+            a0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + p), a0);
+        }
+        float dot = hsum256(_mm256_add_ps(a0, a1));
+        for (; p < K; p++) dot += (float)q[p] * x[p];
+        y[j] = scale[j] * dot;
+    }
+}
+
+static AVX512 void qrows_avx512(long j0, long j1, long K, const float *x, const signed char *Q, long ldq,
+                                const float *scale, float *y) {
+    const long K16 = K & ~15L;
+    long j = j0;
+    for (; j + 4 <= j1; j += 4) {
+        const signed char *q0 = Q + j * ldq, *q1 = q0 + ldq, *q2 = q1 + ldq, *q3 = q2 + ldq;
+        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+        __m512 a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+#define RK_Q16(q) _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)((q) + p))))
+        for (long p = 0; p < K16; p += 16) {
+            const __m512 xv = _mm512_loadu_ps(x + p);
+            a0 = _mm512_fmadd_ps(RK_Q16(q0), xv, a0);
+            a1 = _mm512_fmadd_ps(RK_Q16(q1), xv, a1);
+            a2 = _mm512_fmadd_ps(RK_Q16(q2), xv, a2);
+            a3 = _mm512_fmadd_ps(RK_Q16(q3), xv, a3);
+        }
+        float d0 = _mm512_reduce_add_ps(a0), d1 = _mm512_reduce_add_ps(a1);
+        float d2 = _mm512_reduce_add_ps(a2), d3 = _mm512_reduce_add_ps(a3);
+        for (long p = K16; p < K; p++) {
+            d0 += (float)q0[p] * x[p]; d1 += (float)q1[p] * x[p];
+            d2 += (float)q2[p] * x[p]; d3 += (float)q3[p] * x[p];
+        }
+        y[j] = scale[j] * d0; y[j + 1] = scale[j + 1] * d1;
+        y[j + 2] = scale[j + 2] * d2; y[j + 3] = scale[j + 3] * d3;
+    }
+    for (; j < j1; j++) {
+        const signed char *q0 = Q + j * ldq;
+        __m512 a0 = _mm512_setzero_ps();
+        for (long p = 0; p < K16; p += 16) a0 = _mm512_fmadd_ps(RK_Q16(q0), _mm512_loadu_ps(x + p), a0);
+#undef RK_Q16
+        float d0 = _mm512_reduce_add_ps(a0);
+        for (long p = K16; p < K; p++) d0 += (float)q0[p] * x[p];
+        y[j] = scale[j] * d0;
+    }
+}
+
+// With AVX-512BW, x is first rounded to int16 (x ≈ xs·x16, |error| ≤ xs/2 per element): the
+// products are then exact integer sums, 32 per vpmaddwd, twice the rate of converting the
+// int8 weights to float. The caller accounts for that rounding (rk_qgemv returns xs/2).
+#define AVX512BW __attribute__((target("avx512f,avx512bw,avx512vl")))
+
+static AVX512BW void qrows_avx512bw(long j0, long j1, long K, const short *x16, float xs,
+                                    const signed char *Q, long ldq, const float *scale, float *y) {
+    const long K32 = (K + 31) & ~31L;
+    // int32 lanes hold at most 4096/32 pair sums of |127·32767·2| < 2²³ each: no overflow.
+    const long chunk = 4096;
+    long j = j0;
+    for (; j < j1; j += 4) {
+        const long rows = j1 - j < 4 ? j1 - j : 4;
+        float d[4] = {0, 0, 0, 0};
+        for (long c0 = 0; c0 < K32; c0 += chunk) {
+            const long c1 = c0 + chunk < K32 ? c0 + chunk : K32;
+            __m512i a[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(),
+                            _mm512_setzero_si512()};
+            for (long p = c0; p < c1; p += 32) {
+                const __m512i xv = _mm512_loadu_si512((const void *)(x16 + p));
+                // Bytes of the row up to K only (x16 is zero past K, the weight may end there).
+                const __mmask32 m = K - p >= 32 ? (__mmask32)0xFFFFFFFFu : (__mmask32)((1u << (K - p)) - 1);
+                for (long r = 0; r < rows; r++) {
+                    const __m512i w = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, Q + (j + r) * ldq + p));
+                    a[r] = _mm512_add_epi32(a[r], _mm512_madd_epi16(w, xv));
+                }
+            }
+            for (long r = 0; r < rows; r++) d[r] += (float)_mm512_reduce_add_epi32(a[r]);
+        }
+        for (long r = 0; r < rows; r++) y[j + r] = scale[j + r] * (xs * d[r]);
+    }
+}
+
+#endif
+
 // MARK: - Driver
 
 typedef void (*rows_fn)(long, long, long, const float *, const float *, long, float *, float, float);
@@ -149,8 +268,6 @@ static void gemv_task(void *context, long index) {
     if (j0 < j1) g->rows(j0, j1, g->K, g->x, g->W, g->ldw, g->y, g->alpha, g->beta);
 }
 
-// Below this many multiply-adds one thread does it all (waking a worker costs a few µs).
-#define RK_GEMV_PARALLEL_MIN 32768L
 
 void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const float *x,
                 const float *W, long ldw, float beta, float *y) {
@@ -172,4 +289,114 @@ void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const floa
                     .y = y, .alpha = alpha, .beta = beta};
     if (parts <= 1) gemv_task(&job, 0);
     else rk_parallel_for((int)parts, parts, gemv_task, &job);
+}
+
+typedef void (*qrows_fn)(long, long, long, const float *, const signed char *, long, const float *, float *);
+
+typedef struct {
+    qrows_fn rows;
+    long N, K, ldq, parts;
+    const float *x, *scale;
+    const short *x16;     // non-NULL: the int16 path
+    float xs;
+    const signed char *Q;
+    float *y;
+} qgemv_job;
+
+static void qgemv_task(void *context, long index) {
+    const qgemv_job *g = context;
+    long blocks = (g->N + 3) / 4, base = blocks / g->parts, extra = blocks % g->parts;
+    long b0 = index * base + (index < extra ? index : extra), b1 = b0 + base + (index < extra);
+    long j0 = b0 * 4, j1 = b1 * 4 < g->N ? b1 * 4 : g->N;
+    if (j0 >= j1) return;
+#ifdef RK_X86
+    if (g->x16) { qrows_avx512bw(j0, j1, g->K, g->x16, g->xs, g->Q, g->ldq, g->scale, g->y); return; }
+#endif
+    g->rows(j0, j1, g->K, g->x, g->Q, g->ldq, g->scale, g->y);
+}
+
+float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const signed char *Q,
+               long ldq, const float *scale, float *y) {
+    if (N <= 0) return 0.0f;
+    if (kernel < 0) kernel = rk_gemm_kernel_current();
+    qrows_fn rows = qrows_portable;
+    qgemv_job job = {.N = N, .K = K, .ldq = ldq, .x = x, .scale = scale, .Q = Q, .y = y};
+    float xError = 0.0f;
+    short *x16 = NULL;
+#ifdef RK_X86
+    if (kernel == RK_KERNEL_AVX512) rows = qrows_avx512;
+    else if (kernel == RK_KERNEL_AVX2) rows = qrows_avx2;
+    if (kernel == RK_KERNEL_AVX512 && __builtin_cpu_supports("avx512bw") && K > 0 && K <= (1L << 16)) {
+        float largest = 0.0f;
+        for (long p = 0; p < K; p++) {
+            float a = x[p] < 0 ? -x[p] : x[p];
+            if (!(a <= largest)) largest = a;  // NaN propagates to the float path below
+        }
+        if (largest > 0.0f && largest < 3e38f) {
+            const long K32 = (K + 31) & ~31L;
+            x16 = (short *)rk_thread_scratch(1, (size_t)(K32 + 1) / 2 + 16);
+            if (x16) {
+                const float xs = largest / 32767.0f, inverse = 32767.0f / largest;
+                for (long p = 0; p < K; p++) {
+                    float v = x[p] * inverse;
+                    long r = (long)(v < 0 ? v - 0.5f : v + 0.5f);
+                    if (r > 32767) r = 32767;
+                    if (r < -32767) r = -32767;
+                    x16[p] = (short)r;
+                }
+                for (long p = K; p < K32; p++) x16[p] = 0;
+                job.x16 = x16;
+                job.xs = xs;
+                // |x − xs·x16| ≤ xs/2 from rounding, plus the rounding of v itself.
+                xError = xs * 0.5f + largest * 2e-7f;
+            }
+        }
+    }
+#endif
+    job.rows = rows;
+    if (threads <= 0) threads = rk_thread_count();
+    long blocks = (N + 3) / 4;
+    job.parts = N * K < RK_GEMV_PARALLEL_MIN ? 1 : (threads < blocks ? threads : blocks);
+    if (job.parts <= 1) qgemv_task(&job, 0);
+    else rk_parallel_for((int)job.parts, job.parts, qgemv_task, &job);
+    return xError;
+}
+
+// MARK: - Two products in one pass over the threads
+
+typedef struct {
+    rows_fn rows;
+    long N, K1, K2, ld1, ld2, parts;
+    const float *x1, *W1, *x2, *W2;
+    float *y;
+} gemv2_job;
+
+static void gemv2_task(void *context, long index) {
+    const gemv2_job *g = context;
+    long blocks = (g->N + 3) / 4, base = blocks / g->parts, extra = blocks % g->parts;
+    long b0 = index * base + (index < extra ? index : extra), b1 = b0 + base + (index < extra);
+    long j0 = b0 * 4, j1 = b1 * 4 < g->N ? b1 * 4 : g->N;
+    if (j0 >= j1) return;
+    // Exactly the arithmetic of two rk_sgemv_t calls (the second with beta = 1).
+    if (g->K1 > 0) g->rows(j0, j1, g->K1, g->x1, g->W1, g->ld1, g->y, 1.0f, 0.0f);
+    else for (long j = j0; j < j1; j++) g->y[j] = 0.0f;
+    if (g->K2 > 0) g->rows(j0, j1, g->K2, g->x2, g->W2, g->ld2, g->y, 1.0f, 1.0f);
+}
+
+void rk_sgemv2_t(int kernel, int threads, long N, long K1, const float *x1, const float *W1,
+                 long ld1, long K2, const float *x2, const float *W2, long ld2, float *y) {
+    if (N <= 0) return;
+    if (kernel < 0) kernel = rk_gemm_kernel_current();
+    rows_fn rows = rows_portable;
+#ifdef RK_X86
+    if (kernel == RK_KERNEL_AVX512) rows = rows_avx512;
+    else if (kernel == RK_KERNEL_AVX2) rows = rows_avx2;
+#endif
+    if (threads <= 0) threads = rk_thread_count();
+    long blocks = (N + 3) / 4;
+    long parts = N * (K1 + K2) < RK_GEMV_PARALLEL_MIN ? 1 : (threads < blocks ? threads : blocks);
+    gemv2_job job = {.rows = rows, .N = N, .K1 = K1, .K2 = K2, .ld1 = ld1, .ld2 = ld2,
+                     .parts = parts, .x1 = x1, .W1 = W1, .x2 = x2, .W2 = W2, .y = y};
+    if (parts <= 1) gemv2_task(&job, 0);
+    else rk_parallel_for((int)parts, parts, gemv2_task, &job);
 }

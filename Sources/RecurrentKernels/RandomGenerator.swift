@@ -105,6 +105,9 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
 
     /// An index drawn with probability proportional to `weights` (non-negative, not all zero).
     /// One uniform draw, then a linear scan of the cumulative sum.
+    // Inlinable so callers in other modules get it specialised for their collection (a
+    // sampler's buffer of V floats): the generic version looks up type metadata per element.
+    @inlinable
     public mutating func categorical<C: Collection>(_ weights: C) -> Int where C.Element == Float, C.Index == Int {
         var total: Double = 0
         for w in weights { total += Double(w) }

@@ -2,17 +2,19 @@ import ArgumentParser
 import Foundation
 import Recurrent
 
-/// `recurrent bench sample`: sampling speed of the generation path (`LanguageModelStepper` +
-/// `TokenSampler`): batch 1, one token at a time, the state carried.
+/// `recurrent bench sample`: sampling speed of the generation path (`TokenStream`): batch 1,
+/// one token at a time, the state carried.
 struct SampleBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Measure sampling speed: one JSON line per configuration (char, word).",
         discussion: """
-            Evaluation mode, batch 1: each token is embedded, run through the LSTM stack with \
-            the state carried, decoded to V logits, turned into probabilities (softmax, \
-            temperature 1) and drawn from (one multinomial draw); the drawn token is the next \
-            input. After --warmup untimed tokens, --tokens tokens are timed. The tokens/s of \
+            Evaluation mode, batch 1, the loop of `recurrent generate` (TokenStream): each \
+            token is embedded and run through the LSTM stack with the state carried, and the \
+            next token is drawn from softmax(logits) at temperature 1 — for a small vocabulary \
+            from the V Float32 logits, for a large one by exact rejection sampling from an \
+            int8 proposal (DecoderSampler; "sampler" in the output says which). The drawn \
+            token is the next input. After --warmup untimed tokens, --tokens tokens are timed. The tokens/s of \
             each half are reported too: sampling must not slow down as the text grows.
 
             Example: recurrent bench sample --config char --tokens 2000 --threads 2
@@ -27,6 +29,11 @@ struct SampleBench: ParsableCommand {
     @Option(help: "Untimed tokens first.")
     var warmup: Int = 50
 
+    @Option(help: "auto: as recurrent generate (rejection sampling for a large decoder); softmax: always all V logits.")
+    var sampler: SamplerChoice = .auto
+
+    enum SamplerChoice: String, ExpressibleByArgument, CaseIterable { case auto, softmax }
+
     func validate() throws {
         guard tokens >= 2 else { throw ValidationError("--tokens must be at least 2, got \(tokens).") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup).") }
@@ -40,9 +47,10 @@ struct SampleBench: ParsableCommand {
 
         var generator = RandomGenerator(seed: options.seed)
         let model = try config.model(generator: &generator)
-        model.isTraining = false
-        let stepper = LanguageModelStepper(model: model)
-        let sampler = TokenSampler(vocabularySize: sizes.v)
+        // The generation loop of `recurrent generate` (TextGenerator): feed a token, draw the
+        // next with plain temperature-1 sampling.
+        let stream = TokenStream(model: model, options: SamplingOptions(temperature: 1),
+                                 allowsRejection: sampler == .auto)
 
         var stamps = [Double](repeating: 0, count: tokens + 1)
         var token = 0
@@ -50,8 +58,8 @@ struct SampleBench: ParsableCommand {
         for i in 0..<(warmup + tokens) {
             if i == warmup { cpuStart = BenchSupport.processCPUSeconds() }
             if i >= warmup { stamps[i - warmup] = BenchSupport.now() }
-            let logits = stepper.step(token)
-            token = sampler.sample(logits, generator: &generator)
+            stream.feed(token)
+            token = stream.next(generator: &generator)
         }
         stamps[tokens] = BenchSupport.now()
         let cpuSeconds = BenchSupport.processCPUSeconds() - cpuStart
@@ -66,6 +74,8 @@ struct SampleBench: ParsableCommand {
             ("tokens_per_second_first_half", Double(half) / (stamps[half] - stamps[0])),
             ("tokens_per_second_second_half", Double(tokens - half) / (stamps[tokens] - stamps[half])),
             ("peak_rss_mb", BenchSupport.peakResidentMegabytes()), ("threads", options.threads),
+            ("sampler", stream.decoderSampler == nil ? "softmax" : "rejection"),
+            ("acceptance", stream.decoderSampler.map { Double($0.accepted) / Double(max($0.candidates, 1)) } ?? 1.0),
             ("vocabulary_size", sizes.v), ("embedding_size", sizes.e), ("hidden_size", sizes.h),
             ("num_layers", sizes.l), ("seq_length", sizes.t), ("batch_size", sizes.b),
             ("dropout", Double(BenchModelConfiguration.dropout)),

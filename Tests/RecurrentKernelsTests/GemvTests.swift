@@ -43,3 +43,22 @@ import Testing
         }
     }
 }
+
+/// `gemvSum`: one dispatch, the same floats as the two single-row products it replaces.
+@Suite struct GemvSumTests {
+    typealias S = GemmTestSupport
+
+    @Test func matchesTwoProducts() {
+        var rng = RandomGenerator(seed: 91)
+        for (n, k1, k2) in [(1, 1, 1), (5, 3, 17), (65, 65, 512), (2048, 65, 512), (2048, 512, 512)] {
+            let x1 = S.random(1, k1, &rng), x2 = S.random(1, k2, &rng)
+            let w1 = S.random(n, k1, strided: true, &rng), w2 = S.random(n, k2, strided: true, &rng)
+            let fused = Matrix(rows: 1, cols: n), separate = Matrix(rows: 1, cols: n)
+            fused.fill(.nan)
+            gemvSum(fused, x1, w1, x2, w2)
+            gemm(separate, x1, .none, w1, .transposed)
+            gemm(separate, x2, .none, w2, .transposed, beta: 1)
+            #expect(fused.toArray() == separate.toArray(), "\(n)×(\(k1) + \(k2))")
+        }
+    }
+}

@@ -59,6 +59,20 @@ void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, l
 void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const float *x,
                 const float *W, long ldw, float beta, float *y);
 
+/// y = W1·x1 + W2·x2 for W1 (N, K1) and W2 (N, K2) stored row-major with row strides ld1, ld2:
+/// the two products of a recurrent cell's batch-1 step (W_ih·x + W_hh·h) in one dispatch to
+/// the threads, with the same floats as two rk_sgemv_t calls (the second with beta = 1).
+void rk_sgemv2_t(int kernel, int threads, long N, long K1, const float *x1, const float *W1,
+                 long ld1, long K2, const float *x2, const float *W2, long ld2, float *y);
+
+/// y[j] ≈ scale[j] · Σ_p Q[j, p]·x[p] for j < N: int8 rows Q (N, K) with row stride `ldq`,
+/// Float32 x and scales, rows split over up to `threads` threads. The proposal step of exact
+/// rejection sampling from a large decoder (DecoderSampler). Returns e ≥ 0 such that the
+/// products used x' with |x'_p − x_p| ≤ e (0 when x is used as is; the AVX-512BW path rounds
+/// x to int16 steps of max|x|/32767 first), to be added to the caller's error bound.
+float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const signed char *Q,
+               long ldq, const float *scale, float *y);
+
 /// Floats needed to pack a (K, N) right-hand operand for `kernel`:
 /// ceil(N / NR) panels of K × NR floats, the last one zero-padded.
 size_t rk_packed_b_size(int kernel, long K, long N);
@@ -70,6 +84,14 @@ void rk_pack_b(int kernel, int threads, int transB, long K, long N, const float 
 void rk_sgemm_packed(int kernel, int threads, int transA, long M, long N, long K, float alpha,
                      const float *A, long lda, const float *packed, float beta, float *C,
                      long ldc);
+
+// MARK: - Optimizer
+
+/// One Adam update of n contiguous parameters without weight decay or amsgrad, lane by lane
+/// the same IEEE operations as the scalar loop (no fused multiply-add):
+/// m ← m + w1·(g − m); v ← v·b2 + (w2·g)·g; θ ← θ + (negStep·m) / (√v / bc2 + eps).
+void rk_adam_update(long n, float *theta, const float *grad, float *m, float *v, float w1,
+                    float b2, float w2, float bc2, float eps, float negStep);
 
 // MARK: - Thread pool
 

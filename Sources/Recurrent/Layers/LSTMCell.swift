@@ -45,8 +45,13 @@ public final class LSTMCell: ParameterContainer {
         precondition(hPrevious.rows == b && hPrevious.cols == h && cPrevious.rows == b && cPrevious.cols == h,
                      "LSTMCell.step: state must be (B, H) = \(b)×\(h)")
         let gates = gatesSpace.matrix(rows: b, cols: 4 * h)                      // (B, 4H)
-        gemm(gates, input, .none, weights.inputWeight, .transposed)
-        gemm(gates, hPrevious, .none, weights.hiddenWeight, .transposed, beta: 1)
+        if b == 1 {
+            // Sampling: both matrix-vector products in one pass over the threads.
+            gemvSum(gates, input, weights.inputWeight, hPrevious, weights.hiddenWeight)
+        } else {
+            gemm(gates, input, .none, weights.inputWeight, .transposed)
+            gemm(gates, hPrevious, .none, weights.hiddenWeight, .transposed, beta: 1)
+        }
         let bias = biasSpace.matrix(rows: 1, cols: 4 * h)
         bias.assign(weights.inputBias)
         bias.add(weights.hiddenBias)

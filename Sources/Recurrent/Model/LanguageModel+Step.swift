@@ -52,6 +52,18 @@ public final class LanguageModelStepper {
     /// Feeds `token` and returns the logits for the next one, (1, V) (the `logits` buffer).
     @discardableResult
     public func step(_ token: Int) -> Matrix {
+        let x = advance(token)
+        let decoder = model.decoder
+        gemm(logits, x, .none, decoder.weight.value, .transposed)
+        if let bias = decoder.bias { logits.add(bias.value) }
+        return logits
+    }
+
+    /// Feeds `token` through the recurrent stack only and returns the top layer's new hidden
+    /// state (1, H) (a row of `state.h`), without the (1, V) decoder product: for a sampler
+    /// that reads the decoder itself (`DecoderSampler`), or to run through a prime.
+    @discardableResult
+    public func advance(_ token: Int) -> Matrix {
         let table = model.embedding.weight.value
         precondition(token >= 0 && token < table.rows, "LanguageModelStepper: token \(token) outside 0..<\(table.rows)")
         input.assign(table.row(token))
@@ -63,9 +75,6 @@ public final class LanguageModelStepper {
             if let c, let nc = next.c { c.assign(nc) }
             x = h
         }
-        let decoder = model.decoder
-        gemm(logits, x, .none, decoder.weight.value, .transposed)
-        if let bias = decoder.bias { logits.add(bias.value) }
-        return logits
+        return x
     }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Adam — `torch.optim.Adam` with its defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8,
@@ -162,24 +163,39 @@ final class AdamMoments {
         let shrink = Float(1 - learningRate * weightDecay)
         let shrinks = decoupled && weightDecay != 0
         for (i, p) in parameters.enumerated() {
-            let m = expAvg.matrices[i].pointer, v = expAvgSq.matrices[i].pointer
-            let vMax = maxExpAvgSq?.matrices[i].pointer
-            let cols = p.value.cols
-            p.forEachOptimizerRow { start, theta, grad in
-                for c in 0..<cols {
-                    let k = start + c
-                    if shrinks { theta[c] *= shrink }
-                    var g = grad[c]
-                    if l2 != 0 { g += l2 * theta[c] }
-                    m[k] = torchLerp(m[k], g, w1)
-                    v[k] = v[k] * b2 + w2 * g * g
-                    var second = v[k]
-                    if let vMax {
-                        vMax[k] = Swift.max(vMax[k], second)
-                        second = vMax[k]
+            let m = SharedPointer(expAvg.matrices[i].pointer), v = SharedPointer(expAvgSq.matrices[i].pointer)
+            let vMax = maxExpAvgSq.map { SharedPointer($0.matrices[i].pointer) }
+            let value = p.value, gradient = p.gradient
+            let rows = value.rows, cols = value.cols
+            // Elementwise, so any split gives the same floats: blocks of ~64K elements (whole
+            // rows) go to the thread pool; a small parameter is one block.
+            let rowsPerBlock = Swift.max(1, 65_536 / Swift.max(cols, 1))
+            let blocks = (rows + rowsPerBlock - 1) / rowsPerBlock
+            ThreadPool.parallelFor(blocks) { block in
+                for r in block * rowsPerBlock..<Swift.min(rows, (block + 1) * rowsPerBlock) {
+                    let start = r * cols
+                    let theta = value.pointer + r * value.rowStride, grad = gradient.pointer + r * gradient.rowStride
+                    if !shrinks && l2 == 0 && vMax == nil && abs(w1) < 0.5 {
+                        // The common case (plain Adam, torchLerp's near-a branch): the vector
+                        // kernel, lane by lane the same operations as the loop below.
+                        rk_adam_update(cols, theta, grad, m.base + start, v.base + start, w1, b2, w2, bc2, eps, -stepSize)
+                        continue
                     }
-                    let denominator = second.squareRoot() / bc2 + eps
-                    theta[c] += -stepSize * m[k] / denominator
+                    for c in 0..<cols {
+                        let k = start + c
+                        if shrinks { theta[c] *= shrink }
+                        var g = grad[c]
+                        if l2 != 0 { g += l2 * theta[c] }
+                        m[k] = torchLerp(m[k], g, w1)
+                        v[k] = v[k] * b2 + w2 * g * g
+                        var second = v[k]
+                        if let vMax {
+                            vMax[k] = Swift.max(vMax[k], second)
+                            second = vMax[k]
+                        }
+                        let denominator = second.squareRoot() / bc2 + eps
+                        theta[c] += -stepSize * m[k] / denominator
+                    }
                 }
             }
         }

@@ -49,7 +49,7 @@ public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Double, normTyp
     let ratio = Float(maxNorm) / (norm + 1e-6)
     // NaN must survive the clamp (Swift.min(nan, 1) would depend on argument order).
     let coefficient: Float = ratio.isNaN ? .nan : Swift.min(ratio, 1)
-    for p in parameters { p.gradient.scale(by: coefficient) }
+    for p in parameters { p.gradient.scaleInBlocks(by: coefficient) }
     return norm
 }
 
@@ -60,7 +60,7 @@ public func gradientNorm(_ parameters: [Parameter], normType: GradientNormType =
     switch normType {
     case .l2:
         var sum: Double = 0
-        for p in parameters { sum += p.gradient.sumOfSquares() }
+        for p in parameters { sum += p.gradient.sumOfSquaresInBlocks() }
         return Float(sum.squareRoot())
     case .infinity:
         var m: Float = 0

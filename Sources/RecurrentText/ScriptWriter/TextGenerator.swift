@@ -3,13 +3,12 @@ import Recurrent
 /// Writes text with a trained model: encodes a prime, feeds it one token at a time, then
 /// samples `length` more tokens, handing out the text as it becomes final (for streaming).
 ///
-/// Runs the single-step path (`LanguageModelStepper`, batch 1, state carried, no allocation per
-/// token) in evaluation mode. The same model, prime, options and seed give the same text.
+/// Runs the single-step path (`TokenStream`: batch 1, state carried, no allocation per token)
+/// in evaluation mode. The same model, prime, options and seed give the same text.
 public struct TextGenerator {
     public let textModel: TextModel
     public let options: SamplingOptions
-    private let stepper: LanguageModelStepper
-    private let sampler: TokenSampler
+    private let stream: TokenStream
     private var generator: RandomGenerator
 
     /// - Throws: `GenerationError.invalidOptions` for a non-positive temperature, top-k < 1 or
@@ -19,9 +18,7 @@ public struct TextGenerator {
         guard problems.isEmpty else { throw .invalidOptions(problems) }
         self.textModel = textModel
         self.options = options
-        textModel.model.isTraining = false
-        stepper = LanguageModelStepper(model: textModel.model)
-        sampler = TokenSampler(vocabularySize: textModel.model.vocabularySize, options: options)
+        stream = TokenStream(model: textModel.model, options: options)
         generator = RandomGenerator(seed: seed)
     }
 
@@ -54,17 +51,16 @@ public struct TextGenerator {
                 if !text.isEmpty { emit(text) }
             }
         }
-        stepper.reset()
-        var logits = Matrix(rows: 0, cols: 0)
-        for id in ids { logits = stepper.step(id) }
+        stream.reset()
+        for id in ids { stream.feed(id) }
         var generated: [Int] = []
         generated.reserveCapacity(length)
         for _ in 0..<length {
-            let next = sampler.sample(logits, generator: &generator)
+            let next = stream.next(generator: &generator)
             generated.append(next)
             let text = decoder.append(next)
             if !text.isEmpty { emit(text) }
-            logits = stepper.step(next)
+            stream.feed(next)
         }
         let rest = decoder.finish()
         if !rest.isEmpty { emit(rest) }

@@ -119,6 +119,33 @@ import Recurrent
         #expect(try AdamW(parameters: []).weightDecay == 0.01)      // PyTorch's default
     }
 
+    /// Plain Adam runs a vector kernel (16 or 8 lanes and a scalar tail); it must give the very
+    /// floats of the scalar update, written out here in the same order, on a shape with tails.
+    @Test func plainAdamVectorKernelMatchesTheScalarUpdateBitForBit() throws {
+        var random = RandomGenerator(seed: 7)
+        let rows = 3, cols = 37, count = rows * cols
+        let start = (0..<count).map { _ in random.uniform(-1, 1) }
+        let p = NNTestSupport.parameter("w", rows: rows, cols: cols, value: start,
+                                        gradient: [Float](repeating: 0, count: count))
+        let adam = try Adam(parameters: [p], learningRate: 0.01)
+        var theta = start, m = [Float](repeating: 0, count: count), v = m
+        for t in 1...5 {
+            let g = (0..<count).map { _ in random.uniform(-2, 2) }
+            p.gradient.assign(Matrix(rows: rows, cols: cols, values: g))
+            adam.step()
+            let stepSize = Float(0.01 / (1 - pow(0.9, Double(t))))
+            let bc2 = Float((1 - pow(0.999, Double(t))).squareRoot())
+            let w1 = Float(1 - 0.9), b2 = Float(0.999), w2 = Float(1 - 0.999), eps = Float(1e-8)
+            for i in 0..<count {
+                m[i] = m[i] + w1 * (g[i] - m[i])
+                v[i] = v[i] * b2 + w2 * g[i] * g[i]
+                theta[i] += -stepSize * m[i] / (v[i].squareRoot() / bc2 + eps)
+            }
+            #expect(p.value.toArray() == theta, "step \(t)")
+        }
+        #expect(adam.state[0].value.toArray() == m && adam.state[1].value.toArray() == v)
+    }
+
     @Test func amsgradUsesTheLargestSecondMoment() throws {
         let p = NNTestSupport.parameter("w", rows: 1, cols: 1, value: [0], gradient: [1])
         let adam = try Adam(parameters: [p], learningRate: 0.1, beta1: 0, beta2: 0.5, amsgrad: true)

@@ -1,0 +1,205 @@
+import CKernels
+import Foundation
+
+/// Draws a token from softmax((h·Wᵀ + b)/τ) for one hidden state h — exactly that
+/// distribution — while reading a quarter of the decoder's bytes: batch-1 sampling from a
+/// word-level model, where streaming the (V, H) Float32 weight from memory for every token is
+/// most of the cost.
+///
+/// Rejection sampling with a proposal from an int8 copy of the weight (one scale per row):
+///
+///     z_v  = W_v·h + b_v                    the Float32 logits (what `Linear` computes)
+///     z̃_v  = s_v (Q_v·h) + b_v              int8 rows Q_v ≈ W_v / s_v, read 4× faster
+///     u_v  = z̃_v + ε_v ≥ z_v                ε_v: a proven bound on |z_v − z̃_v| (below)
+///     propose v ∝ exp(u_v / τ),  accept with probability exp((z_v − u_v) / τ) ≤ 1
+///
+/// An accepted v has probability ∝ exp(u_v/τ) · exp((z_v − u_v)/τ) = exp(z_v/τ): the softmax
+/// of the Float32 logits, whatever the quantisation error — the bound only has to hold, and
+/// it costs acceptance rate, not accuracy. Only the candidates' logits z_v are computed in
+/// Float32 (one H-long dot product each, the same kernel and order as the full product).
+///
+/// The bound, with e_v = W_v − s_v Q_v, A_v = Σ|W_vj|, E1_v = Σ|e_vj|, E2_v = ‖e_v‖₂, K = H
+/// and u = 2⁻²⁴ the Float32 unit roundoff:
+///
+///     |z_v − z̃_v| ≤ min(E1_v ‖h‖∞, E2_v ‖h‖₂)                  (the quantisation error)
+///                 + (2(K + 8)u ‖h‖∞ + e) (A_v + E1_v) + 8u|b_v|  (rounding in both dots;
+///                                                                 e: h rounded to int16)
+///                 + 2⁻²¹ |z̃_v| + 10⁻⁵                          (rounding of u_v and of exp)
+///
+/// For a 512-unit LSTM (|h_j| < 1) ε is ~0.02, so about 98 % of candidates are accepted.
+/// Random draws: one `uniformDouble()` per candidate plus one per acceptance test, so the
+/// text for a seed differs from `TokenSampler`'s (which draws once from the full softmax);
+/// the distribution is the same. Top-k, top-p and greedy need every logit: use
+/// `TokenSampler` for those.
+///
+/// The int8 copy is made from the decoder's weight at `init`: make a new sampler after the
+/// weights change (generation runs on fixed weights). Allocates nothing per token.
+public final class DecoderSampler {
+    /// V.
+    public let vocabularySize: Int
+    /// H.
+    public let hiddenSize: Int
+
+    private let weight: Matrix                    // (V, H), the live decoder weight
+    private let bias: Matrix?                     // (1, V)
+    private let quantized: UnsafeMutablePointer<Int8>   // (V, H)
+    private let scales: UnsafeMutablePointer<Float>     // s_v
+    private let errorL1: UnsafeMutablePointer<Float>    // E1_v, rounded up
+    private let errorL2: UnsafeMutablePointer<Float>    // E2_v, rounded up
+    private let magnitude: UnsafeMutablePointer<Float>  // A_v + E1_v, rounded up
+    private let proposal: UnsafeMutablePointer<Float>   // z̃ → u → weights, (V)
+    private let logit = Matrix(rows: 1, cols: 1)
+
+    /// Candidates drawn and accepted since `init` (acceptance rate = accepted / drawn).
+    public private(set) var candidates = 0, accepted = 0
+
+    /// Snapshots `decoder`'s weight (V, H) as int8 rows with their error bounds.
+    public convenience init(decoder: Linear) {
+        self.init(decoder: decoder, levels: 127)
+    }
+
+    /// `levels`: the largest |Q| (127 for int8; tests use fewer to make the proposal coarse
+    /// and exercise rejection).
+    init(decoder: Linear, levels: Int) {
+        precondition(levels >= 1 && levels <= 127, "DecoderSampler: levels must be in 1...127")
+        let w = decoder.weight.value
+        let v = w.rows, h = w.cols
+        vocabularySize = v
+        hiddenSize = h
+        weight = w
+        bias = decoder.bias?.value
+        quantized = .allocate(capacity: max(v * h, 1))
+        scales = .allocate(capacity: v)
+        errorL1 = .allocate(capacity: v)
+        errorL2 = .allocate(capacity: v)
+        magnitude = .allocate(capacity: v)
+        proposal = .allocate(capacity: v)
+        proposal.initialize(repeating: 0, count: v)
+        for r in 0..<v {
+            let row = w.pointer + r * w.rowStride, q = quantized + r * h
+            var largest: Float = 0
+            for j in 0..<h { largest = max(largest, abs(row[j])) }
+            let scale = largest > 0 ? largest / Float(levels) : 0
+            var e1 = 0.0, e2 = 0.0, a = 0.0
+            for j in 0..<h {
+                let level = scale > 0 ? (row[j] / scale).rounded() : 0
+                q[j] = Int8(max(-127, min(127, level)))
+                let e = Double(row[j]) - Double(scale) * Double(q[j])
+                e1 += abs(e)
+                e2 += e * e
+                a += abs(Double(row[j]))
+            }
+            scales[r] = scale
+            // Rounded up, so the Float bounds stay bounds.
+            errorL1[r] = Float(e1 * (1 + 1e-6)).nextUp
+            errorL2[r] = Float(e2.squareRoot() * (1 + 1e-6)).nextUp
+            magnitude[r] = Float((a + e1) * (1 + 1e-6)).nextUp
+        }
+    }
+
+    deinit {
+        quantized.deallocate(); scales.deallocate(); errorL1.deallocate(); errorL2.deallocate()
+        magnitude.deallocate(); proposal.deallocate()
+    }
+
+    /// The next token for the top hidden state `hidden` (1, H) at temperature τ.
+    public func sample(hidden: Matrix, temperature: Double, generator: inout RandomGenerator) -> Int {
+        let v = vocabularySize
+        precondition(hidden.rows == 1 && hidden.cols == hiddenSize, "DecoderSampler: hidden is \(hidden.rows)×\(hidden.cols), expected 1×\(hiddenSize)")
+        precondition(temperature > 0 && temperature.isFinite, "DecoderSampler: temperature must be positive, got \(temperature)")
+        let h = hidden.isContiguous ? hidden : hidden.copy()
+        guard let top = upperBounds(h) else { return fallback(h, temperature: temperature, generator: &generator) }
+        // Proposal weights exp((u_v − max u)/τ) ≈ (0, 1]. u_v is raised by a hair first, more
+        // than the roundings of the subtraction and scaling, so the weight's exponent is never
+        // below (z_v − max u)/τ.
+        let inverse = Float(1 / temperature)
+        for r in 0..<v {
+            let upper = proposal[r]
+            proposal[r] = (upper + 0x1p-20 * (abs(upper) + abs(top)) - top) * inverse
+        }
+        VectorMath.exp(proposal, proposal, count: v)
+        let weights = proposal
+        var total = 0.0
+        for r in 0..<v { total += Double(weights[r]) }
+        // The acceptance test uses the proposal weight actually drawn from: accepting with
+        // exp((z_v − max u)/τ) / weight_v makes P(v) ∝ exp(z_v/τ) exactly, however the weight
+        // was rounded, as long as that ratio is ≤ 1 (which the margin in ε guarantees).
+        while true {
+            let candidate = draw(total: total, &generator)
+            candidates += 1
+            let z = exactLogit(candidate, h)
+            // log acceptance = (z_v − u_v)/τ with u_v = max u + τ·log(weight_v).
+            let logWeight = Double(log(weights[candidate]))
+            let logAccept = (Double(z) - Double(top)) / temperature - logWeight
+            if logAccept > 1e-6 {
+                // The bound failed (it cannot for finite inputs): never bias the draw.
+                return fallback(h, temperature: temperature, generator: &generator)
+            }
+            if generator.uniformDouble() < Foundation.exp(min(0, logAccept)) {
+                accepted += 1
+                return candidate
+            }
+        }
+    }
+
+    /// Fills `proposal` with the upper bounds u_v ≥ z_v for `h` (contiguous, 1 × H) and returns
+    /// max u, or nil when h or the bounds are not finite.
+    func upperBounds(_ h: Matrix) -> Float? {
+        let v = vocabularySize, k = hiddenSize
+        var infinity = 0.0, squares = 0.0
+        for j in 0..<k {
+            let x = Double(h.pointer[j])
+            infinity = max(infinity, abs(x))
+            squares += x * x
+        }
+        let hInf = Float(infinity), hTwo = Float(squares.squareRoot() * (1 + 1e-6)).nextUp
+        guard hInf.isFinite && hTwo.isFinite else { return nil }
+        // z̃ = s ⊙ (Q·h) (+ b), then u = z̃ + ε. The kernel may round h to int16 steps first:
+        // its rounding e adds (A_v + E1_v)·e.
+        let hError = rk_qgemv(-1, 0, v, k, h.pointer, quantized, k, scales, proposal)
+        let u = Float.ulpOfOne / 2
+        let rounding = 2 * Float(k + 8) * u * hInf + hError
+        var top = -Float.infinity
+        for r in 0..<v {
+            let b = bias.map { $0.pointer[r] } ?? 0
+            let z = proposal[r] + b
+            let quantization = min(errorL1[r] * hInf, errorL2[r] * hTwo)
+            let epsilon = quantization + rounding * magnitude[r] + 8 * u * abs(b) + 0x1p-21 * abs(z) + 1e-5
+            let upper = z + epsilon
+            proposal[r] = upper
+            top = max(top, upper)
+        }
+        return top.isFinite ? top : nil
+    }
+
+    /// The current contents of the proposal buffer (tests).
+    var proposalValues: [Float] { Array(UnsafeBufferPointer(start: proposal, count: vocabularySize)) }
+
+    /// A draw ∝ the proposal weights, as `RandomGenerator.categorical` (one `uniformDouble()`,
+    /// cumulative sums in Double), written out so it runs specialised on the raw buffer.
+    private func draw(total: Double, _ generator: inout RandomGenerator) -> Int {
+        let target = generator.uniformDouble() * total
+        var cumulative = 0.0, last = 0
+        for r in 0..<vocabularySize where proposal[r] > 0 {
+            cumulative += Double(proposal[r])
+            last = r
+            if target < cumulative { return r }
+        }
+        return last
+    }
+
+    /// z_v = W_v·h + b_v in Float32, as the full product computes row v.
+    func exactLogit(_ v: Int, _ h: Matrix) -> Float {
+        gemm(logit, h, .none, weight.rows(v..<(v + 1)), .transposed)
+        return logit.pointer[0] + (bias.map { $0.pointer[v] } ?? 0)
+    }
+
+    /// The plain path: every Float32 logit, softmax, one draw.
+    private func fallback(_ h: Matrix, temperature: Double, generator: inout RandomGenerator) -> Int {
+        let logits = Matrix(rows: 1, cols: vocabularySize)
+        gemm(logits, h, .none, weight, .transposed)
+        if let bias { logits.add(bias) }
+        return TokenSampler(vocabularySize: vocabularySize, options: SamplingOptions(temperature: temperature))
+            .sample(logits, generator: &generator)
+    }
+}
