@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: `recurrent bench train|sample` against Scripts/bench_pytorch.py.
 
-Runs ours and PyTorch's in alternation (ours, PyTorch, ours, PyTorch, …) for a few rounds, so
-both see the same machine load, and prints every JSON line, then a table of medians and the
-ratios ours/PyTorch (tokens/s: higher is better for us; peak RSS: lower is better for us).
+Runs ours and PyTorch's in alternation for a few rounds, so all see the same machine load:
+PyTorch twice, with its default CPU LSTM (oneDNN) and with ATen's own (--no-onednn), because
+which is faster depends on the shape. Prints every JSON line, then a table of medians and the
+ratios against the faster PyTorch (tokens/s: higher is better for us; peak RSS: lower is
+better for us).
 
 Needs only the standard library itself; PyTorch runs under --python.
 
     swift build -c release --product recurrent
-    python3 Scripts/bench_compare.py --rounds 3
+    python3 Scripts/bench_compare.py --rounds 3 --python /path/to/venv/bin/python
     python3 Scripts/bench_compare.py --configs char --modes sample --tokens 2000
 """
 import argparse
@@ -73,48 +75,54 @@ def main():
                 ours = [args.binary, "bench", mode, "--config", config, "--threads", str(args.threads)] + amount
                 theirs = [args.python, os.path.join(ROOT, "Scripts", "bench_pytorch.py"), "--mode", mode,
                           "--config", config, "--threads", str(args.threads)] + amount
-                # Alternate which goes first, so a load change hits both alike.
-                order = [("ours", ours), ("pytorch", theirs)]
+                # PyTorch twice: its default (oneDNN's LSTM) and ATen's own LSTM (--no-onednn),
+                # which is much faster for batch-1 sampling; ratios are taken against the better.
+                # Alternate the order, so a load change hits every side alike.
+                order = [("ours", ours), ("pytorch", theirs), ("pytorch-aten", theirs + ["--no-onednn"])]
                 if r % 2 == 1:
                     order.reverse()
                 for impl, cmd in order:
                     before = load_average()
-                    line = run(cmd, torch_env if impl == "pytorch" else None)
+                    line = run(cmd, torch_env if impl != "ours" else None)
                     line["load_average_before"] = before
                     results.setdefault((config, mode, impl), []).append(line)
-                    text = json.dumps(dict(round=r, **line))
+                    text = json.dumps(dict(round=r, impl_variant=impl, **line))
                     print(text, flush=True)
                     if log:
                         log.write(text + "\n")
                         log.flush()
 
     print()
-    header = f"{'config':6} {'mode':6} {'ours tok/s':>11} {'torch tok/s':>11} {'speed×':>7} " \
-             f"{'cpu-time×':>9} {'ours MB':>8} {'torch MB':>8} {'mem ratio':>9} {'per-round speed×':>20}"
+    header = f"{'config':6} {'mode':6} {'ours tok/s':>11} {'torch tok/s':>11} {'aten tok/s':>11} " \
+             f"{'speed×':>7} {'cpu-time×':>9} {'ours MB':>8} {'torch MB':>8} {'mem ratio':>9} {'per-round speed×':>20}"
     print(header)
     print("-" * len(header))
     for config in configs:
         for mode in modes:
             ours = results.get((config, mode, "ours"), [])
-            theirs = results.get((config, mode, "pytorch"), [])
-            if not ours or not theirs:
+            default = results.get((config, mode, "pytorch"), [])
+            aten = results.get((config, mode, "pytorch-aten"), [])
+            if not ours or not default or not aten:
                 continue
-            o = statistics.median(x["tokens_per_second"] for x in ours)
-            t = statistics.median(x["tokens_per_second"] for x in theirs)
+            median = lambda lines, key: statistics.median(x[key] for x in lines)
+            o, d, a = (median(x, "tokens_per_second") for x in (ours, default, aten))
+            best = default if d >= a else aten
+            t = max(d, a)
+            # Peak memory: ours against PyTorch's smaller peak of the two.
             om = max(x["peak_rss_mb"] for x in ours)
-            tm = max(x["peak_rss_mb"] for x in theirs)
-            per_round = [a["tokens_per_second"] / b["tokens_per_second"] for a, b in zip(ours, theirs)]
+            tm = min(max(x["peak_rss_mb"] for x in default), max(x["peak_rss_mb"] for x in aten))
+            per_round = [x["tokens_per_second"] / max(y["tokens_per_second"], z["tokens_per_second"])
+                         for x, y, z in zip(ours, default, aten)]
             rounds = ",".join(f"{x:.2f}" for x in per_round)
-            # CPU time per step (all threads) of PyTorch over ours: how much less work we do,
-            # whatever the machine load did to the wall clock.
-            oc = statistics.median(x["cpu_ms_per_step"] for x in ours)
-            tc = statistics.median(x["cpu_ms_per_step"] for x in theirs)
-            print(f"{config:6} {mode:6} {o:11.1f} {t:11.1f} {o / t:7.2f} {tc / oc:9.2f} {om:8.1f} {tm:8.1f} "
-                  f"{om / tm:9.2f} {rounds:>20}")
+            # CPU time per step (all threads) of the faster PyTorch over ours: how much less work
+            # we do, whatever the machine load did to the wall clock.
+            oc, tc = median(ours, "cpu_ms_per_step"), median(best, "cpu_ms_per_step")
+            print(f"{config:6} {mode:6} {o:11.1f} {d:11.1f} {a:11.1f} {o / t:7.2f} {tc / oc:9.2f} {om:8.1f} "
+                  f"{tm:8.1f} {om / tm:9.2f} {rounds:>20}")
     print(f"\nload average now: {load_average()} (threads {args.threads}, {os.cpu_count()} CPUs)")
-    print("speed× = ours/PyTorch tokens per second (wall clock, median of rounds); cpu-time× = "
-          "PyTorch/ours CPU time per step; mem ratio = ours/PyTorch peak RSS")
-
+    print("torch = PyTorch's default (oneDNN LSTM); aten = PyTorch with torch.backends.mkldnn.enabled = False. "
+          "speed× = ours / the faster PyTorch, tokens per second (wall clock, median of rounds); cpu-time× = "
+          "that PyTorch's CPU time per step / ours; mem ratio = ours / PyTorch's smaller peak RSS")
 
 if __name__ == "__main__":
     main()
