@@ -15,43 +15,14 @@
 /// Parameters per layer k (suffix `_reverse` for direction 1), gate blocks r, z, n:
 /// `weight_ih_l{k}` (3H, I_k), `weight_hh_l{k}` (3H, H), `bias_ih_l{k}` (3H), `bias_hh_l{k}` (3H).
 /// Initialisation: U(−1/√H, 1/√H) drawn in `parameters` order, row-major within each.
-public final class GRU: RecurrentLayer {
-    let stack: RecurrentStack
-
+public final class GRU: RecurrentLayerBase {
     /// - Parameters:
     ///   - dropout: probability of inverted dropout on the output of every layer but the last, in training.
     ///   - generator: draws the initial weights.
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Float = 0, bidirectional: Bool = false, generator: inout RandomGenerator) {
-        stack = RecurrentStack(kind: .gru, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers,
-                               bias: bias, batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional,
-                               generator: &generator)
-    }
-
-    public var inputSize: Int { stack.inputSize }
-    public var hiddenSize: Int { stack.hiddenSize }
-    public var numLayers: Int { stack.numLayers }
-    public var bidirectional: Bool { stack.bidirectional }
-    /// Whether the layers have `bias_ih` / `bias_hh`.
-    public var bias: Bool { stack.hasBias }
-    /// Inter-layer dropout probability.
-    public var dropout: Float { stack.dropout }
-    public var batchFirst: Bool {
-        get { stack.batchFirst }
-        set { stack.batchFirst = newValue }
-    }
-    public var isTraining: Bool {
-        get { stack.isTraining }
-        set { stack.isTraining = newValue }
-    }
-    public var parameters: [Parameter] { stack.parameters }
-
-    public func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
-                        generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
-        stack.forward(input, batchSize: batchSize, initialState: initialState, generator: &generator)
-    }
-
-    public func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState) {
-        stack.backward(dOutput: dOutput, dFinalState: dFinalState)
+        super.init(stack: RecurrentStack(kind: .gru, inputSize: inputSize, hiddenSize: hiddenSize,
+                                         numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
+                                         bidirectional: bidirectional, generator: &generator))
     }
 }

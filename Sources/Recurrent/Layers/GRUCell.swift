@@ -10,33 +10,26 @@
 ///
 /// Same fused kernel as `GRU`. Parameters: `weight_ih` (3H, I), `weight_hh` (3H, H),
 /// `bias_ih`, `bias_hh` (3H), gate blocks r, z, n.
-public final class GRUCell: ParameterContainer {
-    let weights: RecurrentCellWeights
+public final class GRUCell: RecurrentCellBase {
     private let gatesSpace = GrowableBuffer(), productSpace = GrowableBuffer(), linearSpace = GrowableBuffer()
-    private let hiddenSpace = GrowableBuffer(), zeroSpace = GrowableBuffer()
+    private let hiddenSpace = GrowableBuffer()
 
     /// A cell with its own weights, initialised exactly as a one-layer `GRU` from the same generator.
     public init(inputSize: Int, hiddenSize: Int, bias: Bool = true, generator: inout RandomGenerator) {
         let gru = GRU(inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
-        weights = RecurrentCellWeights(stack: gru.stack, layer: 0, direction: 0)
+        super.init(weights: RecurrentCellWeights(stack: gru.stack, layer: 0, direction: 0))
     }
 
     /// A cell running on layer `layer`, direction `direction` of `gru`; weights shared, not copied.
     public init(sharingWeightsOf gru: GRU, layer: Int = 0, direction: Int = 0) {
-        weights = RecurrentCellWeights(stack: gru.stack, layer: layer, direction: direction)
+        super.init(weights: RecurrentCellWeights(stack: gru.stack, layer: layer, direction: direction))
     }
-
-    public var inputSize: Int { weights.inputSize }
-    public var hiddenSize: Int { weights.hiddenSize }
-    public var parameters: [Parameter] { weights.parameters }
 
     /// One step. `state` nil means zeros. Returns a view into a cell-owned buffer, valid until
     /// the next `step`; passing it back in is safe.
     public func step(_ input: Matrix, state: RecurrentState?) -> RecurrentState {
         let b = input.rows, h = hiddenSize
-        precondition(input.cols == inputSize, "GRUCell.step: input has \(input.cols) features, expected \(inputSize)")
-        let hPrevious = state?.h ?? zeroSpace.zeros(rows: b, cols: h)
-        precondition(hPrevious.rows == b && hPrevious.cols == h, "GRUCell.step: state must be (B, H) = \(b)×\(h)")
+        let hPrevious = previousHidden(input: input, state: state)
         let gates = gatesSpace.matrix(rows: b, cols: 3 * h)                      // (B, 3H) W_ih x
         gemm(gates, input, .none, weights.inputWeight, .transposed)
         let product = productSpace.matrix(rows: b, cols: 3 * h)                  // (B, 3H) W_hh h

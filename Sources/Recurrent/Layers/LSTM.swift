@@ -26,9 +26,7 @@
 /// Initialisation: every parameter U(−1/√H, 1/√H) drawn from the generator in `parameters`
 /// order, row-major within each (peepholes included). `forgetBias1` then sets the forget block
 /// of `bias_ih` to 1 and of `bias_hh` to 0. `proj_size` is not supported.
-public final class LSTM: RecurrentLayer {
-    let stack: RecurrentStack
-
+public final class LSTM: RecurrentLayerBase {
     /// - Parameters:
     ///   - dropout: probability of inverted dropout on the output of every layer but the last, in training.
     ///   - peepholes: adds the diagonal cell → gate weights (TF/ONNX style).
@@ -37,9 +35,10 @@ public final class LSTM: RecurrentLayer {
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Float = 0, bidirectional: Bool = false, peepholes: Bool = false, forgetBias1: Bool = false,
                 generator: inout RandomGenerator) {
-        stack = RecurrentStack(kind: .lstm(peepholes: peepholes), inputSize: inputSize, hiddenSize: hiddenSize,
-                               numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
-                               bidirectional: bidirectional, generator: &generator)
+        super.init(stack: RecurrentStack(kind: .lstm(peepholes: peepholes), inputSize: inputSize,
+                                         hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
+                                         batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional,
+                                         generator: &generator))
         if forgetBias1 { stack.setForgetGateBias(1) }
     }
 
@@ -52,32 +51,6 @@ public final class LSTM: RecurrentLayer {
         stack.setForgetGateBias(value)
     }
 
-    public var inputSize: Int { stack.inputSize }
-    public var hiddenSize: Int { stack.hiddenSize }
-    public var numLayers: Int { stack.numLayers }
-    public var bidirectional: Bool { stack.bidirectional }
-    /// Whether the layers have `bias_ih` / `bias_hh`.
-    public var bias: Bool { stack.hasBias }
-    /// Inter-layer dropout probability.
-    public var dropout: Float { stack.dropout }
     /// Whether the peephole weights `weight_c{i,f,o}_l{k}` exist.
     public var peepholes: Bool { stack.kind.hasPeepholes }
-    public var batchFirst: Bool {
-        get { stack.batchFirst }
-        set { stack.batchFirst = newValue }
-    }
-    public var isTraining: Bool {
-        get { stack.isTraining }
-        set { stack.isTraining = newValue }
-    }
-    public var parameters: [Parameter] { stack.parameters }
-
-    public func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
-                        generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
-        stack.forward(input, batchSize: batchSize, initialState: initialState, generator: &generator)
-    }
-
-    public func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState) {
-        stack.backward(dOutput: dOutput, dFinalState: dFinalState)
-    }
 }

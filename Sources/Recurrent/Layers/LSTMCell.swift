@@ -10,40 +10,33 @@
 /// It runs the same fused step kernel as `LSTM`, so a cell sharing a layer's weights gives
 /// exactly that layer's step. Parameters: `weight_ih` (4H, I), `weight_hh` (4H, H), `bias_ih`,
 /// `bias_hh` (4H), with peepholes `weight_ci`, `weight_cf`, `weight_co` (H).
-public final class LSTMCell: ParameterContainer {
-    let weights: RecurrentCellWeights
+public final class LSTMCell: RecurrentCellBase {
     private let gatesSpace = GrowableBuffer(), biasSpace = GrowableBuffer(), tanhCellSpace = GrowableBuffer()
-    private let hiddenSpace = GrowableBuffer(), cellSpace = GrowableBuffer(), zeroSpace = GrowableBuffer()
+    private let hiddenSpace = GrowableBuffer(), cellSpace = GrowableBuffer()
 
     /// A cell with its own weights, initialised exactly as a one-layer `LSTM` from the same generator.
     public init(inputSize: Int, hiddenSize: Int, bias: Bool = true, peepholes: Bool = false,
                 forgetBias1: Bool = false, generator: inout RandomGenerator) {
         let lstm = LSTM(inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, peepholes: peepholes,
                         forgetBias1: forgetBias1, generator: &generator)
-        weights = RecurrentCellWeights(stack: lstm.stack, layer: 0, direction: 0)
+        super.init(weights: RecurrentCellWeights(stack: lstm.stack, layer: 0, direction: 0))
     }
 
     /// A cell running on layer `layer`, direction `direction` (0 forward, 1 reverse) of `lstm`;
     /// the weights are shared, not copied.
     public init(sharingWeightsOf lstm: LSTM, layer: Int = 0, direction: Int = 0) {
-        weights = RecurrentCellWeights(stack: lstm.stack, layer: layer, direction: direction)
+        super.init(weights: RecurrentCellWeights(stack: lstm.stack, layer: layer, direction: direction))
     }
 
-    public var inputSize: Int { weights.inputSize }
-    public var hiddenSize: Int { weights.hiddenSize }
     public var peepholes: Bool { weights.peepholes != nil }
-    public var parameters: [Parameter] { weights.parameters }
 
     /// One step. `state` nil means zeros (`c` nil means a zero cell). Returns views into
     /// cell-owned buffers, valid until the next `step`; passing them back in is safe.
     public func step(_ input: Matrix, state: RecurrentState?) -> RecurrentState {
         let b = input.rows, h = hiddenSize
-        precondition(input.cols == inputSize, "LSTMCell.step: input has \(input.cols) features, expected \(inputSize)")
-        let zeros = zeroSpace.zeros(rows: b, cols: h)
-        let hPrevious = state?.h ?? zeros
-        let cPrevious = state?.c ?? zeros
-        precondition(hPrevious.rows == b && hPrevious.cols == h && cPrevious.rows == b && cPrevious.cols == h,
-                     "LSTMCell.step: state must be (B, H) = \(b)×\(h)")
+        let hPrevious = previousHidden(input: input, state: state)
+        let cPrevious = state?.c ?? zeroSpace.zeros(rows: b, cols: h)
+        precondition(cPrevious.rows == b && cPrevious.cols == h, "LSTMCell.step: state must be (B, H) = \(b)×\(h)")
         let gates = gatesSpace.matrix(rows: b, cols: 4 * h)                      // (B, 4H)
         if b == 1 {
             // Sampling: both matrix-vector products in one pass over the threads.

@@ -6,39 +6,32 @@
 ///     h(t) = φ(W_ih x + b_ih + W_hh h(t−1) + b_hh),   φ = tanh or relu
 ///
 /// Same kernel as `RNN`. Parameters: `weight_ih` (H, I), `weight_hh` (H, H), `bias_ih`, `bias_hh` (H).
-public final class RNNCell: ParameterContainer {
-    let weights: RecurrentCellWeights
+public final class RNNCell: RecurrentCellBase {
     /// φ.
     public let nonlinearity: RNNNonlinearity
     private let preactivationSpace = GrowableBuffer(), biasSpace = GrowableBuffer()
-    private let hiddenSpace = GrowableBuffer(), zeroSpace = GrowableBuffer()
+    private let hiddenSpace = GrowableBuffer()
 
     /// A cell with its own weights, initialised exactly as a one-layer `RNN` from the same generator.
     public init(inputSize: Int, hiddenSize: Int, nonlinearity: RNNNonlinearity = .tanh, bias: Bool = true,
                 generator: inout RandomGenerator) {
         let rnn = RNN(inputSize: inputSize, hiddenSize: hiddenSize, nonlinearity: nonlinearity, bias: bias,
                       generator: &generator)
-        weights = RecurrentCellWeights(stack: rnn.stack, layer: 0, direction: 0)
         self.nonlinearity = nonlinearity
+        super.init(weights: RecurrentCellWeights(stack: rnn.stack, layer: 0, direction: 0))
     }
 
     /// A cell running on layer `layer`, direction `direction` of `rnn`; weights shared, not copied.
     public init(sharingWeightsOf rnn: RNN, layer: Int = 0, direction: Int = 0) {
-        weights = RecurrentCellWeights(stack: rnn.stack, layer: layer, direction: direction)
         nonlinearity = rnn.nonlinearity
+        super.init(weights: RecurrentCellWeights(stack: rnn.stack, layer: layer, direction: direction))
     }
-
-    public var inputSize: Int { weights.inputSize }
-    public var hiddenSize: Int { weights.hiddenSize }
-    public var parameters: [Parameter] { weights.parameters }
 
     /// One step. `state` nil means zeros. Returns a view into a cell-owned buffer, valid until
     /// the next `step`; passing it back in is safe.
     public func step(_ input: Matrix, state: RecurrentState?) -> RecurrentState {
         let b = input.rows, h = hiddenSize
-        precondition(input.cols == inputSize, "RNNCell.step: input has \(input.cols) features, expected \(inputSize)")
-        let hPrevious = state?.h ?? zeroSpace.zeros(rows: b, cols: h)
-        precondition(hPrevious.rows == b && hPrevious.cols == h, "RNNCell.step: state must be (B, H) = \(b)×\(h)")
+        let hPrevious = previousHidden(input: input, state: state)
         let a = preactivationSpace.matrix(rows: b, cols: h)                      // (B, H)
         gemm(a, input, .none, weights.inputWeight, .transposed)
         gemm(a, hPrevious, .none, weights.hiddenWeight, .transposed, beta: 1)

@@ -7,29 +7,13 @@ extension RecurrentStack {
         let t = steps, b = batchSize, h = hiddenSize, d = numDirections
         precondition(dOutput.rows == t * b && dOutput.cols == d * h,
                      "recurrent backward: dOutput is \(dOutput.rows)×\(dOutput.cols), the forward output was \(t * b)×\(d * h)")
-        let stateCount = numLayers * d * b
 
         // ∂L/∂h_n, ∂L/∂c_n start the recurrent carries; each (layer, direction) block of these
         // buffers is updated in place step by step and ends as ∂L/∂h_0, ∂L/∂c_0.
-        let dHidden = dInitialHiddenSpace.matrix(rows: stateCount, cols: h)
-        let dCell = dInitialCellSpace.matrix(rows: kind.hasCellState ? stateCount : 0, cols: h)
-        if let state = dFinalState {
-            precondition(state.h.rows == stateCount && state.h.cols == h,
-                         "recurrent backward: dFinalState h is \(state.h.rows)×\(state.h.cols), expected \(stateCount)×\(h)")
-            dHidden.assign(state.h)
-            if kind.hasCellState {
-                if let c = state.c { dCell.assign(c) } else { dCell.fill(0) }
-            }
-        } else {
-            dHidden.fill(0)
-            dCell.fill(0)
-        }
+        let (dHidden, dCell) = copyState(dFinalState, hiddenSpace: dInitialHiddenSpace, cellSpace: dInitialCellSpace,
+                                         role: "recurrent backward: dFinalState")
 
-        var dh = dOutput
-        if batchFirst {
-            dh = dOutputSpace.matrix(rows: dOutput.rows, cols: dOutput.cols)
-            copySequence(dOutput, into: dh, steps: t, batchSize: b, toTimeMajor: true)
-        }
+        var dh = timeMajor(dOutput, space: dOutputSpace)
         var dInput = dh
         for k in stride(from: numLayers - 1, through: 0, by: -1) {
             let dx = backwardLayer(k, dOutput: dh, dHidden: dHidden, dCell: dCell)
@@ -39,12 +23,8 @@ extension RecurrentStack {
                 dInput = dx
             }
         }
-        if batchFirst {
-            let out = dInputBatchFirstSpace.matrix(rows: dInput.rows, cols: dInput.cols)
-            copySequence(dInput, into: out, steps: t, batchSize: b, toTimeMajor: false)
-            dInput = out
-        }
-        return (dInput, RecurrentState(h: dHidden, c: kind.hasCellState ? dCell : nil))
+        let dInitialState = RecurrentState(h: dHidden, c: kind.hasCellState ? dCell : nil)
+        return (callerLayout(dInput, space: dInputBatchFirstSpace), dInitialState)
     }
 
     /// Backward through layer `k` given ∂L/∂output `(T·B, D·H)`; returns ∂L/∂input `(T·B, I_k)`.

@@ -13,25 +13,10 @@ extension RecurrentStack {
 
         // Copy the initial state first: it may be the previous forward's final state, whose
         // buffers this forward overwrites. nil → zeros, then the very same path.
-        initialHidden = initialHiddenSpace.matrix(rows: stateCount, cols: h)
-        initialCell = initialCellSpace.matrix(rows: kind.hasCellState ? stateCount : 0, cols: h)
-        if let state = initialState {
-            precondition(state.h.rows == stateCount && state.h.cols == h,
-                         "recurrent forward: initial h is \(state.h.rows)×\(state.h.cols), expected (L·D·B, H) = \(stateCount)×\(h)")
-            initialHidden.assign(state.h)
-            if kind.hasCellState {
-                if let c = state.c { initialCell.assign(c) } else { initialCell.fill(0) }
-            }
-        } else {
-            initialHidden.fill(0)
-            initialCell.fill(0)
-        }
+        (initialHidden, initialCell) = copyState(initialState, hiddenSpace: initialHiddenSpace,
+                                                 cellSpace: initialCellSpace, role: "recurrent forward: initial")
 
-        var x = input
-        if batchFirst {
-            x = inputSpace.matrix(rows: input.rows, cols: input.cols)
-            copySequence(input, into: x, steps: t, batchSize: b, toTimeMajor: true)
-        }
+        var x = timeMajor(input, space: inputSpace)
         layerInputs = []
         for k in 0..<numLayers {
             if k > 0 {
@@ -55,11 +40,7 @@ extension RecurrentStack {
             }
         }
 
-        var output = x
-        if batchFirst {
-            output = outputBatchFirstSpace.matrix(rows: x.rows, cols: x.cols)
-            copySequence(x, into: output, steps: t, batchSize: b, toTimeMajor: false)
-        }
+        let output = callerLayout(x, space: outputBatchFirstSpace)
         return (output, RecurrentState(h: finalHidden, c: kind.hasCellState ? finalCell : nil))
     }
 

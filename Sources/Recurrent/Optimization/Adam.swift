@@ -16,8 +16,9 @@ import Foundation
 /// amsgrad, `optimizer.max_exp_avg_sq.<name>` (v̂). `stepCount` is t after the step, and the
 /// bias corrections read it, so restore it when resuming.
 ///
-/// See `AdamW` for decoupled weight decay.
-public final class Adam: Optimizer {
+/// See `AdamW` for decoupled weight decay. As in PyTorch (`class AdamW(Adam)`), `AdamW` is a
+/// subclass: the same hyperparameters, buffers and update, with the decay applied differently.
+public class Adam: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Double
     public let beta1: Double
@@ -30,15 +31,25 @@ public final class Adam: Optimizer {
         set { moments.stepCount = newValue }
     }
 
+    /// Whether the weight decay shrinks θ directly (AdamW) rather than joining the gradient (L2).
+    let decoupledWeightDecay: Bool
     private let moments: AdamMoments
 
     /// Throws `OptimizerError` for values PyTorch rejects: a negative learning rate, epsilon or
     /// weight decay, or a beta outside [0, 1).
-    public init(parameters: [Parameter], learningRate: Double = 1e-3, beta1: Double = 0.9,
-                beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0,
-                amsgrad: Bool = false) throws(OptimizerError) {
-        try AdamMoments.validate("Adam", learningRate, beta1, beta2, epsilon, weightDecay)
-        checkUniqueNames(parameters, "Adam")
+    public convenience init(parameters: [Parameter], learningRate: Double = 1e-3, beta1: Double = 0.9,
+                            beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0,
+                            amsgrad: Bool = false) throws(OptimizerError) {
+        try self.init(name: "Adam", decoupledWeightDecay: false, parameters: parameters, learningRate: learningRate,
+                      beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
+    }
+
+    /// The set-up `Adam` and `AdamW` share: validates the hyperparameters (errors name the
+    /// optimizer by `name`), checks the parameter names are unique, and zeroes the moments.
+    init(name: String, decoupledWeightDecay: Bool, parameters: [Parameter], learningRate: Double, beta1: Double,
+         beta2: Double, epsilon: Double, weightDecay: Double, amsgrad: Bool) throws(OptimizerError) {
+        try AdamMoments.validate(name, learningRate, beta1, beta2, epsilon, weightDecay)
+        checkUniqueNames(parameters, name)
         self.parameters = parameters
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -46,12 +57,13 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.amsgrad = amsgrad
+        self.decoupledWeightDecay = decoupledWeightDecay
         moments = AdamMoments(parameters: parameters, amsgrad: amsgrad)
     }
 
     public func step() {
         moments.step(parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                     weightDecay: weightDecay, decoupled: false)
+                     weightDecay: weightDecay, decoupled: decoupledWeightDecay)
     }
 
     public var state: [OptimizerStateTensor] { moments.state(parameters) }
@@ -72,47 +84,14 @@ public final class Adam: Optimizer {
 ///
 /// Buffers as `Adam`: `optimizer.exp_avg.<name>`, `optimizer.exp_avg_sq.<name>`
 /// (and `optimizer.max_exp_avg_sq.<name>` with amsgrad).
-public final class AdamW: Optimizer {
-    public let parameters: [Parameter]
-    public var learningRate: Double
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
-    public let weightDecay: Double
-    public let amsgrad: Bool
-    public var stepCount: Int {
-        get { moments.stepCount }
-        set { moments.stepCount = newValue }
-    }
-
-    private let moments: AdamMoments
-
+public final class AdamW: Adam {
     /// Throws `OptimizerError` for values PyTorch rejects: a negative learning rate, epsilon or
     /// weight decay, or a beta outside [0, 1).
     public init(parameters: [Parameter], learningRate: Double = 1e-3, beta1: Double = 0.9,
                 beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 1e-2,
                 amsgrad: Bool = false) throws(OptimizerError) {
-        try AdamMoments.validate("AdamW", learningRate, beta1, beta2, epsilon, weightDecay)
-        checkUniqueNames(parameters, "AdamW")
-        self.parameters = parameters
-        self.learningRate = learningRate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.amsgrad = amsgrad
-        moments = AdamMoments(parameters: parameters, amsgrad: amsgrad)
-    }
-
-    public func step() {
-        moments.step(parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                     weightDecay: weightDecay, decoupled: true)
-    }
-
-    public var state: [OptimizerStateTensor] { moments.state(parameters) }
-
-    public func loadState(_ tensors: [String: Matrix]) throws(OptimizerError) {
-        try moments.load(tensors, parameters)
+        try super.init(name: "AdamW", decoupledWeightDecay: true, parameters: parameters, learningRate: learningRate,
+                       beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
     }
 }
 

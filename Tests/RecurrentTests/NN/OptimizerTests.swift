@@ -168,6 +168,23 @@ import Recurrent
         }
     }
 
+    /// AdamW shares Adam's set-up: its errors name AdamW, and it keeps its own defaults.
+    @Test func adamWValidatesUnderItsOwnName() throws {
+        #expect(throws: OptimizerError.invalidHyperparameter(optimizer: "AdamW", name: "weightDecay", value: -1,
+                                                             requirement: "≥ 0")) {
+            try AdamW(parameters: [], weightDecay: -1)
+        }
+        #expect(throws: OptimizerError.invalidHyperparameter(optimizer: "AdamW", name: "beta1", value: 1,
+                                                             requirement: "in [0, 1)")) {
+            try AdamW(parameters: [], beta1: 1)
+        }
+        let adamW = try AdamW(parameters: [parameter()], amsgrad: true)
+        #expect(adamW.learningRate == 1e-3 && adamW.beta1 == 0.9 && adamW.beta2 == 0.999 && adamW.epsilon == 1e-8)
+        #expect(adamW.state.map(\.name) == ["optimizer.exp_avg.w", "optimizer.exp_avg_sq.w",
+                                            "optimizer.max_exp_avg_sq.w"])
+        #expect(try Adam(parameters: []).weightDecay == 0)
+    }
+
     // MARK: RMSprop
 
     @Test func rmspropFirstStep() throws {

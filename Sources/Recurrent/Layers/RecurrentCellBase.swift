@@ -1,0 +1,30 @@
+/// What `LSTMCell`, `GRUCell` and `RNNCell` share (PyTorch's `nn.RNNCellBase`): the weights of
+/// one layer and direction, the sizes and parameters read from them, and the checks every
+/// `step` starts with.
+///
+/// Public only because its subclasses are: it has no public initialiser and cannot be
+/// subclassed outside this module. Build an `LSTMCell`, `GRUCell` or `RNNCell`.
+public class RecurrentCellBase: ParameterContainer {
+    let weights: RecurrentCellWeights
+    /// Zeros `(B, H)` standing in for a missing state.
+    let zeroSpace = GrowableBuffer()
+
+    init(weights: RecurrentCellWeights) {
+        self.weights = weights
+    }
+
+    public var inputSize: Int { weights.inputSize }
+    public var hiddenSize: Int { weights.hiddenSize }
+    public var parameters: [Parameter] { weights.parameters }
+
+    /// Checks a step's x is `(B, I)` and returns h(t−1) `(B, H)`: `state.h`, or zeros when
+    /// `state` is nil (a missing state means zeros through the same code path).
+    func previousHidden(input: Matrix, state: RecurrentState?) -> Matrix {
+        let b = input.rows, h = hiddenSize
+        precondition(input.cols == inputSize,
+                     "\(type(of: self)).step: input has \(input.cols) features, expected \(inputSize)")
+        let hPrevious = state?.h ?? zeroSpace.zeros(rows: b, cols: h)
+        precondition(hPrevious.rows == b && hPrevious.cols == h, "\(type(of: self)).step: state must be (B, H) = \(b)×\(h)")
+        return hPrevious
+    }
+}

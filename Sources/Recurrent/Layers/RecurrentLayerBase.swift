@@ -1,0 +1,41 @@
+/// What `LSTM`, `GRU` and `RNN` share (PyTorch's `nn.RNNBase`): the sizes and options of a
+/// stack of recurrent layers, its parameters, and `forward` / `backward`, all run by one
+/// layers × directions engine that each subclass builds for its own cell kind.
+///
+/// Public only because its subclasses are: it has no public initialiser and cannot be
+/// subclassed outside this module. Build an `LSTM`, `GRU` or `RNN`.
+public class RecurrentLayerBase: RecurrentLayer {
+    /// The engine: parameters, caches, and the forward and backward passes.
+    let stack: RecurrentStack
+
+    init(stack: RecurrentStack) {
+        self.stack = stack
+    }
+
+    public var inputSize: Int { stack.inputSize }
+    public var hiddenSize: Int { stack.hiddenSize }
+    public var numLayers: Int { stack.numLayers }
+    public var bidirectional: Bool { stack.bidirectional }
+    /// Whether the layers have `bias_ih` / `bias_hh`.
+    public var bias: Bool { stack.hasBias }
+    /// Inter-layer dropout probability.
+    public var dropout: Float { stack.dropout }
+    public var batchFirst: Bool {
+        get { stack.batchFirst }
+        set { stack.batchFirst = newValue }
+    }
+    public var isTraining: Bool {
+        get { stack.isTraining }
+        set { stack.isTraining = newValue }
+    }
+    public var parameters: [Parameter] { stack.parameters }
+
+    public func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
+                        generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
+        stack.forward(input, batchSize: batchSize, initialState: initialState, generator: &generator)
+    }
+
+    public func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState) {
+        stack.backward(dOutput: dOutput, dFinalState: dFinalState)
+    }
+}
