@@ -79,7 +79,7 @@ public final class ClassifierTrainer {
     public let model: SequenceClassifier
     public let options: ClassifierTrainingOptions
     public private(set) var generator: RandomGenerator
-    private let optimizer: Adam
+    private let training: EarlyStoppingTraining<SequenceClassifier>
     private let loss = SoftmaxCrossEntropy()
 
     /// `split` names which examples of `inputs` train, validate and test; `generator` (already
@@ -89,9 +89,7 @@ public final class ClassifierTrainer {
         guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1 else {
             throw SeriesError.invalidArgument("--epochs, --batch-size and --patience must be at least 1.")
         }
-        guard options.learningRate > 0, options.clipNorm >= 0 else {
-            throw SeriesError.invalidArgument("--learning-rate must be positive and --clip ≥ 0.")
-        }
+        try options.checkLearningRateAndClip()
         guard !split.train.isEmpty else { throw SeriesError.invalidArgument("no training examples after the split.") }
         self.inputs = inputs
         self.split = split
@@ -99,56 +97,34 @@ public final class ClassifierTrainer {
         var generator = generator
         model = SequenceClassifier(configuration: configuration, generator: &generator)
         self.generator = generator
-        do {
-            optimizer = try Adam(parameters: model.parameters, learningRate: options.learningRate)
-        } catch {
-            throw SeriesError.invalidArgument("\(error)")
-        }
+        training = try EarlyStoppingTraining(network: model, options: options)
     }
 
     public func train(onEpoch: (ClassifierEpoch) -> Void = { _ in }) throws -> ClassifierTrainingSummary {
-        let parameters = model.parameters
-        let best = parameters.map { $0.value.copy() }
-        var bestLoss = Double.infinity, bestEpoch = 0, epoch = 0
-        var order = split.train
         let labels = inputs.labels
-        while epoch < options.epochs && epoch - bestEpoch < options.patience {
-            epoch += 1
-            model.isTraining = true
-            generator.shuffle(&order)
-            var total = 0.0, batches = 0, start = 0
-            while start < order.count {
-                let batch = order[start..<min(start + options.batchSize, order.count)]
-                start += options.batchSize
-                model.zeroGradients()
+        let watched = split.validation.isEmpty ? split.train : split.validation
+        let outcome = try training.run(
+            examples: split.train, generator: &generator,
+            lossAndGradient: { batch, generator in
                 let z = model.logits(inputs, batch, generator: &generator)
-                let value = loss.lossAndGradient(logits: z, targets: batch.map { Int32(labels[$0]) })
-                guard value.isFinite else { throw SeriesError.trainingDiverged(epoch: epoch, loss: Double(value)) }
-                model.backward(z)
-                if options.clipNorm > 0 { _ = try? clipGradientNorm(parameters, maxNorm: options.clipNorm) }
-                optimizer.step()
-                total += Double(value)
-                batches += 1
-            }
-            let watched = split.validation.isEmpty ? split.train : split.validation
-            let (validationLoss, confusion) = evaluate(watched)
-            let improved = validationLoss < bestLoss
-            if improved {
-                bestLoss = validationLoss
-                bestEpoch = epoch
-                for (p, keep) in zip(parameters, best) { keep.assign(p.value) }
-            }
-            onEpoch(ClassifierEpoch(epoch: epoch, trainingLoss: total / Double(batches), validationLoss: validationLoss,
-                                    validationAccuracy: confusion.accuracy, improved: improved))
-        }
-        for (p, keep) in zip(parameters, best) { p.value.assign(keep) }
-        model.isTraining = false
-        return ClassifierTrainingSummary(epochsRun: epoch, bestEpoch: bestEpoch, bestValidationLoss: bestLoss,
-                                         test: evaluate(split.test).confusion)
+                return (loss.lossAndGradient(logits: z, targets: batch.map { Int32(labels[$0]) }), z)
+            },
+            validate: { generator in evaluate(watched, generator: &generator) },
+            score: { $0.loss },
+            onEpoch: { e in
+                onEpoch(ClassifierEpoch(epoch: e.epoch, trainingLoss: e.trainingLoss, validationLoss: e.validation.loss,
+                                        validationAccuracy: e.validation.confusion.accuracy, improved: e.improved))
+            })
+        return ClassifierTrainingSummary(epochsRun: outcome.epochsRun, bestEpoch: outcome.bestEpoch,
+                                         bestValidationLoss: outcome.bestScore, test: evaluate(split.test).confusion)
     }
 
     /// Mean cross-entropy and the confusion matrix over the examples at `indices`, in evaluation mode.
     public func evaluate(_ indices: [Int]) -> (loss: Double, confusion: ConfusionMatrix) {
+        evaluate(indices, generator: &generator)
+    }
+
+    private func evaluate(_ indices: [Int], generator: inout RandomGenerator) -> (loss: Double, confusion: ConfusionMatrix) {
         let labels = inputs.labels
         var confusion = ConfusionMatrix(classNames: inputs.classNames)
         guard !indices.isEmpty else { return (.nan, confusion) }

@@ -57,7 +57,7 @@ public final class ForecastTrainer {
     public let model: ForecastModel
     public let options: ForecastTrainingOptions
     public private(set) var generator: RandomGenerator
-    private let optimizer: Adam
+    private let training: EarlyStoppingTraining<ForecastModel>
     private let loss = MeanSquaredError()
 
     public init(problem: ForecastProblem, cell: RecurrentCellType = .lstm, hiddenSize: Int = 32, numLayers: Int = 1,
@@ -65,9 +65,7 @@ public final class ForecastTrainer {
         guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1, hiddenSize >= 1, numLayers >= 1 else {
             throw SeriesError.invalidArgument("--epochs, --batch-size, --patience, --hidden and --layers must be at least 1.")
         }
-        guard options.learningRate > 0, options.clipNorm >= 0 else {
-            throw SeriesError.invalidArgument("--learning-rate must be positive and --clip ≥ 0.")
-        }
+        try options.checkLearningRateAndClip()
         guard !problem.trainOrigins.isEmpty, !problem.validationOrigins.isEmpty || problem.split.validation.isEmpty else {
             throw SeriesError.invalidArgument("\(problem.file): no complete training window; use a smaller --lookback or --horizon.")
         }
@@ -78,32 +76,18 @@ public final class ForecastTrainer {
             cell: cell, inputSize: problem.encoding.featureCount, hiddenSize: hiddenSize, numLayers: numLayers, dropout: dropout,
             lookback: problem.lookback, horizon: problem.horizon), generator: &generator)
         self.generator = generator
-        do {
-            optimizer = try Adam(parameters: model.parameters, learningRate: options.learningRate)
-        } catch {
-            throw SeriesError.invalidArgument("\(error)")
-        }
+        training = try EarlyStoppingTraining(network: model, options: options)
     }
 
     /// Trains until `options.epochs` or early stopping, calling `onEpoch` after each epoch.
     public func train(onEpoch: (ForecastEpoch) -> Void = { _ in }) throws -> ForecastTrainingSummary {
-        let parameters = model.parameters
-        let best = parameters.map { $0.value.copy() }
-        var bestLoss = Double.infinity, bestEpoch = 0, epoch = 0
-        var order = problem.trainOrigins
-        let b = options.batchSize
-        let features = problem.encoding.featureCount
-        let inputs = Matrix(rows: problem.lookback * b, cols: features)
-        let targets = Matrix(rows: b, cols: problem.horizon)
-        while epoch < options.epochs && epoch - bestEpoch < options.patience {
-            epoch += 1
-            model.isTraining = true
-            generator.shuffle(&order)
-            var total = 0.0, batches = 0
-            var start = 0
-            while start < order.count {
-                let batch = order[start..<min(start + b, order.count)]
-                start += b
+        let b = options.batchSize, features = problem.encoding.featureCount
+        // Full batches reuse these; only a shorter last batch allocates its own.
+        let inputs = Matrix(rows: problem.lookback * b, cols: features)        // (L·B, F), time-major
+        let targets = Matrix(rows: b, cols: problem.horizon)                   // (B, H)
+        let outcome = try training.run(
+            examples: problem.trainOrigins, generator: &generator,
+            lossAndGradient: { batch, generator in
                 let n = batch.count
                 let x = n == b ? inputs : Matrix(rows: problem.lookback * n, cols: features)
                 let y = n == b ? targets : Matrix(rows: n, cols: problem.horizon)
@@ -111,29 +95,17 @@ public final class ForecastTrainer {
                     problem.encoding.encode(problem.series.values, origin: origin, batchIndex: i, batchSize: n,
                                             inputs: x, targets: y)
                 }
-                model.zeroGradients()
                 let prediction = model.forward(x, batchSize: n, generator: &generator)
-                let value = loss.lossAndGradient(prediction: prediction, target: y, dPrediction: prediction)
-                guard value.isFinite else { throw SeriesError.trainingDiverged(epoch: epoch, loss: Double(value)) }
-                model.backward(prediction)
-                if options.clipNorm > 0 { _ = try? clipGradientNorm(parameters, maxNorm: options.clipNorm) }
-                optimizer.step()
-                total += Double(value)
-                batches += 1
-            }
-            let validation = validationMAE()
-            let improved = validation < bestLoss
-            if improved {
-                bestLoss = validation
-                bestEpoch = epoch
-                for (p, keep) in zip(parameters, best) { keep.assign(p.value) }
-            }
-            onEpoch(ForecastEpoch(epoch: epoch, trainingLoss: total / Double(batches), validationMAE: validation,
-                                  improved: improved))
-        }
-        for (p, keep) in zip(parameters, best) { p.value.assign(keep) }
-        model.isTraining = false
-        return ForecastTrainingSummary(epochsRun: epoch, bestEpoch: bestEpoch, bestValidationMAE: bestLoss,
+                return (loss.lossAndGradient(prediction: prediction, target: y, dPrediction: prediction), prediction)
+            },
+            validate: { _ in validationMAE() },
+            score: { $0 },
+            onEpoch: { e in
+                onEpoch(ForecastEpoch(epoch: e.epoch, trainingLoss: e.trainingLoss, validationMAE: e.validation,
+                                      improved: e.improved))
+            })
+        return ForecastTrainingSummary(epochsRun: outcome.epochsRun, bestEpoch: outcome.bestEpoch,
+                                       bestValidationMAE: outcome.bestScore,
                                        testScores: scores(problem.testOrigins),
                                        validationScores: scores(problem.validationOrigins))
     }

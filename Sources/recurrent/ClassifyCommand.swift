@@ -79,11 +79,7 @@ extension ClassifyCommand {
         @Option(name: .customLong("batch-size"), help: "Examples per training step.")
         var batchSize = 32
 
-        @Option(name: .customLong("learning-rate"), help: "Adam learning rate.")
-        var learningRate = 3e-3
-
-        @Option(help: "Clip the global gradient norm to this (0: no clipping).")
-        var clip = 1.0
+        @OptionGroup var optimizer: SeriesOptimizerOptions
 
         @Option(help: "Stop after this many epochs without a better validation loss.")
         var patience = 10
@@ -116,8 +112,7 @@ extension ClassifyCommand {
             guard epochs >= 1, hidden >= 1, layers >= 1, batchSize >= 1, patience >= 1, minCount >= 1, embeddingSize >= 1 else {
                 throw ValidationError("--epochs, --hidden, --layers, --batch-size, --patience, --min-count and --embedding-size must be at least 1.")
             }
-            guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
-            guard clip >= 0 else { throw ValidationError("--clip must be ≥ 0.") }
+            try optimizer.check()
             guard test >= 0, validation >= 0, test + validation < 1 else {
                 throw ValidationError("--test and --validation must be ≥ 0 and add up to less than 1.")
             }
@@ -165,8 +160,8 @@ extension ClassifyCommand {
             seriesNote("split (stratified, seed \(seed)): train \(split.train.count), validation \(split.validation.count), "
                 + "test \(split.test.count).")
             try seriesMakeDirectory(output)
-            let options = ClassifierTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-                                                    clipNorm: clip, patience: patience, seed: seed)
+            let options = ClassifierTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: optimizer.learningRate,
+                                                    clipNorm: optimizer.clip, patience: patience, seed: seed)
             let trainer = try ClassifierTrainer(inputs: inputs, split: split, configuration: configuration,
                                                 options: options, generator: generator)
             let start = Date()
@@ -182,9 +177,7 @@ extension ClassifyCommand {
                                                    testAccuracy: summary.test.accuracy, testConfusion: summary.test))
             let path = output + "/classifier.safetensors"
             try checkpoint.write(to: path)
-            let report = String(format: "test accuracy: %.2f%% (%d of %d)\n", 100 * summary.test.accuracy,
-                                summary.test.correct, summary.test.total)
-                + "confusion matrix (rows: true class, columns: predicted):\n" + summary.test.formattedTable() + "\n"
+            let report = accuracyReport("test accuracy", summary.test)
             try seriesWrite(report, to: output + "/test-confusion.txt")
             seriesNote("wrote \(path) and \(output)/test-confusion.txt")
             print(report, terminator: "")
@@ -229,12 +222,18 @@ extension ClassifyCommand {
             seriesNote("\(data): \(predictions.count) examples classified; wrote \(output).")
             if read.hasLabels {
                 let confusion = ConfusionMatrix(classNames: names, truth: read.inputs.labels, predicted: predictions.map(\.label))
-                print(String(format: "accuracy: %.2f%% (%d of %d)", 100 * confusion.accuracy, confusion.correct, confusion.total))
-                print("confusion matrix (rows: true class, columns: predicted):")
-                print(confusion.formattedTable())
+                print(accuracyReport("accuracy", confusion), terminator: "")
             } else {
                 print(csv, terminator: "")
             }
         }
     }
+}
+
+/// `title: 92.50% (37 of 40)`, then the confusion matrix (rows: true class, columns:
+/// predicted), each line ending in a newline: what `train` prints and saves for its test
+/// part and `predict` prints for labelled data.
+private func accuracyReport(_ title: String, _ confusion: ConfusionMatrix) -> String {
+    "\(title): " + String(format: "%.2f%% (%d of %d)\n", 100 * confusion.accuracy, confusion.correct, confusion.total)
+        + "confusion matrix (rows: true class, columns: predicted):\n" + confusion.formattedTable() + "\n"
 }

@@ -75,11 +75,7 @@ extension ForecastCommand {
         @Option(name: .customLong("batch-size"), help: "Windows per training step.")
         var batchSize = 32
 
-        @Option(name: .customLong("learning-rate"), help: "Adam learning rate.")
-        var learningRate = 3e-3
-
-        @Option(help: "Clip the global gradient norm to this (0: no clipping).")
-        var clip = 1.0
+        @OptionGroup var optimizer: SeriesOptimizerOptions
 
         @Option(help: "Stop after this many epochs without a better validation loss.")
         var patience = 20
@@ -105,8 +101,7 @@ extension ForecastCommand {
             guard epochs >= 1, hidden >= 1, layers >= 1, batchSize >= 1, patience >= 1 else {
                 throw ValidationError("--epochs, --hidden, --layers, --batch-size and --patience must be at least 1.")
             }
-            guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
-            guard clip >= 0 else { throw ValidationError("--clip must be ≥ 0.") }
+            try optimizer.check()
             if let season, season < 1 { throw ValidationError("--season must be at least 1.") }
             guard input.wide || input.column != nil else {
                 throw ValidationError("name the value column with --column (or give --wide for one row per year).")
@@ -133,8 +128,8 @@ extension ForecastCommand {
                 + "; the network forecasts relative to " + [WindowEncoding.Reference.seasonal: "the seasonal-naive forecast",
                     .lastValue: "the last value of each window", .mean: "the training mean"][problem.encoding.reference]! + ".")
             try seriesMakeDirectory(output)
-            let options = ForecastTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-                                                  clipNorm: clip, patience: patience, seed: seed)
+            let options = ForecastTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: optimizer.learningRate,
+                                                  clipNorm: optimizer.clip, patience: patience, seed: seed)
             let trainer = try ForecastTrainer(problem: problem, cell: cell, hiddenSize: hidden, numLayers: layers,
                                               options: options)
             let start = Date()
@@ -174,25 +169,16 @@ extension ForecastCommand {
         /// History before the test part, the test part's actual values, and forecasts made every
         /// H steps through it (each from the actual history before it).
         func testPlot(problem: ForecastProblem, model: ForecastModel, frequency: SeriesFrequency?) -> String {
-            let values = problem.series.values, dates = problem.series.dates
+            let values = problem.series.values
             let testStart = problem.split.test.lowerBound
             let historyStart = max(0, testStart - max(3 * problem.lookback, 3 * (problem.season ?? 0)))
             let origins = Array(stride(from: max(testStart, problem.lookback), through: values.count - problem.horizon,
                                        by: problem.horizon))
             let forecasts = model.forecast(values, origins: origins, encoding: problem.encoding)
-            func x(_ i: Int) -> Double { seriesPlotX(dates, i, frequency: frequency) }
-            var plot = ForecastPlot(title: "\(problem.series.name): test part, \(model.configuration.cell.rawValue.uppercased()) "
-                                    + "forecasts every \(problem.horizon) steps",
-                                    xLabel: dates == nil ? "step" : "year", yLabel: problem.series.name)
-            plot.lines.append(.init(name: "history", points: (historyStart..<testStart).map { (x($0), values[$0]) },
-                                    color: ForecastPlot.historyColor))
-            plot.lines.append(.init(name: "actual", points: (testStart..<values.count).map { (x($0), values[$0]) },
-                                    color: ForecastPlot.actualColor))
-            for (k, (origin, f)) in zip(origins, forecasts).enumerated() {
-                plot.lines.append(.init(name: "forecast", points: f.enumerated().map { (x(origin + $0.offset), $0.element) },
-                                        color: ForecastPlot.forecastColor, inLegend: k == 0))
-            }
-            return plot.render()
+            return seriesForecastPlot(title: "\(problem.series.name): test part, \(model.configuration.cell.rawValue.uppercased()) "
+                                          + "forecasts every \(problem.horizon) steps",
+                                      series: problem.series, frequency: frequency, historyStart: historyStart, cut: testStart,
+                                      showsActual: true, forecasts: zip(origins, forecasts).map { (origin: $0, values: $1) })
         }
     }
 
@@ -270,9 +256,7 @@ extension ForecastCommand {
 
             func dateText(_ i: Int) -> String {
                 guard let dates, !dates.isEmpty else { return String(i + 1) }
-                if i < dates.count { return dates[i].description }
-                guard let frequency else { return "" }
-                return frequency.advance(dates[dates.count - 1], by: i - dates.count + 1).description
+                return seriesDate(dates, i, frequency: frequency)?.description ?? ""
             }
             var csv = (dates == nil ? "step" : "date") + ",forecast" + (backtest ? ",actual" : "") + "\n"
             for (k, f) in forecast.enumerated() {
@@ -281,19 +265,11 @@ extension ForecastCommand {
             }
             try seriesWrite(csv, to: output)
 
-            func x(_ i: Int) -> Double { seriesPlotX(dates, i, frequency: frequency) }
             let historyStart = max(0, origin - max(3 * encoding.lookback, 3 * (stored.season ?? 0), 3 * h))
-            var svg = ForecastPlot(title: "\(series.name): \(backtest ? "backtest of the last \(h) values" : "forecast of \(h) values")",
-                                   xLabel: dates == nil ? "step" : "year", yLabel: series.name)
-            svg.lines.append(.init(name: "history", points: (historyStart..<origin).map { (x($0), values[$0]) },
-                                   color: ForecastPlot.historyColor))
-            if backtest {
-                svg.lines.append(.init(name: "actual", points: (origin..<values.count).map { (x($0), values[$0]) },
-                                       color: ForecastPlot.actualColor))
-            }
-            svg.lines.append(.init(name: "forecast", points: forecast.enumerated().map { (x(origin + $0.offset), $0.element) },
-                                   color: ForecastPlot.forecastColor))
-            try seriesWrite(svg.render(), to: plot)
+            let title = "\(series.name): " + (backtest ? "backtest of the last \(h) values" : "forecast of \(h) values")
+            let svg = seriesForecastPlot(title: title, series: series, frequency: frequency, historyStart: historyStart,
+                                         cut: origin, showsActual: backtest, forecasts: [(origin: origin, values: forecast)])
+            try seriesWrite(svg, to: plot)
             seriesNote("wrote \(output) and \(plot)")
 
             if backtest {

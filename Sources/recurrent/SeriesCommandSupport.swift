@@ -65,18 +65,9 @@ func seriesCSVNumber(_ x: Double) -> String {
     return String(rounded)
 }
 
-/// Time as a plot's x value: the fractional year of a date, or the step index when undated.
-func seriesPlotX(_ dates: [CalendarDate]?, _ index: Int, frequency: SeriesFrequency?) -> Double {
-    guard let dates, !dates.isEmpty else { return Double(index) }
-    let date: CalendarDate
-    if index < dates.count {
-        date = dates[index]
-    } else if let frequency {
-        date = frequency.advance(dates[dates.count - 1], by: index - dates.count + 1)
-    } else {
-        return Double(index)
-    }
-    let start = CalendarDate(year: date.year, month: 1, day: 1)!.daysSinceEpoch
-    let length = CalendarDate(year: date.year + 1, month: 1, day: 1)!.daysSinceEpoch - start
-    return Double(date.year) + Double(date.daysSinceEpoch - start) / Double(length)
+/// The date of step `index` of a series with `dates` (not empty): its own date, or, past the
+/// end, the last date advanced by `frequency` (`nil` without one).
+func seriesDate(_ dates: [CalendarDate], _ index: Int, frequency: SeriesFrequency?) -> CalendarDate? {
+    if index < dates.count { return dates[index] }
+    return frequency?.advance(dates[dates.count - 1], by: index - dates.count + 1)
 }

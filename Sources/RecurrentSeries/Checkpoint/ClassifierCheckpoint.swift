@@ -57,7 +57,7 @@ public struct ClassifierTrainingRecord: Codable, Equatable, Sendable {
 /// Tensors: `embedding.weight` (text), `rnn.*` (PyTorch names), `head.weight`, `head.bias`, F32.
 /// Metadata (JSON strings): `format` (`recurrent-classify-1`), `model`
 /// (`SequenceClassifierConfiguration`), `input` (`ClassifierInputSpecification`), `training`.
-public struct ClassifierCheckpoint {
+public struct ClassifierCheckpoint: SeriesCheckpoint {
     public static let format = "recurrent-classify-1"
 
     public var model: SequenceClassifier
@@ -71,18 +71,10 @@ public struct ClassifierCheckpoint {
     }
 
     public var safeTensors: SafeTensors {
-        var file = SafeTensors(metadata: [
-            "format": Self.format,
-            "model": CheckpointMetadata.encode(model.configuration),
+        Self.safeTensors(configuration: model.configuration, entries: [
             "input": CheckpointMetadata.encode(input),
             "training": CheckpointMetadata.encode(training),
-        ])
-        for p in model.parameters { file.put(p) }
-        return file
-    }
-
-    public func write(to path: String) throws {
-        try safeTensors.write(to: path)
+        ], parameters: model.parameters)
     }
 
     public init(_ file: SafeTensors) throws {
@@ -99,13 +91,7 @@ public struct ClassifierCheckpoint {
         guard consistent else {
             throw SeriesError.invalidCheckpoint(file: file.origin, reason: "its model and input descriptions do not match")
         }
-        var generator = RandomGenerator(seed: 0)        // overwritten by the stored weights
-        model = SequenceClassifier(configuration: configuration, generator: &generator)
-        try model.load(from: file)
-    }
-
-    public init(contentsOf path: String) throws {
-        try self.init(SafeTensors(contentsOf: path))
+        model = try Self.loadNetwork(from: file) { SequenceClassifier(configuration: configuration, generator: &$0) }
     }
 }
 

@@ -42,7 +42,7 @@ public struct ForecastTrainingRecord: Codable, Equatable, Sendable {
 /// (`recurrent-forecast-1`), `model` (`ForecastModelConfiguration`), `encoding`
 /// (`WindowEncoding`: lookback, horizon, the training part's mean and standard deviation,
 /// the window reference), `source` (`ForecastSource`), `season`, `frequency`, `training`.
-public struct ForecastCheckpoint {
+public struct ForecastCheckpoint: SeriesCheckpoint {
     public static let format = "recurrent-forecast-1"
 
     public var model: ForecastModel
@@ -64,22 +64,13 @@ public struct ForecastCheckpoint {
 
     /// The safetensors contents.
     public var safeTensors: SafeTensors {
-        var file = SafeTensors(metadata: [
-            "format": Self.format,
-            "model": CheckpointMetadata.encode(model.configuration),
+        Self.safeTensors(configuration: model.configuration, entries: [
             "encoding": CheckpointMetadata.encode(encoding),
             "source": CheckpointMetadata.encode(source),
             "season": CheckpointMetadata.encode(season),
             "frequency": CheckpointMetadata.encode(frequency),
             "training": CheckpointMetadata.encode(training),
-        ])
-        for p in model.parameters { file.put(p) }
-        return file
-    }
-
-    /// Writes the checkpoint atomically (temporary file, fsync, rename).
-    public func write(to path: String) throws {
-        try safeTensors.write(to: path)
+        ], parameters: model.parameters)
     }
 
     /// Rebuilds the model from `file` and loads its weights.
@@ -90,9 +81,7 @@ public struct ForecastCheckpoint {
               configuration.numLayers >= 1, configuration.inputSize >= 1 else {
             throw SeriesError.invalidCheckpoint(file: file.origin, reason: "its model configuration is invalid")
         }
-        var generator = RandomGenerator(seed: 0)        // overwritten by the stored weights
-        model = ForecastModel(configuration: configuration, generator: &generator)
-        try model.load(from: file)
+        model = try Self.loadNetwork(from: file) { ForecastModel(configuration: configuration, generator: &$0) }
         encoding = try CheckpointMetadata.decode(WindowEncoding.self, key: "encoding", from: file)
         guard encoding.lookback == configuration.lookback, encoding.horizon == configuration.horizon,
               encoding.featureCount == configuration.inputSize,
@@ -104,9 +93,5 @@ public struct ForecastCheckpoint {
         season = try CheckpointMetadata.decode(Int?.self, key: "season", from: file)
         frequency = try CheckpointMetadata.decode(SeriesFrequency?.self, key: "frequency", from: file)
         training = try CheckpointMetadata.decode(ForecastTrainingRecord?.self, key: "training", from: file)
-    }
-
-    public init(contentsOf path: String) throws {
-        try self.init(SafeTensors(contentsOf: path))
     }
 }
