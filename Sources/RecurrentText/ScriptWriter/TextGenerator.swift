@@ -60,7 +60,8 @@ public struct TextGenerator {
             generated.append(next)
             let text = decoder.append(next)
             if !text.isEmpty { emit(text) }
-            stream.feed(next)
+            // The last token needs no step of its own: nothing follows it.
+            if generated.count < length { stream.feed(next) }
         }
         let rest = decoder.finish()
         if !rest.isEmpty { emit(rest) }
