@@ -60,7 +60,7 @@ public final class ForecastTrainer {
     private let training: EarlyStoppingTraining<ForecastModel>
     private let loss = MeanSquaredError()
 
-    public init(problem: ForecastProblem, cell: RecurrentCellType = .lstm, hiddenSize: Int = 32, numLayers: Int = 1,
+    public init(problem: ForecastProblem, cell: RecurrentCellKind = .lstm, hiddenSize: Int = 32, numLayers: Int = 1,
                 dropout: Float = 0, options: ForecastTrainingOptions = ForecastTrainingOptions()) throws {
         guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1, hiddenSize >= 1, numLayers >= 1 else {
             throw SeriesError.invalidArgument("--epochs, --batch-size, --patience, --hidden and --layers must be at least 1.")

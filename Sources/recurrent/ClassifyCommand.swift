@@ -71,7 +71,7 @@ extension ClassifyCommand {
         var layers = 1
 
         @Option(help: "Recurrent cell: lstm, gru or rnn.")
-        var cell: RecurrentCellType = .lstm
+        var cell = CellArgument<SeriesCells>(.lstm)
 
         @Option(help: "Maximum number of epochs.")
         var epochs = 100
@@ -137,7 +137,7 @@ extension ClassifyCommand {
                                                              standardizer: nil, vocabulary: vocabulary,
                                                              classNames: examples.classNames)
                 configuration = SequenceClassifierConfiguration(
-                    cell: cell, inputSize: embeddingSize, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
+                    cell: cell.kind, inputSize: embeddingSize, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
                     pooling: pooling, classCount: examples.classNames.count, vocabularySize: vocabulary.count)
                 seriesNote("\(data): \(examples.count) lines, \(examples.classNames.count) classes; vocabulary "
                     + "\(vocabulary.count) tokens; \(t) tokens per example (longer lines keep their last \(t), shorter are padded).")
@@ -152,7 +152,7 @@ extension ClassifyCommand {
                                                              labelColumn: labelColumn, standardizer: standardizer,
                                                              vocabulary: nil, classNames: raw.classNames)
                 configuration = SequenceClassifierConfiguration(
-                    cell: cell, inputSize: raw.features, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
+                    cell: cell.kind, inputSize: raw.features, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
                     pooling: pooling, classCount: raw.classNames.count)
                 seriesNote("\(data): \(raw.count) examples of \(raw.steps) steps × \(raw.features) features, "
                     + "\(raw.classNames.count) classes.")

@@ -70,7 +70,7 @@ extension ForecastCommand {
         var layers = 1
 
         @Option(help: "Recurrent cell: lstm, gru or rnn.")
-        var cell: RecurrentCellType = .lstm
+        var cell = CellArgument<SeriesCells>(.lstm)
 
         @Option(name: .customLong("batch-size"), help: "Windows per training step.")
         var batchSize = 32
@@ -130,7 +130,7 @@ extension ForecastCommand {
             try seriesMakeDirectory(output)
             let options = ForecastTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: optimizer.learningRate,
                                                   clipNorm: optimizer.clip, patience: patience, seed: seed)
-            let trainer = try ForecastTrainer(problem: problem, cell: cell, hiddenSize: hidden, numLayers: layers,
+            let trainer = try ForecastTrainer(problem: problem, cell: cell.kind, hiddenSize: hidden, numLayers: layers,
                                               options: options)
             let start = Date()
             let summary = try trainer.train { e in

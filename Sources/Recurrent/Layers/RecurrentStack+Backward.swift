@@ -53,7 +53,7 @@ extension RecurrentStack {
                 let previous = s == 0 ? nil : stepRows(time(s - 1, direction: dir))
                 let dg = dGates.rows(rows).columns(gateCols)
                 switch kind {
-                case .lstm:
+                case .lstm, .peephole:
                     let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
                     LSTMKernel.backward(gates: gates.rows(rows).columns(gateCols), peepholes: w.peepholes?.row(dir),
                                         dPeepholes: w.peepholesGradient?.row(dir), cellPrevious: cPrevious,
@@ -69,8 +69,8 @@ extension RecurrentStack {
                                        dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
                                        dGatesInput: dg, dGatesHidden: dgh)
                     gemm(dHiddenNext, dgh, whh, beta: 1)
-                case .rnn(let nonlinearity):
-                    RNNKernel.backward(hidden: output.rows(rows).columns(cols), nonlinearity: nonlinearity,
+                case .rnn, .rnnRelu:
+                    RNNKernel.backward(hidden: output.rows(rows).columns(cols), nonlinearity: kind.nonlinearity ?? .tanh,
                                        dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
                                        dPreactivation: dg)
                     gemm(dHiddenNext, dg, whh)

@@ -54,7 +54,7 @@ extension RecurrentStack {
         let output = outputSpace[k].matrix(rows: t * b, cols: d * h)               // (T·B, D·H)
 
         switch kind {
-        case .lstm:
+        case .lstm, .peephole:
             let cell = cellSpace[k].matrix(rows: t * b, cols: d * h)               // (T·B, D·H)
             let tanhCell = tanhCellSpace[k].matrix(rows: t * b, cols: d * h)       // (T·B, D·H)
             let bias = combinedBias(k)
@@ -93,7 +93,8 @@ extension RecurrentStack {
                                       hidden: output.rows(rows).columns(cols))
                 }
             }
-        case .rnn(let nonlinearity):
+        case .rnn, .rnnRelu:
+            let nonlinearity = kind.nonlinearity ?? .tanh
             let bias = combinedBias(k)
             for dir in 0..<d {
                 let cols = dir * h..<(dir + 1) * h

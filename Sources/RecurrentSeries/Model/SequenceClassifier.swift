@@ -2,7 +2,7 @@ import Recurrent
 
 /// The shape of a sequence classifier: everything needed to rebuild it from a checkpoint.
 public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
-    public var cell: RecurrentCellType
+    public var cell: RecurrentCellKind
     /// F (numeric) or the embedding size (text).
     public var inputSize: Int
     public var hiddenSize: Int
@@ -14,7 +14,7 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
     /// Tokens in the vocabulary when the input is text (an embedding is added), else `nil`.
     public var vocabularySize: Int?
 
-    public init(cell: RecurrentCellType = .lstm, inputSize: Int, hiddenSize: Int = 64, numLayers: Int = 1,
+    public init(cell: RecurrentCellKind = .lstm, inputSize: Int, hiddenSize: Int = 64, numLayers: Int = 1,
                 bidirectional: Bool = false, pooling: SequencePooling = .last, dropout: Float = 0,
                 classCount: Int, vocabularySize: Int? = nil) {
         self.cell = cell

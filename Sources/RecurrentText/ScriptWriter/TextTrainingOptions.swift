@@ -12,7 +12,7 @@ public struct TextTrainingOptions: Sendable {
     public var minimumCount: Int?
     public var validationFraction: Double?
     // Model.
-    public var cell: LanguageModelCell?
+    public var cell: RecurrentCellKind?
     public var peepholes: Bool?
     public var embeddingSize: Int?
     public var hiddenSize: Int?
@@ -45,7 +45,7 @@ public struct TextTrainingOptions: Sendable {
     public enum Defaults {
         public static let level = TokenizerLevel.char
         public static let validationFraction = 0.1
-        public static let cell = LanguageModelCell.lstm
+        public static let cell = RecurrentCellKind.lstm
         public static let hiddenSize = 512
         public static let layers = 2
         public static let dropout: Float = 0.2

@@ -4,7 +4,7 @@ import Recurrent
 /// The model's shape: embedding → recurrent stack → dropout → linear.
 struct ModelOptions: ParsableArguments {
     @Option(help: "Recurrent cell: lstm, gru, rnn (tanh) or rnn-relu. (default: lstm)")
-    var cell: LanguageModelCell?
+    var cell: CellArgument<LanguageModelCells>?
 
     @Flag(inversion: .prefixedNo, help: "LSTM only: add peephole connections from the cell to the gates. (default: off)")
     var peepholes: Bool?
@@ -26,7 +26,7 @@ struct ModelOptions: ParsableArguments {
             if let v = value, v < 1 { throw ValidationError("\(flag) must be at least 1, got \(v)") }
         }
         if let d = dropout, !(d >= 0 && d < 1) { throw ValidationError("--dropout must be in [0, 1), got \(d)") }
-        if peepholes == true, let cell, cell != .lstm {
+        if peepholes == true, let cell, cell.kind != .lstm {
             throw ValidationError("--peepholes needs --cell lstm (peepholes connect an LSTM's cell to its gates)")
         }
     }

@@ -39,8 +39,8 @@ import Testing
     }
 
     /// The single-step path (cells, batch 1) gives the logits of the whole-sequence path.
-    @Test(arguments: [LanguageModelCell.lstm, .gru, .rnnTanh, .rnnRelu])
-    func stepperMatchesSequencePath(cell: LanguageModelCell) throws {
+    @Test(arguments: [RecurrentCellKind.lstm, .gru, .rnn, .rnnRelu])
+    func stepperMatchesSequencePath(cell: RecurrentCellKind) throws {
         let model = try S.model(cell: cell, vocabulary: 9, layers: 2, dropout: 0.3, peepholes: cell == .lstm)
         model.isTraining = false
         let tokens: [Int32] = [3, 1, 4, 1, 5, 8, 2, 6]
@@ -100,7 +100,7 @@ import Testing
     func trainingStepsMatchPyTorch(name: String) throws {
         let fixture = try Fixture.training(name)
         let c = fixture.config
-        let cell: LanguageModelCell = c.model.module == "LSTM" ? .lstm : c.model.module == "GRU" ? .gru : .rnnTanh
+        let cell: RecurrentCellKind = c.model.module == "LSTM" ? .lstm : c.model.module == "GRU" ? .gru : .rnn
         let model = try S.model(cell: cell, vocabulary: c.model.vocabSize, embedding: c.model.embeddingDim,
                                 hidden: c.model.hiddenSize, layers: c.model.numLayers)
         let prefix = c.model.module.lowercased() + "."
