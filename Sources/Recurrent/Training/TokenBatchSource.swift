@@ -42,11 +42,6 @@ where Tokens.Element: BinaryInteger, Tokens.Index == Int {
         self.streamLength = batches * sequenceLength
     }
 
-    /// B·T + 1: the fewest tokens that make one batch.
-    public static func minimumTokenCount(batchSize: Int, sequenceLength: Int) -> Int {
-        batchSize * sequenceLength + 1
-    }
-
     public func fillBatch(_ index: Int, inputs: UnsafeMutableBufferPointer<Int32>, targets: UnsafeMutableBufferPointer<Int32>) {
         precondition(index >= 0 && index < batchesPerEpoch, "batch \(index) outside 0..<\(batchesPerEpoch)")
         let b = batchSize, t = sequenceLength
