@@ -91,10 +91,5 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Compact JSON with sorted keys, as stored in checkpoint metadata.
-    public func jsonString() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    public func jsonString() throws(MetadataJSONError) -> String { try MetadataJSON.encode(self) }
 }

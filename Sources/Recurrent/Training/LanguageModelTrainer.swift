@@ -289,8 +289,10 @@ public final class LanguageModelTrainer {
     private func saveCheckpoint(validationLoss: Double?, reason: CheckpointReport.Reason,
                                 onEvent: (TrainingEvent) -> Void) throws(TrainingError) {
         guard let checkpoints else { return }
+        let file: SafeTensors
+        do { file = try makeCheckpoint() } catch { throw .checkpoint(.unencodableMetadata(error)) }
         do {
-            let result = try checkpoints.save(makeCheckpoint(), step: progress.step, validationLoss: validationLoss)
+            let result = try checkpoints.save(file, step: progress.step, validationLoss: validationLoss)
             lastCheckpoint = result.path
             onEvent(.checkpoint(CheckpointReport(step: progress.step, path: result.path, isBest: result.isBest, reason: reason)))
         } catch {
@@ -301,16 +303,16 @@ public final class LanguageModelTrainer {
     /// The whole training state as one safetensors file: the model (PyTorch names), the
     /// optimizer moments, the carried hidden state, and in the metadata the model and training
     /// configurations, the training state and `checkpointMetadata`.
-    public func makeCheckpoint() -> SafeTensors {
+    public func makeCheckpoint() throws(MetadataJSONError) -> SafeTensors {
         var file = SafeTensors()
-        model.write(into: &file)
+        try model.write(into: &file)
         for tensor in optimizer.state { file.put(tensor.name, matrix: tensor.value, shape: tensor.shape) }
         file.put(TrainerTensor.hidden, matrix: carried.h)
         if let c = carried.c { file.put(TrainerTensor.cell, matrix: c) }
         let saved = state
         for (key, value) in checkpointMetadata { file.metadata[key] = value }
-        file.metadata[CheckpointKey.trainingConfiguration] = configuration.jsonString()
-        file.metadata[CheckpointKey.trainingState] = saved.jsonString()
+        file.metadata[CheckpointKey.trainingConfiguration] = try configuration.jsonString()
+        file.metadata[CheckpointKey.trainingState] = try saved.jsonString()
         return file
     }
 
@@ -321,7 +323,7 @@ public final class LanguageModelTrainer {
     public func restore(from file: SafeTensors) throws(CheckpointError) {
         guard let json = file.metadata[CheckpointKey.trainingState] else { throw .missingTrainingState(file: file.origin) }
         let saved: TrainingState
-        do { saved = try decodeJSON(TrainingState.self, from: json) } catch {
+        do { saved = try MetadataJSON.decode(TrainingState.self, from: json) } catch {
             throw .invalidMetadata(file: file.origin, key: CheckpointKey.trainingState, reason: "\(error)")
         }
         guard let restoredGenerator = saved.restoredGenerator() else {

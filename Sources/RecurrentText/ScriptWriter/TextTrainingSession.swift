@@ -19,7 +19,7 @@ public final class TextTrainingSession {
 
     private init(corpus: Corpus, training: SequenceBatcher, validation: SequenceBatcher?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
-                 validationFraction: Double) {
+                 validationFraction: Double) throws(MetadataJSONError) {
         self.corpus = corpus
         self.tokenizer = corpus.tokenizer
         self.training = training
@@ -29,7 +29,7 @@ public final class TextTrainingSession {
         self.outputDirectory = outputDirectory
         self.resumedFrom = resumedFrom
         trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
-        trainer.checkpointMetadata[CheckpointKey.tokenizer] = corpus.tokenizer.configuration.jsonString()
+        trainer.checkpointMetadata[CheckpointKey.tokenizer] = try corpus.tokenizer.configuration.jsonString()
         trainer.checkpointMetadata[CheckpointKey.validationFraction] = String(validationFraction)
     }
 
@@ -82,7 +82,7 @@ public final class TextTrainingSession {
                                                validation: validation, generator: generator)
         trainer.setDataFingerprint(corpus.tokens.fingerprint())
         let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
-        return TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
+        return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
                                    trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
                                    resumedFrom: nil, validationFraction: fraction)
     }
@@ -173,7 +173,7 @@ public final class TextTrainingSession {
         try trainer.restore(from: file)
         if restartSchedule { trainer.restartSchedule() }
         let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
-        return TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
+        return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
                                    trainer: trainer, outputDirectory: output,
                                    keepLast: o.keepLast ?? TextTrainingOptions.Defaults.keepLast, resumedFrom: loaded.path,
                                    validationFraction: fraction)

@@ -61,7 +61,7 @@ import Testing
     @Test func checkpointRoundTrip() throws {
         let model = try S.model(cell: .gru, vocabulary: 11, layers: 2, seed: 5)
         var file = SafeTensors()
-        model.write(into: &file)
+        try model.write(into: &file)
         let back = try LanguageModel(checkpoint: try SafeTensors(bytes: file.serialized()))
         #expect(back.configuration == model.configuration)
         #expect(S.values(back) == S.values(model))
@@ -70,7 +70,7 @@ import Testing
     @Test func checkpointErrorsNameTheProblem() throws {
         let model = try S.model()
         var file = SafeTensors()
-        model.write(into: &file)
+        try model.write(into: &file)
         var noMetadata = file
         noMetadata.metadata = [:]
         #expect(throws: CheckpointError.self) { _ = try LanguageModel(checkpoint: noMetadata) }
