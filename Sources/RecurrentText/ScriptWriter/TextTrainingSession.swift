@@ -9,15 +9,15 @@ import Recurrent
 public final class TextTrainingSession {
     public let corpus: Corpus
     public let tokenizer: any Tokenizer
-    public let training: SequenceBatcher
-    public let validation: SequenceBatcher?
+    public let training: StreamBatcher<TokenArray>
+    public let validation: StreamBatcher<TokenArray>?
     public let model: LanguageModel
     public let trainer: LanguageModelTrainer
     public let outputDirectory: String
     /// The checkpoint resumed from, if any.
     public let resumedFrom: String?
 
-    private init(corpus: Corpus, training: SequenceBatcher, validation: SequenceBatcher?, model: LanguageModel,
+    private init(corpus: Corpus, training: StreamBatcher<TokenArray>, validation: StreamBatcher<TokenArray>?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
                  validationFraction: Double) throws(MetadataJSONError) {
         self.corpus = corpus
@@ -206,16 +206,27 @@ public final class TextTrainingSession {
     /// Training and validation batchers over the corpus split; validation runs min(B, what
     /// fits) streams.
     static func batchers(_ corpus: Corpus, fraction: Double, batchSize: Int,
-                         sequenceLength: Int) throws -> (SequenceBatcher, SequenceBatcher?) {
+                         sequenceLength: Int) throws -> (StreamBatcher<TokenArray>, StreamBatcher<TokenArray>?) {
         let (train, held) = corpus.split(validationFraction: fraction)
-        let training = try SequenceBatcher(tokens: train, batchSize: batchSize, sequenceLength: sequenceLength, part: "training")
+        let training = try batcher(train, batchSize: batchSize, sequenceLength: sequenceLength, part: "training")
         guard fraction > 0 else { return (training, nil) }
         let streams = min(batchSize, held.count > 0 ? (held.count - 1) / sequenceLength : 0)
         guard streams >= 1 else {
             throw TextTrainingError.validationTooShort(tokenCount: held.count, sequenceLength: sequenceLength, fraction: fraction)
         }
-        let validation = try SequenceBatcher(tokens: held, batchSize: streams, sequenceLength: sequenceLength, part: "validation")
+        let validation = try batcher(held, batchSize: streams, sequenceLength: sequenceLength, part: "validation")
         return (training, validation)
+    }
+
+    /// A batcher over `tokens`, or `TextError.corpusTooShort` naming `part` when they cannot
+    /// fill one batch (fewer than B·T + 1 tokens).
+    static func batcher(_ tokens: TokenArray, batchSize: Int, sequenceLength: Int,
+                        part: String) throws(TextError) -> StreamBatcher<TokenArray> {
+        guard let batcher = StreamBatcher(tokens: tokens, batchSize: batchSize, sequenceLength: sequenceLength) else {
+            throw .corpusTooShort(part: part, tokenCount: tokens.count, needed: batchSize * sequenceLength + 1,
+                                  batchSize: batchSize, sequenceLength: sequenceLength)
+        }
+        return batcher
     }
 
     static func checkFraction(_ f: Double) throws {
