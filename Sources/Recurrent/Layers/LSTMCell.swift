@@ -49,8 +49,9 @@ public final class LSTMCell: RecurrentCellBase {
         bias.assign(weights.inputBias)
         bias.add(weights.hiddenBias)
         let cell = cellSpace.matrix(rows: b, cols: h), hidden = hiddenSpace.matrix(rows: b, cols: h)
-        LSTMKernel.forward(gates: gates, bias: bias, peepholes: weights.peepholes, cellPrevious: cPrevious,
-                           cell: cell, tanhCell: tanhCellSpace.matrix(rows: b, cols: h), hidden: hidden)
+        VectorMath.lstmCellForward(cell: cell, tanhCell: tanhCellSpace.matrix(rows: b, cols: h), hidden: hidden,
+                                   gates: gates, bias: bias, cellPrevious: cPrevious,
+                                   peepholes: weights.peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0) })
         return RecurrentState(h: hidden, c: cell)
     }
 }
