@@ -24,7 +24,10 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     /// LSTM only: the diagonal cell → gate weights (TF/ONNX style).
     public var peepholes: Bool
 
-    public init(cell: RecurrentCellKind = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = 256,
+    /// H when not given: the size `recurrent train` uses.
+    public static let defaultHiddenSize = 512
+
+    public init(cell: RecurrentCellKind = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = defaultHiddenSize,
                 numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false) {
         self.cell = cell == .peephole ? .lstm : cell
         self.vocabularySize = vocabularySize

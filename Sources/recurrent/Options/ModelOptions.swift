@@ -3,22 +3,22 @@ import Recurrent
 
 /// The model's shape: embedding → recurrent stack → dropout → linear.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Recurrent cell: lstm, gru, rnn (tanh) or rnn-relu. (default: lstm)")
+    @Option(help: "Recurrent cell: lstm, gru, rnn (tanh) or rnn-relu. \(defaultNote(TextDefaults.cell))")
     var cell: CellArgument<LanguageModelCells>?
 
     @Flag(inversion: .prefixedNo, help: "LSTM only: add peephole connections from the cell to the gates. (default: off)")
     var peepholes: Bool?
 
-    @Option(name: .customLong("embedding-size"), help: "Length of each token's embedding vector. (default: 64 char/byte, 256 word)")
+    @Option(name: .customLong("embedding-size"), help: "Length of each token's embedding vector. (default: \(TextDefaults.embeddingSize(.char)) char/byte, \(TextDefaults.embeddingSize(.word)) word)")
     var embeddingSize: Int?
 
-    @Option(name: .customLong("hidden-size"), help: "Hidden units per recurrent layer. (default: 512)")
+    @Option(name: .customLong("hidden-size"), help: "Hidden units per recurrent layer. \(defaultNote(TextDefaults.hiddenSize))")
     var hiddenSize: Int?
 
-    @Option(help: "Stacked recurrent layers. (default: 2)")
+    @Option(help: "Stacked recurrent layers. \(defaultNote(TextDefaults.layers))")
     var layers: Int?
 
-    @Option(help: "Dropout between layers and before the decoder, in [0, 1). (default: 0.2)")
+    @Option(help: "Dropout between layers and before the decoder, in [0, 1). \(defaultNote(TextDefaults.dropout))")
     var dropout: Float?
 
     func validate() throws {
