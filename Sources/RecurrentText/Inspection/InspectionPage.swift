@@ -157,7 +157,7 @@ public struct InspectionPage: Sendable {
         var out = "<p>For each gate, one dot per unit: the fraction of tokens at which it is left-saturated (below 0.1) against right-saturated (above 0.9), as in Karpathy, Johnson &amp; Fei-Fei (2015). Dots near the right edge are units almost always near 0 for this gate; near the top, almost always near 1 (a forget gate there remembers).</p>\n<div class=\"plots\">"
         for gate in gates {
             var plot = SVGLinePlot(title: gate.title, xLabel: "fraction left-saturated (< 0.1)", yLabel: "fraction right-saturated (> 0.9)",
-                                   yRange: 0...1, width: 420, height: 360)
+                                   yRange: 0...1, width: 520, height: 420)
             plot.xRange = 0...1
             for layer in 0..<inspection.trace.numLayers {
                 let points = (inspection.saturation.points[gate] ?? []).filter { $0.layer == layer }.map { ($0.left, $0.right) }
