@@ -35,6 +35,17 @@ extension EarlyStoppingOptions {
     }
 }
 
+/// The settings `forecast train` and `classify train` share unless told otherwise (epochs and
+/// patience differ: `ForecastTrainingOptions`, `ClassifierTrainingOptions`).
+public enum SeriesTrainingDefaults {
+    public static let batchSize = 32
+    /// Adam's learning rate.
+    public static let learningRate = 3e-3
+    /// Maximum global L2 norm of the gradient.
+    public static let clipNorm = 1.0
+    public static let seed: UInt64 = 1
+}
+
 /// What one epoch of `EarlyStoppingTraining` did: the mean training loss over its batches and
 /// the validation result (whose score decides `improved`).
 struct EarlyStoppingEpoch<Validation> {

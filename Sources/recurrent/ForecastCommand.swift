@@ -61,10 +61,10 @@ extension ForecastCommand {
         var season: Int?
 
         @Option(help: "Maximum number of epochs.")
-        var epochs = 200
+        var epochs = ForecastTrainingOptions().epochs
 
         @Option(help: "Hidden units of the recurrent layer.")
-        var hidden = 32
+        var hidden = ForecastModelConfiguration.defaultHiddenSize
 
         @Option(help: "Stacked recurrent layers.")
         var layers = 1
@@ -73,12 +73,12 @@ extension ForecastCommand {
         var cell = CellArgument<SeriesCells>(.lstm)
 
         @Option(name: .customLong("batch-size"), help: "Windows per training step.")
-        var batchSize = 32
+        var batchSize = SeriesTrainingDefaults.batchSize
 
         @OptionGroup var optimizer: SeriesOptimizerOptions
 
         @Option(help: "Stop after this many epochs without a better validation loss.")
-        var patience = 20
+        var patience = ForecastTrainingOptions().patience
 
         @Option(help: ArgumentHelp("What the network forecasts relative to: seasonal (a correction to the seasonal-naive forecast), last (the window's last value) or mean (plain standardisation).", discussion: "auto: seasonal when a season ≤ --lookback is given or detected, else last."))
         var reference = ReferenceArgument(nil)
@@ -90,7 +90,7 @@ extension ForecastCommand {
         var validation = 0.15
 
         @Option(help: "Random seed (initialisation and window order).")
-        var seed: UInt64 = 1
+        var seed = SeriesTrainingDefaults.seed
 
         @Option(help: "Directory for the checkpoint, metrics and plot.")
         var output = "forecast-run"

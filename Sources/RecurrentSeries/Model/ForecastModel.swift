@@ -12,7 +12,10 @@ public struct ForecastModelConfiguration: Codable, Equatable, Sendable {
     /// H: steps it forecasts at once.
     public var horizon: Int
 
-    public init(cell: RecurrentCellKind = .lstm, inputSize: Int = 1, hiddenSize: Int = 32, numLayers: Int = 1,
+    /// Hidden units when not given (`forecast train --hidden`).
+    public static let defaultHiddenSize = 32
+
+    public init(cell: RecurrentCellKind = .lstm, inputSize: Int = 1, hiddenSize: Int = defaultHiddenSize, numLayers: Int = 1,
                 dropout: Float = 0, lookback: Int, horizon: Int) {
         self.cell = cell
         self.inputSize = inputSize

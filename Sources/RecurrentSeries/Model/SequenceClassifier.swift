@@ -14,7 +14,10 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
     /// Tokens in the vocabulary when the input is text (an embedding is added), else `nil`.
     public var vocabularySize: Int?
 
-    public init(cell: RecurrentCellKind = .lstm, inputSize: Int, hiddenSize: Int = 64, numLayers: Int = 1,
+    /// Hidden units per direction when not given (`classify train --hidden`).
+    public static let defaultHiddenSize = 64
+
+    public init(cell: RecurrentCellKind = .lstm, inputSize: Int, hiddenSize: Int = defaultHiddenSize, numLayers: Int = 1,
                 bidirectional: Bool = false, pooling: SequencePooling = .last, dropout: Float = 0,
                 classCount: Int, vocabularySize: Int? = nil) {
         self.cell = cell
