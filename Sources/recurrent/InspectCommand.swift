@@ -60,8 +60,12 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
+            try InputFileCheck.requireCheckpoint(checkpoint, format: CheckpointKey.formatName, command: "inspect")
             let textModel = try TextModel.load(checkpoint)
             let c = textModel.model.configuration
             let source = try readText()

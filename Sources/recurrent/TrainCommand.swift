@@ -39,9 +39,17 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("kill-after-checkpoint"), help: .hidden)
     var killAfterCheckpoint: Int?
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
+            try InputFileCheck.requireDataFile(corpus, role: "corpus (a text file)")
+            if let resume = runOptions.resume {
+                try InputFileCheck.requireCheckpoint(resume, format: CheckpointKey.formatName, command: "train --resume")
+            }
             let session = try TextTrainingSession.make(options())
+            try InputFileCheck.requireWritableFolder(session.outputDirectory)
             try train(session)
         }
     }
@@ -92,7 +100,7 @@ struct TrainCommand: ParsableCommand {
             + clippingText(c.clipping) + ", checkpoints in \(session.outputDirectory)")
 
         let reporter = ProgressReporter(logEvery: runOptions.logEvery, batchesPerEpoch: session.training.batchesPerEpoch,
-                                        tokensPerStep: c.batchSize * c.sequenceLength)
+                                        tokensPerStep: c.batchSize * c.sequenceLength, evaluationInterval: c.evaluationInterval)
         let killStep = killAfterCheckpoint
         InterruptFlag.install()
         defer { InterruptFlag.uninstall() }
@@ -118,9 +126,13 @@ struct TrainCommand: ParsableCommand {
             if let v = state.bestValidationLoss { summary += String(format: "; best validation loss %.4f", v) }
             Console.message(summary)
             let model = FileManager.default.fileExists(atPath: best) ? best : latest
-            Console.message("generate with: recurrent generate \(model) --prime \"...\"")
+            Console.message("generate with: " + ShellHint.command("generate", ShellHint.quoted(model), "--prime", "'...'"))
         case .interrupted(let step):
-            Console.message("stopped at step \(step); continue with: recurrent train \(corpus) --resume \(latest)")
+            if let since = trainer.lossSinceLastRecord {
+                Console.message(String(format: "train loss %.4f over the %d steps since the last evaluation", since.loss, since.steps))
+            }
+            Console.message("stopped at step \(step); continue with: "
+                + ShellHint.command("train", ShellHint.quoted(corpus), "--resume", ShellHint.quoted(latest)))
             throw ExitCode(130)
         }
     }
