@@ -39,6 +39,11 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("kill-after-checkpoint"), help: .hidden)
     var killAfterCheckpoint: Int?
 
+    /// Testing aid: after this step the process sends itself SIGINT, as a Ctrl-C at exactly
+    /// that point would.
+    @Option(name: .customLong("interrupt-after-step"), help: .hidden)
+    var interruptAfterStep: Int?
+
     @OptionGroup(title: "Computation") var computation: ThreadOptions
 
     func run() throws {
@@ -101,13 +106,16 @@ struct TrainCommand: ParsableCommand {
 
         let reporter = ProgressReporter(logEvery: runOptions.logEvery, batchesPerEpoch: session.training.batchesPerEpoch,
                                         tokensPerStep: c.batchSize * c.sequenceLength, evaluationInterval: c.evaluationInterval)
-        let killStep = killAfterCheckpoint
+        let killStep = killAfterCheckpoint, interruptStep = interruptAfterStep
         InterruptFlag.install()
         defer { InterruptFlag.uninstall() }
         let outcome: TrainingOutcome
         do {
             outcome = try session.run(onEvent: { event in
                 reporter.handle(event)
+                if let interruptStep, case .step(let report) = event, report.step == interruptStep {
+                    raise(SIGINT)
+                }
                 if let killStep, case .checkpoint(let report) = event, report.step >= killStep {
                     kill(getpid(), SIGKILL)
                 }

@@ -49,8 +49,10 @@ enum SniffedFile: Equatable {
                 }
             }
         }
-        // Text: valid UTF-8 (a character may be cut at the 4 KiB boundary) without NUL bytes.
-        if head.contains(0) { return .binary }
+        // Text: valid UTF-8 (a character may be cut at the 4 KiB boundary) without control
+        // bytes other than tab, newline, form feed, carriage return and escape.
+        let allowed: Set<UInt8> = [9, 10, 12, 13, 27]
+        if head.contains(where: { $0 < 0x20 && !allowed.contains($0) }) { return .binary }
         for cut in 0..<4 where head.count > cut {
             if String(data: head.dropLast(cut), encoding: .utf8) != nil { return .text }
         }
