@@ -14,6 +14,7 @@ public class RecurrentLayerBase: RecurrentLayer {
 
     public var inputSize: Int { stack.inputSize }
     public var hiddenSize: Int { stack.hiddenSize }
+    public var projectionSize: Int { stack.projectionSize }
     public var numLayers: Int { stack.numLayers }
     public var bidirectional: Bool { stack.bidirectional }
     /// Whether the layers have `bias_ih` / `bias_hh`.

@@ -4,7 +4,7 @@ extension RecurrentStack {
     /// weight gradients are formed with a few GEMMs over all T·B rows at once.
     func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState) {
         precondition(steps > 0, "recurrent backward called before forward")
-        let t = steps, b = batchSize, h = hiddenSize, d = numDirections
+        let t = steps, b = batchSize, h = realHiddenSize, d = numDirections
         precondition(dOutput.rows == t * b && dOutput.cols == d * h,
                      "recurrent backward: dOutput is \(dOutput.rows)×\(dOutput.cols), the forward output was \(t * b)×\(d * h)")
 
@@ -29,6 +29,7 @@ extension RecurrentStack {
 
     /// Backward through layer `k` given ∂L/∂output `(T·B, D·H)`; returns ∂L/∂input `(T·B, I_k)`.
     private func backwardLayer(_ k: Int, dOutput: Matrix, dHidden: Matrix, dCell: Matrix) -> Matrix {
+        if projectionSize > 0 { return backwardProjectedLayer(k, dOutput: dOutput, dHidden: dHidden, dCell: dCell) }
         let t = steps, b = batchSize, h = hiddenSize, d = numDirections, gh = gateCount * h
         let w = weights[k]
         let x = layerInputs[k]                                                     // (T·B, I_k)

@@ -27,13 +27,14 @@ extension RecurrentStack {
             x = forwardLayer(k, input: x)
         }
 
-        let finalHidden = finalHiddenSpace.matrix(rows: stateCount, cols: h)
+        let p = realHiddenSize                                                     // h has P (or H) features
+        let finalHidden = finalHiddenSpace.matrix(rows: stateCount, cols: p)
         let finalCell = finalCellSpace.matrix(rows: kind.hasCellState ? stateCount : 0, cols: h)
         for k in 0..<numLayers {
             for dir in 0..<d {
                 let last = stepRows(time(steps - 1, direction: dir)), cols = dir * h..<(dir + 1) * h
                 let rows = stateRows(layer: k, direction: dir)
-                finalHidden.rows(rows).assign(outputSpace[k].matrix(rows: t * b, cols: d * h).rows(last).columns(cols))
+                finalHidden.rows(rows).assign(outputSpace[k].matrix(rows: t * b, cols: d * p).rows(last).columns(dir * p..<(dir + 1) * p))
                 if kind.hasCellState {
                     finalCell.rows(rows).assign(cellSpace[k].matrix(rows: t * b, cols: d * h).rows(last).columns(cols))
                 }
@@ -46,6 +47,7 @@ extension RecurrentStack {
 
     /// Runs layer `k` over the whole sequence in both directions; returns its output `(T·B, D·H)`.
     private func forwardLayer(_ k: Int, input x: Matrix) -> Matrix {
+        if projectionSize > 0 { return forwardProjectedLayer(k, input: x) }
         let t = steps, b = batchSize, h = hiddenSize, d = numDirections, gh = gateCount * h
         let w = weights[k]
         // The input projection of every step and both directions: one GEMM before the loop.
@@ -114,7 +116,7 @@ extension RecurrentStack {
     }
 
     /// b_ih + b_hh of layer `k`, `(1, D·G·H)`, recomputed each forward (the optimizer moves them).
-    private func combinedBias(_ k: Int) -> Matrix {
+    func combinedBias(_ k: Int) -> Matrix {
         let w = weights[k]
         let bias = combinedBiasSpace[k].matrix(rows: 1, cols: w.inputBias.cols)
         bias.assign(w.inputBias)

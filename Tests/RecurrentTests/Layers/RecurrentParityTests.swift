@@ -85,7 +85,7 @@ import Testing
         case "LSTM":
             return LSTM(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bias: c.bias,
                         batchFirst: c.batchFirst, dropout: Float(c.dropout), bidirectional: c.bidirectional,
-                        peepholes: c.peepholes, generator: &g)
+                        projectionSize: c.projSize ?? 0, peepholes: c.peepholes, generator: &g)
         case "GRU":
             return GRU(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bias: c.bias,
                        batchFirst: c.batchFirst, dropout: Float(c.dropout), bidirectional: c.bidirectional, generator: &g)
