@@ -5,6 +5,8 @@
                 weights of the JSON fixtures of the same name (so their outputs are known)
   lstm_proj_*   `kind: recurrent` fixtures (the format of Scripts/make_fixtures.py, read by
                 RecurrentParityTests) of nn.LSTM with proj_size; config gains "proj_size"
+  *_lengths_*   the same for padded batches run through pack_padded_sequence and
+                pad_packed_sequence (enforce_sorted=False); the fixture gains "lengths"
 
 Run from anywhere with a Python that has torch and safetensors:
 
@@ -175,11 +177,29 @@ def projection_fixtures():
     R("lstm_proj_2layer_batchfirst", "LSTM", 6, proj=2, layers=2, batch_first=True, initial_state=True, seed=64)
 
 
+def lengths_fixtures():
+    R = recurrent_fixture
+    R("lstm_lengths_1layer_h0", "LSTM", 5, lengths=[5, 2, 4], initial_state=True, seed=71)
+    R("lstm_lengths_2layer_bidir_h0", "LSTM", 4, layers=2, bidir=True, lengths=[3, 5, 1], initial_state=True, seed=72)
+    R("lstm_proj_lengths_2layer_bidir_h0", "LSTM", 5, proj=3, layers=2, bidir=True, lengths=[4, 5, 2],
+      initial_state=True, seed=73)
+    R("lstm_proj_lengths_1layer_bidir_batchfirst", "LSTM", 4, proj=2, bidir=True, batch_first=True, lengths=[2, 6, 6, 3],
+      seq_len=6, batch=4, seed=74)
+    R("gru_lengths_1layer", "GRU", 5, lengths=[1, 5, 3], seed=75)
+    R("gru_lengths_2layer_bidir_h0", "GRU", 4, layers=2, bidir=True, lengths=[5, 3, 2], initial_state=True, seed=76)
+    R("rnn_tanh_lengths_2layer_bidir_batchfirst_h0", "RNN", 4, nonlinearity="tanh", layers=2, bidir=True,
+      batch_first=True, lengths=[2, 5, 4], initial_state=True, seed=77)
+    R("rnn_relu_lengths_1layer_bidir_h0", "RNN", 5, nonlinearity="relu", bidir=True, lengths=[4, 1, 5],
+      initial_state=True, seed=78)
+
+
 if __name__ == "__main__":
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
-    groups = sys.argv[1:] or ["state_dict", "projection"]
+    groups = sys.argv[1:] or ["state_dict", "projection", "lengths"]
     if "state_dict" in groups:
         state_dict_fixtures()
     if "projection" in groups:
         projection_fixtures()
+    if "lengths" in groups:
+        lengths_fixtures()

@@ -79,6 +79,13 @@ public protocol RecurrentLayer: AnyObject, ParameterContainer {
     func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
                  generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState)
 
+    /// Runs a padded batch whose sequence b has `lengths[b]` (1…T) real steps, like PyTorch's
+    /// `pack_padded_sequence` → module → `pad_packed_sequence`: outputs past a sequence's length
+    /// are zero, its final state is taken at its own last step, the reverse direction starts at
+    /// its own end, and `backward` gives zero gradients past it. nil lengths mean all T.
+    func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?, lengths: [Int]?,
+                 generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState)
+
     /// Backpropagation through time for the last `forward`.
     func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState)
 }

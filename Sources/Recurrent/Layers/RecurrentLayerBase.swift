@@ -36,6 +36,11 @@ public class RecurrentLayerBase: RecurrentLayer {
         stack.forward(input, batchSize: batchSize, initialState: initialState, generator: &generator)
     }
 
+    public func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?, lengths: [Int]?,
+                        generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
+        stack.forward(input, batchSize: batchSize, initialState: initialState, lengths: lengths, generator: &generator)
+    }
+
     public func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState) {
         stack.backward(dOutput: dOutput, dFinalState: dFinalState)
     }

@@ -14,6 +14,7 @@ extension RecurrentStack {
                                          role: "recurrent backward: dFinalState")
 
         var dh = timeMajor(dOutput, space: dOutputSpace)
+        if hasLengths { dh = zeroPastLengths(dh, space: dOutputSpace) }
         var dInput = dh
         for k in stride(from: numLayers - 1, through: 0, by: -1) {
             let dx = backwardLayer(k, dOutput: dh, dHidden: dHidden, dCell: dCell)
@@ -53,6 +54,8 @@ extension RecurrentStack {
                 let rows = stepRows(time(s, direction: dir))
                 let previous = s == 0 ? nil : stepRows(time(s - 1, direction: dir))
                 let dg = dGates.rows(rows).columns(gateCols)
+                if hasLengths { saveInactiveCarry(step: time(s, direction: dir), hidden: dHiddenNext,
+                                                  cell: kind.hasCellState ? dCell.rows(state) : nil) }
                 switch kind {
                 case .lstm:
                     let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
@@ -76,6 +79,8 @@ extension RecurrentStack {
                                        dPreactivation: dg)
                     gemm(dHiddenNext, dg, whh)
                 }
+                if hasLengths { restoreInactiveCarry(step: time(s, direction: dir), hidden: dHiddenNext,
+                                                     cell: kind.hasCellState ? dCell.rows(state) : nil) }
             }
 
             // dW_hh += Σ_t dA_hh(t)ᵀ · h(t−1): the steps whose h(t−1) is an output row (one GEMM

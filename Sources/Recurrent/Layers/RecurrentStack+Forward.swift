@@ -1,7 +1,7 @@
 extension RecurrentStack {
     /// See `RecurrentLayer.forward`. Records inputs, activated gates, cells, tanh(cells) and
     /// outputs of every layer for `backward`.
-    func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
+    func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?, lengths: [Int]? = nil,
                  generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
         precondition(batchSize > 0 && input.rows > 0 && input.rows % batchSize == 0,
                      "recurrent forward: \(input.rows) input rows is not a positive multiple of batch size \(batchSize)")
@@ -9,6 +9,7 @@ extension RecurrentStack {
         let t = input.rows / batchSize, b = batchSize, h = hiddenSize, d = numDirections
         steps = t
         self.batchSize = b
+        setLengths(lengths)
         let stateCount = numLayers * d * b
 
         // Copy the initial state first: it may be the previous forward's final state, whose
@@ -41,7 +42,7 @@ extension RecurrentStack {
             }
         }
 
-        let output = callerLayout(x, space: outputBatchFirstSpace)
+        let output = callerLayout(hasLengths ? zeroPastLengths(x, space: maskedOutputSpace) : x, space: outputBatchFirstSpace)
         return (output, RecurrentState(h: finalHidden, c: kind.hasCellState ? finalCell : nil))
     }
 
@@ -75,6 +76,8 @@ extension RecurrentStack {
                     LSTMKernel.forward(gates: g, bias: bias.columns(gateCols), peepholes: peepholes,
                                        cellPrevious: cPrevious, cell: cell.rows(rows).columns(cols),
                                        tanhCell: tanhCell.rows(rows).columns(cols), hidden: output.rows(rows).columns(cols))
+                    if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
+                                                     hidden: output, hiddenColumns: cols, cell: cell, cellColumns: cols) }
                 }
             }
         case .gru:
@@ -93,6 +96,8 @@ extension RecurrentStack {
                                       biasInput: w.inputBias.columns(gateCols), biasHidden: w.hiddenBias.columns(gateCols),
                                       hiddenPrevious: hPrevious, hiddenLinear: hiddenLinear.rows(rows).columns(cols),
                                       hidden: output.rows(rows).columns(cols))
+                    if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
+                                                     hidden: output, hiddenColumns: cols, cell: nil, cellColumns: cols) }
                 }
             }
         case .rnn(let nonlinearity):
@@ -109,6 +114,8 @@ extension RecurrentStack {
                     gemm(a, hPrevious, whh, beta: 1)
                     RNNKernel.forward(preactivation: a, bias: bias.columns(cols), nonlinearity: nonlinearity,
                                       hidden: output.rows(rows).columns(cols))
+                    if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
+                                                     hidden: output, hiddenColumns: cols, cell: nil, cellColumns: cols) }
                 }
             }
         }

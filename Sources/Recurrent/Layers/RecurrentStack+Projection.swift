@@ -40,6 +40,8 @@ extension RecurrentStack {
                                    cellPrevious: cPrevious, cell: cell.rows(rows).columns(cols),
                                    tanhCell: tanhCell.rows(rows).columns(cols), hidden: u)
                 gemm(output.rows(rows).columns(outCols), u, whr)
+                if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
+                                                 hidden: output, hiddenColumns: outCols, cell: cell, cellColumns: cols) }
             }
         }
         return output
@@ -72,6 +74,7 @@ extension RecurrentStack {
                 let rows = stepRows(step)
                 let previous = s == 0 ? nil : stepRows(time(s - 1, direction: dir))
                 let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
+                if hasLengths { saveInactiveCarry(step: step, hidden: dHiddenNext, cell: dCell.rows(state)) }
                 let dh = dProjected.rows(rows).columns(outCols)
                 dh.assign(dOutput.rows(rows).columns(outCols))
                 dh.add(dHiddenNext)
@@ -82,6 +85,7 @@ extension RecurrentStack {
                                     cell: cell.rows(rows).columns(cols), tanhCell: tanhCell.rows(rows).columns(cols),
                                     dHidden: dUnprojected, dHiddenNext: noCarry, dCellNext: dCell.rows(state), dGates: dg)
                 gemm(dHiddenNext, dg, whh)
+                if hasLengths { restoreInactiveCarry(step: step, hidden: dHiddenNext, cell: dCell.rows(state)) }
             }
 
             // dW_hr += Σ_t dh(t)ᵀ u(t); dW_hh += Σ_t dA(t)ᵀ h(t−1), as in the plain layer.

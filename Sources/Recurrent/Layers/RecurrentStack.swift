@@ -94,6 +94,10 @@ final class RecurrentStack {
     let unprojectedSpace: [GrowableBuffer]
     let dProjectedSpace = GrowableBuffer(), dUnprojectedSpace = GrowableBuffer(), zeroCarrySpace = GrowableBuffer()
     var packedProjections: [PackedMatrix] = [], packedProjectionsBackward: [PackedMatrix] = []
+    /// Each sequence's length in the last forward, or empty when all have T steps
+    /// (`RecurrentStack+Lengths.swift`), and the buffers that path uses.
+    var lengths: [Int] = []
+    let maskedOutputSpace = GrowableBuffer(), savedCarryHiddenSpace = GrowableBuffer(), savedCarryCellSpace = GrowableBuffer()
 
     init(kind: RecurrentCellKind, inputSize: Int, hiddenSize: Int, numLayers: Int, bias: Bool,
          batchFirst: Bool, dropout: Float, bidirectional: Bool, projectionSize: Int = 0,

@@ -256,9 +256,11 @@ struct RecurrentFixture: FixtureKind {
     let loss: Double
     /// Every parameter name, plus "input", and "h0"/"c0" when the fixture gives them.
     let grads: [String: FixtureTensor]
+    /// Each sequence's length for a packed-sequence fixture (Scripts/make_library_fixtures.py).
+    let lengths: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case name, config, input, h0, c0, params, output, loss, grads, batch
+        case name, config, input, h0, c0, params, output, loss, grads, batch, lengths
         case seqLen = "seq_len", paramOrder = "param_order", hN = "h_n", cN = "c_n"
         case wO = "W_o", wH = "W_h", wC = "W_c"
     }
