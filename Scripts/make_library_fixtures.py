@@ -7,6 +7,10 @@
                 RecurrentParityTests) of nn.LSTM with proj_size; config gains "proj_size"
   *_lengths_*   the same for padded batches run through pack_padded_sequence and
                 pad_packed_sequence (enforce_sorted=False); the fixture gains "lengths"
+  Examples/LibraryGuide/Fixtures/
+                lstmp_bidir.safetensors: the state dict of nn.LSTM(4, 6, num_layers=2,
+                bidirectional=True, proj_size=3), and lstmp_bidir_packed.json: a padded batch
+                with lengths through it, outputs and every gradient (docs/library.md)
 
 Run from anywhere with a Python that has torch and safetensors:
 
@@ -84,7 +88,7 @@ def run_module(m, module, x, h0, c0, lengths, batch_first):
 
 def recurrent_fixture(name, module, hidden, layers=1, bias=True, batch_first=False, bidir=False,
                       nonlinearity=None, proj=0, lengths=None, initial_state=False,
-                      input_size=3, seq_len=5, batch=3, seed=0):
+                      input_size=3, seq_len=5, batch=3, seed=0, out_dir=FIXTURES):
     """Like make_fixtures.recurrent_fixture, through PyTorch's own modules (proj_size,
     pack_padded_sequence): float64 answers for float32 inputs, gradients by autograd."""
     torch.manual_seed(seed)
@@ -162,7 +166,7 @@ def recurrent_fixture(name, module, hidden, layers=1, bias=True, batch_first=Fal
         "loss": f9(loss),
         "grads": gd,
     })
-    path = os.path.join(FIXTURES, name + ".json")
+    path = os.path.join(out_dir, name + ".json")
     with open(path, "w") as f:
         f.write(dumps(doc) + "\n")
     print(f"{os.path.getsize(path):8d}  {os.path.relpath(path, ROOT)}   float32 at {worst:.3f} of the tolerance")
@@ -193,13 +197,25 @@ def lengths_fixtures():
       initial_state=True, seed=78)
 
 
+def guide_fixtures():
+    out = os.path.join(ROOT, "Examples", "LibraryGuide", "Fixtures")
+    os.makedirs(out, exist_ok=True)
+    m, _ = recurrent_fixture("lstmp_bidir_packed", "LSTM", 6, proj=3, layers=2, bidir=True, lengths=[5, 2, 4, 1],
+                             input_size=4, seq_len=5, batch=4, seed=81, out_dir=out)
+    path = os.path.join(out, "lstmp_bidir.safetensors")
+    save_file({k: v.contiguous() for k, v in m.state_dict().items()}, path)
+    print(f"{os.path.getsize(path):8d}  {os.path.relpath(path, ROOT)}")
+
+
 if __name__ == "__main__":
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
-    groups = sys.argv[1:] or ["state_dict", "projection", "lengths"]
+    groups = sys.argv[1:] or ["state_dict", "projection", "lengths", "guide"]
     if "state_dict" in groups:
         state_dict_fixtures()
     if "projection" in groups:
         projection_fixtures()
     if "lengths" in groups:
         lengths_fixtures()
+    if "guide" in groups:
+        guide_fixtures()

@@ -122,3 +122,25 @@ import Testing
         #expect(model.stateDict() == reference.stateDict())
     }
 }
+
+/// docs/library.md's example error: the guide's projected state dict into an LSTM built
+/// without the projection.
+@Suite struct StateDictGuideErrorTests {
+    @Test func projectedStateDictIntoPlainLSTM() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Examples/LibraryGuide/Fixtures/lstmp_bidir.safetensors").path
+        var g = RandomGenerator(seed: 0)
+        let lstm = LSTM(inputSize: 4, hiddenSize: 6, numLayers: 2, bidirectional: true, generator: &g)
+        #expect(throws: StateDictError.self) { try lstm.load(stateDictFile: path) }
+        do {
+            try lstm.load(stateDictFile: path)
+        } catch {
+            #expect(error.missingKeys.isEmpty)
+            #expect(error.unexpectedKeys == ["weight_hr_l0", "weight_hr_l0_reverse", "weight_hr_l1", "weight_hr_l1_reverse"])
+            #expect(error.shapeMismatches.first == .init(name: "weight_hh_l0", stateDictShape: [24, 3], moduleShape: [24, 6]))
+        }
+        let projected = LSTM(inputSize: 4, hiddenSize: 6, numLayers: 2, bidirectional: true, projectionSize: 3, generator: &g)
+        try projected.load(stateDictFile: path)
+    }
+}
