@@ -91,7 +91,7 @@ extension RecurrentStack {
     /// backward needs (`sequence` may already be a view of `space`).
     func zeroPastLengths(_ sequence: Matrix, space: GrowableBuffer) -> Matrix {
         let masked = space.matrix(rows: sequence.rows, cols: sequence.cols)
-        masked.assign(sequence)
+        if masked.pointer != sequence.pointer { masked.assign(sequence) }
         for sequence in 0..<batchSize {
             for t in lengths[sequence]..<steps { masked.row(t * batchSize + sequence).fill(0) }
         }
