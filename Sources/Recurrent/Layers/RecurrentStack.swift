@@ -47,7 +47,7 @@ struct RecurrentLayerWeights {
 /// dropout, layouts, and the caches forward records for backward.
 ///
 /// Memory: all parameter values live in one `Storage` and all gradients in another with the
-/// same offsets (layer by layer: W_ih of both directions, W_hh, b_ih, b_hh, peepholes), so an
+/// same offsets (layer by layer: W_ih of both directions, W_hh, b_ih, b_hh, peepholes, W_hr), so an
 /// optimizer or checkpoint may treat them as one flat vector. Each `Parameter` is a view.
 final class RecurrentStack {
     let kind: RecurrentCellKind
@@ -63,7 +63,7 @@ final class RecurrentStack {
     let gradients: Storage
     let weights: [RecurrentLayerWeights]
     /// PyTorch `state_dict` order: per layer, per direction: weight_ih, weight_hh, bias_ih,
-    /// bias_hh, then (peepholes) weight_ci, weight_cf, weight_co.
+    /// bias_hh, (projection) weight_hr, then (peepholes) weight_ci, weight_cf, weight_co.
     let parameters: [Parameter]
     let dropouts: [Dropout]
 
