@@ -92,7 +92,7 @@ struct DemoCommand: ParsableCommand {
             let c = session.trainer.configuration
             Console.message("training a \(hiddenSize)-unit LSTM for \(formatDuration(seconds)) (\(session.model.configuration.parameterCount) parameters)…")
             let reporter = ProgressReporter(logEvery: 100, batchesPerEpoch: session.training.batchesPerEpoch,
-                                            tokensPerStep: c.batchSize * c.sequenceLength, evaluationInterval: c.evaluationInterval)
+                                            evaluationInterval: c.evaluationInterval)
             reporter.deadlineSeconds = seconds
             let start = Date()
             InterruptFlag.install()

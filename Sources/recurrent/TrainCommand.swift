@@ -106,7 +106,7 @@ struct TrainCommand: ParsableCommand {
             + clippingText(c.clipping) + ", checkpoints in \(session.outputDirectory)")
 
         let reporter = ProgressReporter(logEvery: runOptions.logEvery, batchesPerEpoch: session.training.batchesPerEpoch,
-                                        tokensPerStep: c.batchSize * c.sequenceLength, evaluationInterval: c.evaluationInterval)
+                                        evaluationInterval: c.evaluationInterval)
         let killStep = killAfterCheckpoint, interruptStep = interruptAfterStep
         InterruptFlag.install()
         defer { InterruptFlag.uninstall() }

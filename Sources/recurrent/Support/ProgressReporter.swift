@@ -8,7 +8,6 @@ final class ProgressReporter {
     let live: Bool
     let logEvery: Int
     let batchesPerEpoch: Int
-    let tokensPerStep: Int
     /// Steps between evaluations (for the ETA).
     let evaluationInterval: Int
     /// Seconds on a monotonic clock (injected by tests).
@@ -23,12 +22,11 @@ final class ProgressReporter {
     private var lineShown = false
     private var runStart = Date()
 
-    init(live: Bool = Console.stderrIsTerminal, logEvery: Int, batchesPerEpoch: Int, tokensPerStep: Int,
+    init(live: Bool = Console.stderrIsTerminal, logEvery: Int, batchesPerEpoch: Int,
          evaluationInterval: Int, now: @escaping () -> Double = ProgressReporter.monotonicSeconds) {
         self.live = live
         self.logEvery = max(1, logEvery)
         self.batchesPerEpoch = batchesPerEpoch
-        self.tokensPerStep = tokensPerStep
         self.evaluationInterval = max(1, evaluationInterval)
         self.now = now
         remainingTime.start(at: now())
