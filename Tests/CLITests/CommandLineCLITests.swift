@@ -146,9 +146,9 @@ import Glibc
         #expect(r.stderr.contains(CLI.binary.path + " generate"), "\(r.stderr)")
     }
 
-    /// Ctrl-C between two evaluations, then --resume: every history record (training loss,
-    /// learning rate, validation loss) is bit-equal to the uninterrupted run's, and Ctrl-C
-    /// printed the loss so far.
+    /// Ctrl-C between two evaluations, or SIGKILL, then --resume: every history record
+    /// (training loss, learning rate, validation loss) is bit-equal to the uninterrupted run's,
+    /// and Ctrl-C printed the loss so far.
     @Test func historyIsExactAfterCtrlCBetweenEvaluations() throws {
         let d = try CLI.temporaryDirectory("history")
         try String(repeating: Self.text, count: 10).write(to: d.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
@@ -176,10 +176,19 @@ import Glibc
             let f = try SafeTensors(contentsOf: d.appendingPathComponent("\(folder)/latest.safetensors").path)
             return try TrainingState(jsonString: try #require(f.metadata[CheckpointKey.trainingState])).history
         }
-        let a = try history("straight"), b = try history("cut")
-        #expect(a.map(\.step) == b.map(\.step))
-        #expect(a.map(\.trainingLoss.bitPattern) == b.map(\.trainingLoss.bitPattern), "\(a.map(\.trainingLoss)) vs \(b.map(\.trainingLoss))")
-        #expect(a.map(\.learningRate) == b.map(\.learningRate))
-        #expect(a.map(\.validationLoss) == b.map(\.validationLoss))
+        // SIGKILL right after the checkpoint of step 7, then --resume: the same history too.
+        let killed = try CLI.run(["train", "a.txt", "--steps", "21", "--output", "killed", "--kill-after-checkpoint", "7"] + options, in: d)
+        #expect(killed.signaled, "\(killed.stderr)")
+        let afterKill = try CLI.run(["train", "a.txt", "--resume", "killed"], in: d)
+        #expect(afterKill.succeeded, "\(afterKill.stderr)")
+
+        let a = try history("straight")
+        for folder in ["cut", "killed"] {
+            let b = try history(folder)
+            #expect(a.map(\.step) == b.map(\.step), "\(folder)")
+            #expect(a.map(\.trainingLoss.bitPattern) == b.map(\.trainingLoss.bitPattern), "\(folder): \(a.map(\.trainingLoss)) vs \(b.map(\.trainingLoss))")
+            #expect(a.map(\.learningRate) == b.map(\.learningRate), "\(folder)")
+            #expect(a.map(\.validationLoss) == b.map(\.validationLoss), "\(folder)")
+        }
     }
 }
