@@ -118,6 +118,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.svg").path))
     }
 
+    /// The inspect page's learning curve comes from metrics.jsonl (a point per step here) when
+    /// the run folder has one, and from the checkpoint's history (a point per validation) when not.
+    @Test func inspectDrawsTheLogWhenPresent() throws {
+        let directory = try Trained.scripts.get()
+        let r = try CLI.run(["train", "scripts.txt"] + Self.options + ["--steps", "30", "--output", "inspected"], in: directory)
+        #expect(r.succeeded, "\(r.stderr)")
+        func trainingPoints() throws -> Int {
+            let page = try CLI.run(["inspect", "inspected", "scripts.txt", "--max-tokens", "200", "--html", "page.html"], in: directory)
+            #expect(page.succeeded, "\(page.stderr)")
+            let html = try String(contentsOf: directory.appendingPathComponent("page.html"), encoding: .utf8)
+            let path = try #require(html.firstMatch(of: /<path d="([^"]*)"[^>]*><title>training<\/title>/))
+            return path.1.split(separator: " ").filter { $0 == "L" || $0 == "M" || $0.hasPrefix("L") || $0.hasPrefix("M") }.count
+        }
+        #expect(try trainingPoints() == 30)
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("inspected/metrics.jsonl"))
+        #expect(try trainingPoints() == 3)
+    }
+
     @Test func experimentWritesOneLogPerRun() throws {
         let d = try CLI.temporaryDirectory("experiment-logs")
         let r = try CLI.run(["experiment", "adding", "--cells", "rnn,lstm", "--seeds", "2", "--steps", "20", "--eval-every", "10",
