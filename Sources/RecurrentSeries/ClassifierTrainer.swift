@@ -101,6 +101,8 @@ public final class ClassifierTrainer {
         training = try EarlyStoppingTraining(network: model, options: options)
     }
 
+    /// Trains until `options.epochs` or early stopping, calling `onEpoch` after each epoch;
+    /// `metrics` gets a line per batch (the epoch's last with the validation loss).
     public func train(metrics: MetricsLog? = nil, onEpoch: (ClassifierEpoch) -> Void = { _ in }) throws -> ClassifierTrainingSummary {
         let labels = inputs.labels
         let watched = split.validation.isEmpty ? split.train : split.validation

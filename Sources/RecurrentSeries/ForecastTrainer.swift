@@ -81,7 +81,8 @@ public final class ForecastTrainer {
         training = try EarlyStoppingTraining(network: model, options: options)
     }
 
-    /// Trains until `options.epochs` or early stopping, calling `onEpoch` after each epoch.
+    /// Trains until `options.epochs` or early stopping, calling `onEpoch` after each epoch;
+    /// `metrics` gets a line per batch (the epoch's last with the validation MAE as `val_loss`).
     public func train(metrics: MetricsLog? = nil, onEpoch: (ForecastEpoch) -> Void = { _ in }) throws -> ForecastTrainingSummary {
         let b = options.batchSize, features = problem.encoding.featureCount
         // Full batches reuse these; only a shorter last batch allocates its own.

@@ -46,7 +46,11 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            var curves = LearningCurves(runs: try runs.map(Self.load))
+            var loaded = try runs.map(Self.load)
+            let (folder, names) = Self.shortNames(loaded.map(\.name))
+            for i in loaded.indices { loaded[i].name = names[i] }
+            var curves = LearningCurves(runs: loaded)
+            curves.title = folder
             curves.x = x
             curves.learningRate = learningRate
             curves.gradientNorm = gradientNorm
@@ -59,6 +63,16 @@ struct PlotCommand: ParsableCommand {
             }
             Console.message("wrote \(output) (\(curves.runs.map { "\($0.name): \($0.records.count) steps" }.joined(separator: ", ")))")
         }
+    }
+
+    /// The folder the runs share and their names within it ("runs/a", "runs/b" → "runs", ["a", "b"]),
+    /// or ("", paths) when they share none.
+    static func shortNames(_ paths: [String]) -> (String, [String]) {
+        let parts = paths.map { $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init) }
+        var common = 0
+        while let first = parts.first, parts.allSatisfy({ $0.count > common + 1 && $0[common] == first[common] }) { common += 1 }
+        guard paths.count > 1, common > 0 else { return ("", paths) }
+        return (parts[0][..<common].joined(separator: "/"), parts.map { $0[common...].joined(separator: "/") })
     }
 
     /// A run folder's (or a file's) records, named by the path as given.

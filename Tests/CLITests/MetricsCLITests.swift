@@ -150,7 +150,7 @@ import Testing
         let plot = try CLI.run(["plot", "logs/adding/rnn-seed-1", "logs/adding/lstm-seed-1", "-o", "adding.svg", "--x", "tokens"], in: d)
         #expect(plot.succeeded, "\(plot.stderr)")
         let svg = try String(contentsOf: d.appendingPathComponent("adding.svg"), encoding: .utf8)
-        #expect(svg.contains("samples trained") && svg.contains("lstm-seed-1 validation"))
+        #expect(svg.contains("samples trained") && svg.contains("lstm-seed-1 validation") && svg.contains("logs/adding: loss"))
     }
 
     @Test func evaluateJSONIsOneDocument() throws {

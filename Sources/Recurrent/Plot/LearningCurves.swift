@@ -23,6 +23,8 @@ public struct LearningCurves: Sendable {
     }
 
     public var runs: [Run]
+    /// What the runs are (e.g. the folder they share); the loss panel's title starts with it.
+    public var title = ""
     public var x: XAxis = .step
     public var learningRate = false
     public var gradientNorm = false
@@ -49,8 +51,8 @@ public struct LearningCurves: Sendable {
             }
             return Double(n)
         }
-        let title = runs.count == 1 ? runs[0].name : "\(runs.count) runs"
-        var loss = SVGLinePlot(title: "\(title): loss", xLabel: xLabel, yLabel: "loss", width: width, height: 420)
+        let what = !title.isEmpty ? title : runs.count == 1 ? runs[0].name : "\(runs.count) runs"
+        var loss = SVGLinePlot(title: "\(what): loss", xLabel: xLabel, yLabel: "loss", width: width, height: 420)
         var rate = SVGLinePlot(title: "learning rate", xLabel: xLabel, yLabel: "learning rate", width: width, height: 260)
         var norm = SVGLinePlot(title: "gradient norm before clipping", xLabel: xLabel, yLabel: "‖g‖", width: width, height: 260)
         for (i, run) in runs.enumerated() {

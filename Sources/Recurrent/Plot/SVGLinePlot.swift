@@ -105,7 +105,9 @@ public struct SVGLinePlot: Sendable {
     /// The `<svg>` element of this plot with extra `attributes` on its opening tag; its clip
     /// path is named `clipID` (unique within a document).
     private func element(attributes: String, clipID: String) -> String {
-        let legendWidth = series.contains { $0.inLegend } ? 170.0 : 20.0
+        // Room for the longest legend entry (about 7 px a character at 12 px; 170 at least).
+        let longest = series.filter(\.inLegend).map(\.name.count).max()
+        let legendWidth = longest.map { max(170, Double($0) * 7 + 44) } ?? 20.0
         let left = 72.0, top = 40.0, bottom = 56.0
         let plotW = max(Double(width) - left - legendWidth, 50), plotH = max(Double(height) - top - bottom, 50)
 
