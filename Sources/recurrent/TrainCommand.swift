@@ -16,7 +16,8 @@ struct TrainCommand: ParsableCommand {
         Tokenizes CORPUS, holds out its end for validation, and trains an embedding → LSTM/GRU/RNN \
         → linear model by truncated backpropagation through time. Checkpoints (safetensors, \
         loadable in PyTorch) go to --output: step-N.safetensors, latest.safetensors and \
-        best.safetensors (lowest validation loss).
+        best.safetensors (lowest validation loss), and every step appends a line to \
+        metrics.jsonl there (losses, learning rate, gradient norm; draw it with recurrent plot).
 
         Ctrl-C saves a checkpoint and stops; --resume continues exactly where it stopped.
 
