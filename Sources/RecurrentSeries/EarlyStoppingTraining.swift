@@ -157,7 +157,7 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
                 samplesDone += batch.count
                 if let record = pending { try metrics?.append(record) }
                 let stepSeconds = seconds(since: stepStarted)
-                pending = MetricsRecord(step: stepsDone, epoch: epoch, trainingLoss: Double(value), learningRate: learningRate,
+                pending = MetricsRecord(step: stepsDone, epoch: epoch, trainingLoss: Double(result.loss), learningRate: learningRate,
                                         gradientNorm: Double(result.gradientNorm), samples: samplesDone,
                                         samplesPerSecond: stepSeconds > 0 ? Double(batch.count) / stepSeconds : 0,
                                         elapsedSeconds: seconds(since: started))
