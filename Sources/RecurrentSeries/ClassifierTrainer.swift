@@ -101,7 +101,9 @@ public final class ClassifierTrainer {
         training = try EarlyStoppingTraining(network: model, options: options)
     }
 
-    public func train(onEpoch: (ClassifierEpoch) -> Void = { _ in }) throws -> ClassifierTrainingSummary {
+    /// Trains until `options.epochs` or early stopping, calling `onEpoch` after each epoch;
+    /// `metrics` gets a line per batch (the epoch's last with the validation loss).
+    public func train(metrics: MetricsLog? = nil, onEpoch: (ClassifierEpoch) -> Void = { _ in }) throws -> ClassifierTrainingSummary {
         let labels = inputs.labels
         let watched = split.validation.isEmpty ? split.train : split.validation
         let outcome = try training.run(
@@ -112,6 +114,7 @@ public final class ClassifierTrainer {
             },
             validate: { generator in evaluate(watched, generator: &generator) },
             score: { $0.loss },
+            metrics: metrics,
             onEpoch: { e in
                 onEpoch(ClassifierEpoch(epoch: e.epoch, trainingLoss: e.trainingLoss, validationLoss: e.validation.loss,
                                         validationAccuracy: e.validation.confusion.accuracy, improved: e.improved))

@@ -83,6 +83,7 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
     let epochs: Int
     let batchSize: Int
     let patience: Int
+    let learningRate: Double
     /// Zero, forward/backward, clip ‖g‖₂ ≤ clipNorm (0: no clipping), Adam update.
     private let step: TrainingStep
 
@@ -92,6 +93,7 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
         epochs = options.epochs
         batchSize = options.batchSize
         patience = options.patience
+        learningRate = options.learningRate
         do {
             step = TrainingStep(parameters: network.parameters,
                                 optimizer: try Adam(parameters: network.parameters, learningRate: options.learningRate),
@@ -110,15 +112,24 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
     ///     mean loss and ∂loss/∂outputs (B, O) of that forward pass.
     ///   - validate: what `score` and `onEpoch` read after each epoch.
     ///   - score: the number early stopping watches; lower is better.
+    ///   - metrics: gets a line per batch; the epoch's last one carries `score` as `val_loss`.
     /// - Throws: `SeriesError.trainingDiverged` when a batch's loss is not finite.
     func run<Example, Validation>(
         examples: [Example], generator: inout RandomGenerator,
         lossAndGradient: (_ batch: ArraySlice<Example>, _ generator: inout RandomGenerator) -> (loss: Float, dOutputs: Matrix),
         validate: (_ generator: inout RandomGenerator) -> Validation,
         score: (Validation) -> Double,
+        metrics: MetricsLog? = nil,
         onEpoch: (EarlyStoppingEpoch<Validation>) -> Void
     ) throws -> Outcome {
         let parameters = network.parameters
+        let clock = ContinuousClock(), started = clock.now
+        var stepsDone = 0, samplesDone = 0
+        /// Seconds since `instant`.
+        func seconds(since instant: ContinuousClock.Instant) -> Double {
+            let d = (clock.now - instant).components
+            return Double(d.seconds) + Double(d.attoseconds) * 1e-18
+        }
         let best = parameters.map { $0.value.copy() }
         var bestScore = Double.infinity, bestEpoch = 0, epoch = 0
         var order = examples
@@ -127,9 +138,12 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
             network.isTraining = true
             generator.shuffle(&order)
             var total = 0.0, batches = 0, start = 0
+            // The epoch's last step is logged after validation, with the validation score.
+            var pending: MetricsRecord?
             while start < order.count {
                 let batch = order[start..<min(start + batchSize, order.count)]
                 start += batchSize
+                let stepStarted = clock.now
                 let result = step {
                     let (value, dOutputs) = lossAndGradient(batch, &generator)
                     if value.isFinite { network.backward(dOutputs) }
@@ -139,8 +153,20 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
                 guard result.updated else { throw SeriesError.gradientDiverged(epoch: epoch, norm: Double(result.gradientNorm)) }
                 total += Double(result.loss)
                 batches += 1
+                stepsDone += 1
+                samplesDone += batch.count
+                if let record = pending { try metrics?.append(record) }
+                let stepSeconds = seconds(since: stepStarted)
+                pending = MetricsRecord(step: stepsDone, epoch: epoch, trainingLoss: Double(result.loss), learningRate: learningRate,
+                                        gradientNorm: Double(result.gradientNorm), samples: samplesDone,
+                                        samplesPerSecond: stepSeconds > 0 ? Double(batch.count) / stepSeconds : 0,
+                                        elapsedSeconds: seconds(since: started))
             }
             let validation = validate(&generator)
+            if var record = pending {
+                record.validationLoss = score(validation)
+                try metrics?.append(record)
+            }
             let improved = score(validation) < bestScore
             if improved {
                 bestScore = score(validation)

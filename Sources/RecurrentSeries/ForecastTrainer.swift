@@ -81,8 +81,9 @@ public final class ForecastTrainer {
         training = try EarlyStoppingTraining(network: model, options: options)
     }
 
-    /// Trains until `options.epochs` or early stopping, calling `onEpoch` after each epoch.
-    public func train(onEpoch: (ForecastEpoch) -> Void = { _ in }) throws -> ForecastTrainingSummary {
+    /// Trains until `options.epochs` or early stopping, calling `onEpoch` after each epoch;
+    /// `metrics` gets a line per batch (the epoch's last with the validation MAE as `val_loss`).
+    public func train(metrics: MetricsLog? = nil, onEpoch: (ForecastEpoch) -> Void = { _ in }) throws -> ForecastTrainingSummary {
         let b = options.batchSize, features = problem.encoding.featureCount
         // Full batches reuse these; only a shorter last batch allocates its own.
         let inputs = Matrix(rows: problem.lookback * b, cols: features)        // (L·B, F), time-major
@@ -102,6 +103,7 @@ public final class ForecastTrainer {
             },
             validate: { _ in validationMAE() },
             score: { $0 },
+            metrics: metrics,
             onEpoch: { e in
                 onEpoch(ForecastEpoch(epoch: e.epoch, trainingLoss: e.trainingLoss, validationMAE: e.validation,
                                       improved: e.improved))

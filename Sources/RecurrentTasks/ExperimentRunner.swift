@@ -30,8 +30,11 @@ public struct ExperimentRunner: Sendable {
     }
 
     /// Runs everything, `configuration.jobs` runs at a time, and returns the report.
-    /// `progress` is called from worker threads (serialised by a lock).
-    public func run(progress: @escaping @Sendable (ExperimentEvent) -> Void = { _ in }) throws -> ExperimentReport {
+    /// `progress` is called from worker threads (serialised by a lock). With `logDirectory`,
+    /// each run appends its steps to `logDirectory/<task>/<arm>-seed-<seed>/metrics.jsonl`
+    /// (`logFolder`).
+    public func run(logDirectory: String? = nil,
+                    progress: @escaping @Sendable (ExperimentEvent) -> Void = { _ in }) throws -> ExperimentReport {
         let task = self.task, configuration = self.configuration
         let testSet = try task.testSet()
         let arms = configuration.arms
@@ -43,8 +46,13 @@ public struct ExperimentRunner: Sendable {
             while let index = collector.nextJob() {
                 let job = jobs[index]
                 do {
+                    let label = job.arm.label(showClipping: showClipping)
+                    let metrics = try logDirectory.map { directory in
+                        try MetricsLog(path: Self.logFolder(directory, task: task.name, arm: label, seed: job.seed)
+                                       + "/" + MetricsLog.fileName)
+                    }
                     let result = try Self.train(task: task, arm: job.arm, seed: job.seed, configuration: configuration,
-                                                testSet: testSet, label: job.arm.label(showClipping: showClipping),
+                                                testSet: testSet, label: label, metrics: metrics,
                                                 report: collector.report)
                     collector.store(result, at: index)
                 } catch {
@@ -60,6 +68,7 @@ public struct ExperimentRunner: Sendable {
     /// and `stopWhenSolved`, or diverged).
     public static func train(task: some MemoryTask, arm: ExperimentArm, seed: UInt64,
                              configuration c: ExperimentConfiguration, testSet: [TaskBatch], label: String,
+                             metrics: MetricsLog? = nil,
                              report: (ExperimentEvent) -> Void = { _ in }) throws -> RunResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -95,7 +104,13 @@ public struct ExperimentRunner: Sendable {
         if task.isSolved(test) { result.solvedAtStep = 0 }
 
         var lossSinceEvaluation = 0.0, stepsSinceEvaluation = 0
+        /// Seconds since the run started.
+        func elapsed() -> Double {
+            let d = (clock.now - start).components
+            return Double(d.seconds) + Double(d.attoseconds) * 1e-18
+        }
         for step in 1...c.steps {
+            let stepStarted = clock.now
             let batch = try task.makeBatch(batchSize: c.batchSize, generator: &data)
             let trained = trainingStep {
                 let y = model.forward(batch, training: true)
@@ -109,21 +124,32 @@ public struct ExperimentRunner: Sendable {
             result.trainLosses.append(loss)
             result.gradientNorms.append(norm)
             result.stepsRun = step
+            let stepSeconds = (clock.now - stepStarted).components
+            var record = MetricsRecord(step: step, epoch: nil, trainingLoss: Double(loss), learningRate: c.learningRate,
+                                       gradientNorm: Double(norm), samples: step * c.batchSize,
+                                       samplesPerSecond: Double(c.batchSize) / max(1e-9, Double(stepSeconds.seconds)
+                                           + Double(stepSeconds.attoseconds) * 1e-18),
+                                       elapsedSeconds: elapsed())
             if !trained.updated {
                 result.divergedAtStep = step
                 test = evaluate(at: step, trainLoss: Double(loss))
+                record.validationLoss = test.loss
+                try metrics?.append(record)
                 break
             }
             lossSinceEvaluation += Double(loss)
             stepsSinceEvaluation += 1
-            if step % c.evaluateEvery == 0 || step == c.steps {
+            let evaluates = step % c.evaluateEvery == 0 || step == c.steps
+            if evaluates {
                 test = evaluate(at: step, trainLoss: lossSinceEvaluation / Double(stepsSinceEvaluation))
                 lossSinceEvaluation = 0
                 stepsSinceEvaluation = 0
-                if result.solvedAtStep == nil && task.isSolved(test) {
-                    result.solvedAtStep = step
-                    if c.stopWhenSolved { break }
-                }
+                record.validationLoss = test.loss
+            }
+            try metrics?.append(record)
+            if evaluates && result.solvedAtStep == nil && task.isSolved(test) {
+                result.solvedAtStep = step
+                if c.stopWhenSolved { break }
             }
         }
         result.final = test
@@ -131,6 +157,12 @@ public struct ExperimentRunner: Sendable {
         result.wallSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
         report(.finished(result))
         return result
+    }
+
+    /// The run folder of `arm` and `seed` under `directory`: `directory/<task>/<arm>-seed-<seed>`
+    /// (spaces in the arm's label, as in "rnn clip 1", become hyphens).
+    public static func logFolder(_ directory: String, task: String, arm: String, seed: UInt64) -> String {
+        directory + "/" + task + "/" + arm.replacingOccurrences(of: " ", with: "-") + "-seed-\(seed)"
     }
 
     /// Independent streams from one seed (SplitMix64 of seed and stream number).

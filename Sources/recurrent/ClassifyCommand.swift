@@ -93,8 +93,11 @@ extension ClassifyCommand {
         @Option(help: "Random seed (split, initialisation, order).")
         var seed = SeriesTrainingDefaults.seed
 
-        @Option(help: "Directory for the checkpoint and the confusion matrix.")
+        @Option(help: "Directory for the checkpoint, the metrics log (metrics.jsonl) and the confusion matrix.")
         var output = "classify-run"
+
+        @Flag(help: "Print the results as one JSON document on stdout (progress stays on stderr).")
+        var json = false
 
         func validate() throws {
             if text {
@@ -170,7 +173,8 @@ extension ClassifyCommand {
             let trainer = try ClassifierTrainer(inputs: inputs, split: split, configuration: configuration,
                                                 options: options, generator: generator)
             let start = Date()
-            let summary = try trainer.train { e in
+            let metrics = try MetricsLog(path: output + "/" + MetricsLog.fileName)
+            let summary = try trainer.train(metrics: metrics) { e in
                 seriesNote(String(format: "epoch %4d  train loss %.4f  validation loss %.4f  accuracy %.2f%%%@  (%.1fs)",
                                   e.epoch, e.trainingLoss, e.validationLoss, 100 * e.validationAccuracy,
                                   e.improved ? " *" : "", Date().timeIntervalSince(start)))
@@ -184,8 +188,13 @@ extension ClassifyCommand {
             try checkpoint.write(to: path)
             let report = accuracyReport("test accuracy", summary.test)
             try seriesWrite(report, to: output + "/test-confusion.txt")
-            seriesNote("wrote \(path) and \(output)/test-confusion.txt")
-            print(report, terminator: "")
+            seriesNote("wrote \(path), \(output)/test-confusion.txt and \(metrics.path)")
+            if json {
+                try JSONOutput.print(ClassifyTrainJSON(test: AccuracyJSON(summary.test), epochsRun: summary.epochsRun,
+                                                       bestEpoch: summary.bestEpoch, checkpoint: path, metrics: metrics.path))
+            } else {
+                print(report, terminator: "")
+            }
         }
     }
 
@@ -210,6 +219,9 @@ extension ClassifyCommand {
         @Option(help: "Where to write the predictions CSV.")
         var output = "predictions.csv"
 
+        @Flag(help: "Print the predictions (and, with labels, the accuracy) as one JSON document on stdout.")
+        var json = false
+
         @OptionGroup(title: "Computation") var computation: ThreadOptions
 
         func run() throws {
@@ -230,8 +242,16 @@ extension ClassifyCommand {
             }
             try seriesWrite(csv, to: output)
             seriesNote("\(data): \(predictions.count) examples classified; wrote \(output).")
-            if read.hasLabels {
-                let confusion = ConfusionMatrix(classNames: names, truth: read.inputs.labels, predicted: predictions.map(\.label))
+            let confusion = read.hasLabels
+                ? ConfusionMatrix(classNames: names, truth: read.inputs.labels, predicted: predictions.map(\.label)) : nil
+            if json {
+                try JSONOutput.print(ClassifyPredictJSON(
+                    predictions: predictions.enumerated().map { i, p in
+                        .init(example: i + 1, predicted: names[p.label], probability: Double(p.probability),
+                              true: read.hasLabels ? names[read.inputs.labels[i]] : nil)
+                    },
+                    accuracy: confusion.map(AccuracyJSON.init)))
+            } else if let confusion {
                 print(accuracyReport("accuracy", confusion), terminator: "")
             } else {
                 print(csv, terminator: "")
@@ -246,4 +266,42 @@ extension ClassifyCommand {
 private func accuracyReport(_ title: String, _ confusion: ConfusionMatrix) -> String {
     "\(title): " + String(format: "%.2f%% (%d of %d)\n", 100 * confusion.accuracy, confusion.correct, confusion.total)
         + "confusion matrix (rows: true class, columns: predicted):\n" + confusion.formattedTable() + "\n"
+}
+
+/// Accuracy and confusion matrix in `--json` output (rows: true class, columns: predicted).
+struct AccuracyJSON: Encodable {
+    var accuracy: Double
+    var correct: Int
+    var total: Int
+    var classNames: [String]
+    var confusion: [[Int]]
+
+    init(_ m: ConfusionMatrix) {
+        accuracy = m.accuracy
+        correct = m.correct
+        total = m.total
+        classNames = m.classNames
+        confusion = m.counts
+    }
+}
+
+/// `classify train --json`: the test part's accuracy and confusion matrix.
+struct ClassifyTrainJSON: Encodable {
+    var test: AccuracyJSON
+    var epochsRun: Int
+    var bestEpoch: Int
+    var checkpoint: String
+    var metrics: String
+}
+
+/// `classify predict --json`: one row per example (as in the CSV); with labels, the accuracy.
+struct ClassifyPredictJSON: Encodable {
+    struct Row: Encodable {
+        var example: Int
+        var predicted: String
+        var probability: Double
+        var `true`: String?
+    }
+    var predictions: [Row]
+    var accuracy: AccuracyJSON?
 }

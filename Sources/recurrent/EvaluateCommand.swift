@@ -21,6 +21,9 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: "The text file to evaluate on.")
     var text: String
 
+    @Flag(help: "Print the figures as one JSON document on stdout.")
+    var json = false
+
     /// For the PyTorch round trip: writes the first --dump-tokens token ids (`input_ids`, I64)
     /// and the model's logits for them (`logits`, F32 (N, V); evaluation mode, zero initial
     /// state) to a safetensors file.
@@ -39,6 +42,15 @@ struct EvaluateCommand: ParsableCommand {
             try InputFileCheck.requireDataFile(text, role: "text to evaluate on")
             let textModel = try TextModel.load(checkpoint)
             let result = try TextEvaluation.evaluate(textModel, on: .file(path: text))
+            if json {
+                try JSONOutput.print(EvaluationJSON(
+                    checkpoint: textModel.path, text: text, tokens: result.tokenCount + 1, level: result.level.rawValue,
+                    unknownTokens: result.unknownCount, loss: result.loss, perplexity: result.perplexity,
+                    bitsPerCharacter: result.level == .byte ? nil : result.bitsPerCharacter,
+                    bitsPerByte: result.level == .byte ? result.bitsPerCharacter : nil))
+                if let dumpLogits { try dump(textModel, to: dumpLogits) }
+                return
+            }
             Console.out("checkpoint: \(textModel.path)\n")
             Console.out("text: \(text), \(result.tokenCount + 1) \(result.level.rawValue) tokens"
                 + (result.unknownCount > 0 ? " (\(result.unknownCount) not in the vocabulary, counted as <unk>)" : "") + "\n")
@@ -66,4 +78,19 @@ struct EvaluateCommand: ParsableCommand {
         try file.write(to: path)
         Console.message("wrote \(ids.count) token ids and their logits to \(path)")
     }
+}
+
+/// `evaluate --json`: what the text output shows, under the same names.
+struct EvaluationJSON: Encodable {
+    var checkpoint: String
+    var text: String
+    /// Tokens in the text (the first is only read, the rest predicted).
+    var tokens: Int
+    var level: String
+    var unknownTokens: Int
+    /// Nats per token.
+    var loss: Double
+    var perplexity: Double
+    var bitsPerCharacter: Double?
+    var bitsPerByte: Double?
 }

@@ -89,6 +89,12 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Write the learning curves (test loss per step) to this SVG file.")
     var plot: String?
 
+    @Option(name: .customLong("log-dir"),
+            help: ArgumentHelp("Write each run's metrics.jsonl (every step; val_loss is the test loss) under this folder.",
+                               discussion: "One folder per run: DIR/<task>/<cell>-seed-<seed>/metrics.jsonl; draw them with recurrent plot DIR/<task>/*.",
+                               valueName: "dir"))
+    var logDirectory: String?
+
     @Option(help: "Write the raw gradient norms per step to this SVG file.")
     var normPlot: String?
 
@@ -126,13 +132,14 @@ struct ExperimentCommand: ParsableCommand {
             if config.jobs > 1 && ThreadPool.environmentThreadCount == nil && computation.threads == nil { ThreadPool.threadCount = 1 }
             let quiet = self.quiet
             let runner = try ExperimentRunner(task: task, configuration: config)
-            let report = try runner.run { event in
+            let report = try runner.run(logDirectory: logDirectory) { event in
                 guard !quiet else { return }
                 Console.message(Self.progressLine(event))
             }
             Console.out(report.table())
             if let plot { try write(report.learningCurves().render(), to: plot) }
             if let normPlot { try write(report.gradientNormPlot().render(), to: normPlot) }
+            if let logDirectory { Console.message("wrote each run's metrics.jsonl under \(logDirectory)/\(task.name)") }
         }
     }
 

@@ -92,8 +92,11 @@ extension ForecastCommand {
         @Option(help: "Random seed (initialisation and window order).")
         var seed = SeriesTrainingDefaults.seed
 
-        @Option(help: "Directory for the checkpoint, metrics and plot.")
+        @Option(help: "Directory for the checkpoint, metrics (metrics.jsonl, test-metrics.csv) and plot.")
         var output = "forecast-run"
+
+        @Flag(help: "Print the results as one JSON document on stdout (progress stays on stderr).")
+        var json = false
 
         func validate() throws {
             guard lookback >= 1 else { throw ValidationError("--lookback must be at least 1.") }
@@ -137,7 +140,8 @@ extension ForecastCommand {
             let trainer = try ForecastTrainer(problem: problem, cell: cell.kind, hiddenSize: hidden, numLayers: layers,
                                               options: options)
             let start = Date()
-            let summary = try trainer.train { e in
+            let metrics = try MetricsLog(path: output + "/" + MetricsLog.fileName)
+            let summary = try trainer.train(metrics: metrics) { e in
                 seriesNote(String(format: "epoch %4d  train loss %.5f  validation MAE %.5f%@  (%.1fs)", e.epoch,
                                   e.trainingLoss, e.validationMAE, e.improved ? " *" : "", Date().timeIntervalSince(start)))
             }
@@ -164,7 +168,16 @@ extension ForecastCommand {
             try seriesWrite(csv, to: output + "/test-metrics.csv")
             try seriesWrite(testPlot(problem: problem, model: trainer.model, frequency: frequency),
                             to: output + "/test-forecast.svg")
-            seriesNote("wrote \(checkpointPath), \(output)/test-metrics.csv, \(output)/test-forecast.svg")
+            seriesNote("wrote \(checkpointPath), \(output)/test-metrics.csv, \(output)/test-forecast.svg, \(metrics.path)")
+            if json {
+                try JSONOutput.print(ForecastTrainJSON(
+                    testWindows: problem.testOrigins.count, horizon: horizon,
+                    testValues: [problem.split.test.lowerBound, problem.split.test.upperBound],
+                    scores: summary.testScores.map(ForecastScoreJSON.init), epochsRun: summary.epochsRun,
+                    bestEpoch: summary.bestEpoch, bestValidationMae: summary.bestValidationMAE,
+                    checkpoint: checkpointPath, metrics: metrics.path))
+                return
+            }
             print("test part: \(problem.testOrigins.count) windows × horizon \(horizon) "
                 + "(values \(problem.split.test.lowerBound)..<\(problem.split.test.upperBound))")
             print(summary.testScores.formattedTable())
@@ -228,6 +241,9 @@ extension ForecastCommand {
         @Option(help: "Where to write the SVG plot.")
         var plot = "forecast.svg"
 
+        @Flag(help: "Print the forecast (and backtest errors) as one JSON document on stdout.")
+        var json = false
+
         func validate() throws {
             if let horizon, horizon < 1 { throw ValidationError("--horizon must be at least 1.") }
         }
@@ -273,6 +289,13 @@ extension ForecastCommand {
                     + (backtest ? "," + seriesCSVNumber(values[origin + k]) : "") + "\n"
             }
             try seriesWrite(csv, to: output)
+            /// The forecast rows as `--json` shows them.
+            func forecastJSON() -> [ForecastPredictJSON.Row] {
+                forecast.enumerated().map { k, f in
+                    ForecastPredictJSON.Row(step: origin + k + 1, date: dates == nil ? nil : dateText(origin + k), forecast: f,
+                                            actual: backtest ? values[origin + k] : nil)
+                }
+            }
 
             let historyStart = max(0, origin - max(3 * encoding.lookback, 3 * (stored.season ?? 0), 3 * h))
             let title = "\(series.name): " + (backtest ? "backtest of the last \(h) values" : "forecast of \(h) values")
@@ -293,11 +316,50 @@ extension ForecastCommand {
                     scores.append(ForecastScore(method: b.description, accuracy: ForecastAccuracy(
                         forecasts: [b.forecast(values, origin: origin, horizon: h)], actuals: actual, scale: scale)))
                 }
+                if json {
+                    try JSONOutput.print(ForecastPredictJSON(forecast: forecastJSON(), backtest: .init(
+                        values: h, origin: origin, scores: scores.map(ForecastScoreJSON.init))))
+                    return
+                }
                 print("backtest: the last \(h) values, forecast from the \(origin) before them")
                 print(scores.formattedTable())
+            } else if json {
+                try JSONOutput.print(ForecastPredictJSON(forecast: forecastJSON(), backtest: nil))
             } else {
                 print(csv, terminator: "")
             }
         }
     }
+}
+
+/// `forecast train --json`.
+struct ForecastTrainJSON: Encodable {
+    var testWindows: Int
+    var horizon: Int
+    /// The test part's value indices, [lower, upper).
+    var testValues: [Int]
+    var scores: [ForecastScoreJSON]
+    var epochsRun: Int
+    var bestEpoch: Int
+    var bestValidationMae: Double
+    var checkpoint: String
+    var metrics: String
+}
+
+/// `forecast predict --json`: the forecast rows (as in the CSV) and, with --backtest, the errors.
+struct ForecastPredictJSON: Encodable {
+    struct Row: Encodable {
+        /// 1-based index of the value forecast.
+        var step: Int
+        var date: String?
+        var forecast: Double
+        var actual: Double?
+    }
+    struct Backtest: Encodable {
+        var values: Int
+        var origin: Int
+        var scores: [ForecastScoreJSON]
+    }
+    var forecast: [Row]
+    var backtest: Backtest?
 }

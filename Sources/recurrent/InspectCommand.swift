@@ -172,10 +172,41 @@ struct InspectCommand: ParsableCommand {
         Console.out(out + "\n")
     }
 
+    /// The learning curve up to the checkpoint's step: from the run folder's metrics.jsonl when
+    /// it has one (every step), else from the history saved in the checkpoint (one point per
+    /// validation).
     func history(_ textModel: TextModel) -> [(step: Int, training: Double, validation: Double?)] {
         guard let json = textModel.file.metadata[CheckpointKey.trainingState],
               let state = try? TrainingState(jsonString: json) else { return [] }
+        let log = (URL(fileURLWithPath: textModel.path).deletingLastPathComponent().path as NSString)
+            .appendingPathComponent(MetricsLog.fileName)
+        if FileManager.default.fileExists(atPath: log) {
+            do {
+                let records = try MetricsLog.read(path: log).filter { $0.step <= state.step }
+                if !records.isEmpty { return Self.summarized(records) }
+            } catch {
+                Console.message("warning: \(error); the learning curve shows the checkpoint's history instead")
+            }
+        }
         return state.history.map { ($0.step, $0.trainingLoss, $0.validationLoss) }
+    }
+
+    /// About `points` points: the training loss averaged over blocks of steps that end at
+    /// every validated step (so each validation loss sits at its own step).
+    static func summarized(_ records: [MetricsRecord], points: Int = 200) -> [(step: Int, training: Double, validation: Double?)] {
+        let block = max(1, records.count / points)
+        var out: [(step: Int, training: Double, validation: Double?)] = []
+        var sum = 0.0, count = 0
+        for r in records {
+            sum += r.trainingLoss
+            count += 1
+            if count == block || r.validationLoss != nil || r.step == records.last?.step {
+                out.append((r.step, sum / Double(count), r.validationLoss))
+                sum = 0
+                count = 0
+            }
+        }
+        return out
     }
 }
 

@@ -16,7 +16,8 @@ struct TrainCommand: ParsableCommand {
         Tokenizes CORPUS, holds out its end for validation, and trains an embedding → LSTM/GRU/RNN \
         → linear model by truncated backpropagation through time. Checkpoints (safetensors, \
         loadable in PyTorch) go to --output: step-N.safetensors, latest.safetensors and \
-        best.safetensors (lowest validation loss).
+        best.safetensors (lowest validation loss), and every step appends a line to \
+        metrics.jsonl there (losses, learning rate, gradient norm; draw it with recurrent plot).
 
         Ctrl-C saves a checkpoint and stops; --resume continues exactly where it stopped.
 
@@ -53,7 +54,10 @@ struct TrainCommand: ParsableCommand {
             if let resume = runOptions.resume {
                 try InputFileCheck.requireCheckpoint(resume, format: CheckpointKey.formatName, command: "train --resume")
             }
-            let session = try TextTrainingSession.make(options())
+            let o = options()
+            // An explicit --output is checked before the session opens its metrics log there.
+            if let output = o.outputDirectory { try InputFileCheck.requireWritableFolder(output) }
+            let session = try TextTrainingSession.make(o)
             try InputFileCheck.requireWritableFolder(session.outputDirectory)
             try train(session)
         }

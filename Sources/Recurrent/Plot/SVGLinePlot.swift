@@ -82,7 +82,32 @@ public struct SVGLinePlot: Sendable {
 
     /// The SVG document.
     public func render() -> String {
-        let legendWidth = series.contains { $0.inLegend } ? 170.0 : 20.0
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + element(attributes: "xmlns=\"http://www.w3.org/2000/svg\"", clipID: "frame")
+    }
+
+    /// Several plots one above the other in one SVG document (e.g. loss, learning rate and
+    /// gradient norm panels sharing an x axis), each as wide as the widest.
+    public static func stacked(_ plots: [SVGLinePlot]) -> String {
+        let width = plots.map(\.width).max() ?? 0, height = plots.map(\.height).reduce(0, +)
+        var svg = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)">
+
+        """
+        var y = 0
+        for (i, plot) in plots.enumerated() {
+            svg += plot.element(attributes: "x=\"0\" y=\"\(y)\"", clipID: "frame\(i)")
+            y += plot.height
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// The `<svg>` element of this plot with extra `attributes` on its opening tag; its clip
+    /// path is named `clipID` (unique within a document).
+    private func element(attributes: String, clipID: String) -> String {
+        // Room for the longest legend entry (about 7 px a character at 12 px; 170 at least).
+        let longest = series.filter(\.inLegend).map(\.name.count).max()
+        let legendWidth = longest.map { max(170, Double($0) * 7 + 44) } ?? 20.0
         let left = 72.0, top = 40.0, bottom = 56.0
         let plotW = max(Double(width) - left - legendWidth, 50), plotH = max(Double(height) - top - bottom, 50)
 
@@ -123,10 +148,9 @@ public struct SVGLinePlot: Sendable {
         }
 
         var svg = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="Helvetica, Arial, sans-serif" font-size="12">
+        <svg \(attributes) width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="Helvetica, Arial, sans-serif" font-size="12">
         <rect x="0" y="0" width="\(width)" height="\(height)" fill="white"/>
-        <defs><clipPath id="frame"><rect x="\(f(left))" y="\(f(top))" width="\(f(plotW))" height="\(f(plotH))"/></clipPath></defs>
+        <defs><clipPath id="\(clipID)"><rect x="\(f(left))" y="\(f(top))" width="\(f(plotW))" height="\(f(plotH))"/></clipPath></defs>
         <text x="\(f(left + plotW / 2))" y="22" text-anchor="middle" font-size="15">\(Self.escape(title))</text>
 
         """
@@ -148,7 +172,7 @@ public struct SVGLinePlot: Sendable {
         // Lines, broken at undrawable points.
         var paletteIndex = 0
         var legend: [(String, String, Bool)] = []
-        svg += "<g clip-path=\"url(#frame)\" fill=\"none\" stroke-width=\"1.8\" stroke-linejoin=\"round\">\n"
+        svg += "<g clip-path=\"url(#\(clipID))\" fill=\"none\" stroke-width=\"1.8\" stroke-linejoin=\"round\">\n"
         for s in series {
             let color = s.color ?? Self.palette[paletteIndex % Self.palette.count]
             if s.color == nil { paletteIndex += 1 }

@@ -47,6 +47,8 @@ public final class LanguageModelTrainer {
     public var checkpointMetadata: [String: String] = [:]
     /// Where checkpoints go; nil writes none.
     public var checkpoints: CheckpointDirectory?
+    /// Where each step's metrics go (`metrics.jsonl`); nil writes none.
+    public var metrics: MetricsLog?
     /// The newest checkpoint written (or resumed from).
     public private(set) var lastCheckpoint: String?
 
@@ -180,8 +182,19 @@ public final class LanguageModelTrainer {
                                      tokensPerSecond: seconds > 0 ? Double(t * b) / seconds : 0,
                                      seconds: progress.seconds)))
 
-            if stepNumber % configuration.evaluationInterval == 0 || stepNumber == configuration.totalSteps {
-                let validationLoss = validation.map { evaluate($0, maxBatches: configuration.maxValidationBatches) }
+            let evaluates = stepNumber % configuration.evaluationInterval == 0 || stepNumber == configuration.totalSteps
+            let validationLoss = evaluates ? validation.map { evaluate($0, maxBatches: configuration.maxValidationBatches) } : nil
+            // Before the checkpoint: a run resumed from it finds this step's line already there.
+            do {
+                try metrics?.append(MetricsRecord(step: stepNumber, epoch: epoch + 1, trainingLoss: Double(loss),
+                                                  validationLoss: validationLoss, learningRate: rate,
+                                                  gradientNorm: Double(norm), tokens: progress.tokens,
+                                                  tokensPerSecond: seconds > 0 ? Double(t * b) / seconds : 0,
+                                                  elapsedSeconds: progress.seconds))
+            } catch {
+                throw .metrics(error)
+            }
+            if evaluates {
                 recordEvaluation(epoch: epoch, validationLoss: validationLoss, learningRate: rate, onEvent: onEvent)
                 try saveCheckpoint(validationLoss: validationLoss,
                                    reason: stepNumber == configuration.totalSteps ? .finished : .evaluation,

@@ -72,6 +72,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonFiniteGradient(step: Int, norm: Float, lastCheckpoint: String?)
     /// A checkpoint could not be written or restored.
     case checkpoint(CheckpointError)
+    /// The metrics log could not be written.
+    case metrics(MetricsLogError)
 
     public var description: String {
         switch self {
@@ -86,6 +88,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "training diverged at step \(step): the gradient norm is \(norm). "
                 + Self.advice(last)
         case .checkpoint(let e):
+            return e.description
+        case .metrics(let e):
             return e.description
         }
     }

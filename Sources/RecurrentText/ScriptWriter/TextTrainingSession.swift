@@ -6,6 +6,7 @@ import Recurrent
 ///
 /// Checkpoints go to `outputDirectory` (`step-*.safetensors`, `latest`, `best`); each holds the
 /// model, the optimizer, the tokenizer and the training state (see `docs/checkpoints.md`).
+/// Every step appends a line to `metrics.jsonl` there (`MetricsLog`, see `docs/logs.md`).
 public final class TextTrainingSession {
     public let corpus: Corpus
     public let tokenizer: any Tokenizer
@@ -19,7 +20,7 @@ public final class TextTrainingSession {
 
     private init(corpus: Corpus, training: StreamBatcher<TokenArray>, validation: StreamBatcher<TokenArray>?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
-                 validationFraction: Double) throws(MetadataJSONError) {
+                 validationFraction: Double) throws {
         self.corpus = corpus
         self.tokenizer = corpus.tokenizer
         self.training = training
@@ -29,6 +30,9 @@ public final class TextTrainingSession {
         self.outputDirectory = outputDirectory
         self.resumedFrom = resumedFrom
         trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
+        // A resumed run keeps the lines up to its checkpoint's step and continues the file.
+        trainer.metrics = try MetricsLog(path: outputDirectory + "/" + MetricsLog.fileName,
+                                         resumingAfter: resumedFrom == nil ? nil : trainer.state.step)
         trainer.checkpointMetadata[CheckpointKey.tokenizer] = try corpus.tokenizer.configuration.jsonString()
         trainer.checkpointMetadata[CheckpointKey.validationFraction] = String(validationFraction)
     }

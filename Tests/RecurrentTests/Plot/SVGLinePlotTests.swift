@@ -74,4 +74,20 @@ import Testing
         #expect(SVGLinePlot.logTicks(-1, 0) == [0.1, 0.2, 0.5, 1])
         #expect(SVGLinePlot.label(0.001) == "0.001" && SVGLinePlot.label(2500) == "2500" && SVGLinePlot.label(1e-5) == "1e-05")
     }
+
+    /// Panels one above the other: one well-formed document, each panel offset by the heights
+    /// above it, clip paths with distinct ids.
+    @Test func stackedPanelsAreOneDocumentWithDistinctClipPaths() throws {
+        var top = SVGLinePlot(title: "loss", xLabel: "step", yLabel: "loss", width: 600, height: 300)
+        top.series.append(.init(name: "a", points: [(1, 4), (2, 3)]))
+        var bottom = SVGLinePlot(title: "rate", xLabel: "step", yLabel: "rate", width: 500, height: 200)
+        bottom.series.append(.init(name: "a", points: [(1, 0.1), (2, 0.05)]))
+        let svg = SVGLinePlot.stacked([top, bottom])
+        _ = try XMLDocument(data: Data(svg.utf8))
+        #expect(svg.hasPrefix("<?xml") && svg.components(separatedBy: "<?xml").count == 2)
+        #expect(svg.contains("width=\"600\" height=\"500\""))
+        #expect(svg.contains("<svg x=\"0\" y=\"300\" width=\"500\""))
+        #expect(svg.contains("id=\"frame0\"") && svg.contains("id=\"frame1\"") && svg.contains("url(#frame1)"))
+        #expect(top.render().contains("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\""))
+    }
 }

@@ -1,0 +1,31 @@
+import Foundation
+import RecurrentSeries
+
+/// `--json` results: one JSON document on stdout (pretty-printed, sorted keys), nothing else
+/// there; progress and messages stay on stderr. Absent figures are `null`; NaN and ±∞ are the
+/// strings "nan", "inf" and "-inf" (as in checkpoint metadata), since JSON has no such numbers.
+enum JSONOutput {
+    static func print<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let data = try encoder.encode(value)
+        Console.out(String(decoding: data, as: UTF8.self) + "\n")
+    }
+}
+
+/// One method's forecast errors in `--json` output.
+struct ForecastScoreJSON: Encodable {
+    var method: String
+    var mae: Double
+    var rmse: Double
+    /// nil when the MASE scale is zero or undefined (the text shows "–").
+    var mase: Double?
+}
+
+extension ForecastScoreJSON {
+    init(_ score: ForecastScore) {
+        self.init(method: score.method, mae: score.accuracy.mae, rmse: score.accuracy.rmse, mase: score.accuracy.mase)
+    }
+}
