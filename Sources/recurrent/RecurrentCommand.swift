@@ -11,4 +11,9 @@ struct RecurrentCommand: ParsableCommand {
         subcommands: [DemoCommand.self, TrainCommand.self, GenerateCommand.self, EvaluateCommand.self,
                       ForecastCommand.self, ClassifyCommand.self, ExperimentCommand.self, Bench.self]
     )
+
+    static func main() {
+        FileSizeLimit.reportAsErrors()
+        main(nil)
+    }
 }

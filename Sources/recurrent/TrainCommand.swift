@@ -34,6 +34,9 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Optimization") var optimization: OptimizationOptions
     @OptionGroup(title: "Run") var runOptions: RunOptions
 
+    @Flag(help: "Start afresh in an --output folder that holds another run's checkpoints, deleting them.")
+    var overwrite = false
+
     /// Testing aid: after the checkpoint of this step is written, the process kills itself with
     /// SIGKILL (no cleanup at all), as a crash or `kill -9` would.
     @Option(name: .customLong("kill-after-checkpoint"), help: .hidden)
@@ -41,7 +44,13 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let folder = runFolder()
+            let claim = try RunFolderClaim(folder.output, resumingFrom: folder.resumed, overwrite: overwrite)
+            defer { claim.release() }
             let session = try TextTrainingSession.make(options())
+            assert(session.outputDirectory == folder.output, "the locked folder must be the one written")
+            let cleared = try claim.clearEarlierRun()
+            if cleared > 0 { Console.message("--overwrite: deleted \(cleared) checkpoint files of an earlier run in \(folder.output)") }
             try train(session)
         }
     }
