@@ -3,14 +3,16 @@ import Testing
 @testable import Recurrent
 
 @Suite struct RunFolderLockTests {
-    /// A PID no process has: a child that has exited and been reaped.
+    /// A PID no process has: a child that has exited and been reaped. (posix_spawn rather than
+    /// Foundation's Process, whose weak-reference side table LeakSanitizer reports.)
     static func deadPID() throws -> Int32 {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/bin/sh")
-        child.arguments = ["-c", "exit 0"]
-        try child.run()
-        child.waitUntilExit()
-        return child.processIdentifier
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { free(argv[0]) }
+        try #require(posix_spawn(&pid, "/bin/true", nil, nil, argv, nil) == 0)
+        var status: Int32 = 0
+        try #require(waitpid(pid, &status, 0) == pid)
+        return pid
     }
 
     @Test func secondLockIsRefusedNamingTheHolder() throws {
