@@ -168,6 +168,8 @@ extension ClassifyCommand {
             seriesNote("split (stratified, seed \(seed)): train \(split.train.count), validation \(split.validation.count), "
                 + "test \(split.test.count).")
             try seriesMakeDirectory(output)
+            let lock = try RunFolderLock(directory: output)   // one run per folder at a time
+            defer { lock.release() }
             let options = ClassifierTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: optimizer.learningRate,
                                                     clipNorm: optimizer.clip, patience: patience, seed: seed)
             let trainer = try ClassifierTrainer(inputs: inputs, split: split, configuration: configuration,

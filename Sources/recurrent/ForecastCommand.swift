@@ -135,6 +135,8 @@ extension ForecastCommand {
                 + "; the network forecasts relative to " + [WindowEncoding.Reference.seasonal: "the seasonal-naive forecast",
                     .lastValue: "the last value of each window", .mean: "the training mean"][problem.encoding.reference]! + ".")
             try seriesMakeDirectory(output)
+            let lock = try RunFolderLock(directory: output)   // one run per folder at a time
+            defer { lock.release() }
             let options = ForecastTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: optimizer.learningRate,
                                                   clipNorm: optimizer.clip, patience: patience, seed: seed)
             let trainer = try ForecastTrainer(problem: problem, cell: cell.kind, hiddenSize: hidden, numLayers: layers,

@@ -35,6 +35,9 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Optimization") var optimization: OptimizationOptions
     @OptionGroup(title: "Run") var runOptions: RunOptions
 
+    @Flag(help: "Start afresh in an --output folder that holds another run's checkpoints, deleting them.")
+    var overwrite = false
+
     /// Testing aid: after the checkpoint of this step is written, the process kills itself with
     /// SIGKILL (no cleanup at all), as a crash or `kill -9` would.
     @Option(name: .customLong("kill-after-checkpoint"), help: .hidden)
@@ -54,11 +57,16 @@ struct TrainCommand: ParsableCommand {
             if let resume = runOptions.resume {
                 try InputFileCheck.requireCheckpoint(resume, format: CheckpointKey.formatName, command: "train --resume")
             }
-            let o = options()
-            // An explicit --output is checked before the session opens its metrics log there.
-            if let output = o.outputDirectory { try InputFileCheck.requireWritableFolder(output) }
-            let session = try TextTrainingSession.make(o)
-            try InputFileCheck.requireWritableFolder(session.outputDirectory)
+            let folder = runFolder()
+            // The output folder is checked and claimed for this run before the session opens
+            // its metrics log there.
+            try InputFileCheck.requireWritableFolder(folder.output)
+            let claim = try RunFolderClaim(folder.output, resumingFrom: folder.resumed, overwrite: overwrite)
+            defer { claim.release() }
+            let session = try TextTrainingSession.make(options())
+            assert(session.outputDirectory == folder.output, "the locked folder must be the one written")
+            let cleared = try claim.clearEarlierRun()
+            if cleared > 0 { Console.message("--overwrite: deleted \(cleared) checkpoint files of an earlier run in \(folder.output)") }
             try train(session)
         }
     }

@@ -9,6 +9,18 @@ import Darwin
 // Thin wrappers over POSIX file calls, so every failure becomes a `SafeTensorsError` naming the
 // file (Foundation's `FileHandle` traps on some read errors and cannot `fsync` a directory).
 
+extension SafeTensorsError {
+    /// A failed write, close or fsync: out of room (full disk or quota, or past the file-size
+    /// limit, which the CLI turns from SIGXFSZ into EFBIG) is ``Problem/noSpace(operation:detail:)``.
+    static func writing(_ file: String, operation: String, code: Int32) -> SafeTensorsError {
+        let detail = systemErrorMessage(code)
+        switch code {
+        case ENOSPC, EDQUOT, EFBIG: return SafeTensorsError(file: file, problem: .noSpace(operation: operation, detail: detail))
+        default: return SafeTensorsError(file: file, problem: .writeFailed(operation: operation, detail: detail))
+        }
+    }
+}
+
 /// The operating system's message for an `errno` value.
 func systemErrorMessage(_ code: Int32) -> String {
     String(cString: strerror(code))
@@ -115,7 +127,7 @@ struct OutputFile {
             if n < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                throw SafeTensorsError(file: target, problem: .writeFailed(operation: "write", detail: systemErrorMessage(code)))
+                throw SafeTensorsError.writing(target, operation: "write", code: code)
             }
             done += n
         }
@@ -168,7 +180,7 @@ enum AtomicFile {
             try flush(fd, path: path)
             open = false
             if close(fd) != 0 {
-                throw SafeTensorsError(file: path, problem: .writeFailed(operation: "close", detail: systemErrorMessage(errno)))
+                throw SafeTensorsError.writing(path, operation: "close", code: errno)
             }
             if rename(temporary, path) != 0 {
                 throw SafeTensorsError(file: path, problem: .writeFailed(operation: "rename", detail: systemErrorMessage(errno)))
@@ -220,7 +232,7 @@ enum AtomicFile {
         while fsync(fd) != 0 {
             let code = errno
             if code == EINTR { continue }
-            throw SafeTensorsError(file: path, problem: .writeFailed(operation: "fsync", detail: systemErrorMessage(code)))
+            throw SafeTensorsError.writing(path, operation: "fsync", code: code)
         }
     }
 

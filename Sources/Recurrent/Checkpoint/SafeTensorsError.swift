@@ -81,6 +81,9 @@ public struct SafeTensorsError: Error, Equatable, Sendable, CustomStringConverti
         // MARK: Writing
         /// A system call failed while writing (`operation` says which, `detail` the OS message).
         case writeFailed(operation: String, detail: String)
+        /// No room for the file: the disk or a quota is full (ENOSPC, EDQUOT) or the file would
+        /// pass the process's file-size limit (EFBIG, `ulimit -f`).
+        case noSpace(operation: String, detail: String)
         /// The directory to write into does not exist.
         case directoryNotFound(directory: String)
     }
@@ -153,6 +156,10 @@ public struct SafeTensorsError: Error, Equatable, Sendable, CustomStringConverti
             return "tensor \"\(name)\" in \(f) holds a value too large for a 64-bit signed integer; \(damaged)"
         case let .writeFailed(operation, detail):
             return "could not write \(f): \(operation) failed: \(detail); check that the directory is writable and the disk is not full (any previous file at that path is unchanged)"
+        case let .noSpace(operation, detail):
+            return "could not write \(f): \(operation) failed: \(detail); there is no room for it: the disk or your quota is full, "
+                + "or the file-size limit (ulimit -f) is smaller than the file. Free space or raise the limit and run again "
+                + "(any previous file at that path is unchanged)"
         case let .directoryNotFound(directory):
             return "could not write \(f): the directory '\(directory)' does not exist; create it first"
         }

@@ -61,6 +61,16 @@ extension LanguageModel {
     /// Builds the model a checkpoint describes and loads its weights.
     public convenience init(checkpoint file: SafeTensors) throws(CheckpointError) {
         let configuration = try LanguageModel.configuration(in: file)
+        // At least the embedding, the output layer and the recurrent weights (one gate) per
+        // layer; with a projection the recurrence and the output layer read P features, not H.
+        let v = Double(configuration.vocabularySize), e = Double(configuration.embeddingSize)
+        let h = Double(configuration.hiddenSize)
+        let r = configuration.projectionSize > 0 ? Double(configuration.projectionSize) : h
+        let fewest = v * e + v * r + h * (e + r * Double(configuration.numLayers))
+        guard file.holds(atLeast: fewest) else {
+            throw .invalidMetadata(file: file.origin, key: CheckpointKey.model, reason:
+                "it describes a model of at least \(fewest) parameters, but the file holds only \(file.elementCount) values")
+        }
         // The initial values are overwritten; any seed will do.
         var generator = RandomGenerator(seed: 0)
         do {

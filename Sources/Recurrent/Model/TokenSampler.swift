@@ -75,17 +75,28 @@ public struct TokenSampler {
         }
         var m = -Float.infinity
         for i in 0..<v { m = max(m, z[i]) }
+        guard m.isFinite else { return sampleDegenerate(z, maximum: m, generator: &generator) }
         let inverseTemperature = Float(1 / options.temperature)
         var total: Double = 0
         for i in 0..<v {
             let e = expf((z[i] - m) * inverseTemperature)
-            probabilities[i] = e
-            total += Double(e)
+            probabilities[i] = e.isNaN ? 0 : e
+            total += Double(probabilities[i])
         }
         let norm = Float(1 / total)
         for i in 0..<v { probabilities[i] *= norm }
         if let k = options.topK, k < v { keepTop(k) }
         if let p = options.topP, p < 1 { keepNucleus(mass: p) }
+        return generator.categorical(probabilities)
+    }
+
+    /// Logits with no finite maximum (a damaged or overflowing model: weights near Float's
+    /// limit give ±inf and NaN): softmax's limit — uniform over the +inf logits, or over every
+    /// token when all are −inf or NaN. NaN logits get no probability otherwise.
+    private func sampleDegenerate(_ z: UnsafeMutablePointer<Float>, maximum m: Float,
+                                  generator: inout RandomGenerator) -> Int {
+        let v = probabilities.count
+        for i in 0..<v { probabilities[i] = m == .infinity ? (z[i] == .infinity ? 1 : 0) : 1 }
         return generator.categorical(probabilities)
     }
 

@@ -20,6 +20,15 @@ enum CheckpointMetadata {
         }
     }
 
+    /// Checks that the file's tensors could hold a model of at least `count` parameters, before
+    /// that model is allocated (damaged sizes are an error, not a huge allocation).
+    static func requireValues(_ count: Double, in file: SafeTensors) throws {
+        guard file.holds(atLeast: count) else {
+            throw SeriesError.invalidCheckpoint(file: file.origin, reason: "its model needs at least \(count) parameters, "
+                + "but the file holds only \(file.elementCount) values")
+        }
+    }
+
     /// Checks the `format` entry names the expected kind of checkpoint.
     static func requireFormat(_ expected: String, in file: SafeTensors, what: String) throws {
         guard let format = file.metadata["format"] else {

@@ -90,9 +90,12 @@ public struct ClassifierCheckpoint: SeriesCheckpoint {
                 ? configuration.vocabularySize == nil && configuration.inputSize == input.features
                     && input.standardizer?.featureCount ?? input.features == input.features
                 : configuration.vocabularySize != nil && configuration.vocabularySize == input.vocabulary?.count)
-        guard consistent else {
+        guard consistent, configuration.dropout >= 0 && configuration.dropout < 1 else {
             throw SeriesError.invalidCheckpoint(file: file.origin, reason: "its model and input descriptions do not match")
         }
+        let h = Double(configuration.hiddenSize), input = Double(configuration.inputSize)
+        try CheckpointMetadata.requireValues(h * (input + h * Double(configuration.numLayers)) + h * Double(configuration.classCount)
+                                             + input * Double(configuration.vocabularySize ?? 0), in: file)
         model = try Self.loadNetwork(from: file) { SequenceClassifier(configuration: configuration, generator: &$0) }
     }
 }

@@ -80,9 +80,13 @@ public struct ForecastCheckpoint: SeriesCheckpoint {
         try CheckpointMetadata.requireFormat(Self.format, in: file, what: "forecast")
         let configuration = try CheckpointMetadata.decode(ForecastModelConfiguration.self, key: "model", from: file)
         guard configuration.lookback >= 1, configuration.horizon >= 1, configuration.hiddenSize >= 1,
-              configuration.numLayers >= 1, configuration.inputSize >= 1 else {
+              configuration.numLayers >= 1, configuration.inputSize >= 1,
+              configuration.dropout >= 0 && configuration.dropout < 1 else {
             throw SeriesError.invalidCheckpoint(file: file.origin, reason: "its model configuration is invalid")
         }
+        let h = Double(configuration.hiddenSize)
+        try CheckpointMetadata.requireValues(h * (Double(configuration.inputSize) + h * Double(configuration.numLayers))
+                                             + h * Double(configuration.horizon), in: file)
         model = try Self.loadNetwork(from: file) { ForecastModel(configuration: configuration, generator: &$0) }
         encoding = try CheckpointMetadata.decode(WindowEncoding.self, key: "encoding", from: file)
         guard encoding.lookback == configuration.lookback, encoding.horizon == configuration.horizon,

@@ -93,7 +93,7 @@ public final class TextTrainingSession {
     }
 
     /// The directory part of `path` as written ("." for a bare file name).
-    static func parentDirectory(of path: String) -> String {
+    public static func parentDirectory(of path: String) -> String {
         let parent = (path as NSString).deletingLastPathComponent
         return parent.isEmpty ? "." : parent
     }

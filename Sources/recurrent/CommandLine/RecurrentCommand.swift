@@ -15,7 +15,9 @@ struct RecurrentCommand: ParsableCommand {
 
     /// Parses with the aliases rewritten (`OptionAliases`), and words every mistake in one
     /// style: `error: …`, a suggestion by edit distance over the real names, exit status 64.
+    /// A file-size limit (SIGXFSZ) becomes a write error, reported like a full disk.
     static func main() {
+        FileSizeLimit.reportAsErrors()
         let typed = Array(CommandLine.arguments.dropFirst())
         let arguments = OptionAliases.rewrite(typed)
         if let mistake = UsageCheck.mistake(in: arguments, root: self) {

@@ -74,4 +74,22 @@ import Testing
         #expect(SamplingOptions(topK: 0, topP: 1.5).problems().count == 2)
         #expect(SamplingOptions().problems().isEmpty)
     }
+
+    /// Logits a damaged checkpoint overflows to (found by FuzzTextCheckpoint): softmax's limit,
+    /// never a crash. +inf logits share the probability; NaN logits get none; all −inf or NaN:
+    /// uniform.
+    @Test func nonFiniteLogitsTakeSoftmaxsLimit() {
+        let nan = Float.nan, inf = Float.infinity
+        var g = RandomGenerator(seed: 3)
+        for options in [SamplingOptions(), SamplingOptions(topK: 2), SamplingOptions(topP: 0.5)] {
+            let sampler = TokenSampler(vocabularySize: 4, options: options)
+            var seen = Set<Int>()
+            for _ in 0..<200 { seen.insert(sampler.sample(Matrix(rows: 1, cols: 4, values: [inf, 1, nan, inf]), generator: &g)) }
+            #expect(seen == [0, 3])
+            for _ in 0..<100 { #expect(sampler.sample(Matrix(rows: 1, cols: 4, values: [nan, 2, nan, 1]), generator: &g) != 0) }
+            seen = []
+            for _ in 0..<200 { seen.insert(sampler.sample(Matrix(rows: 1, cols: 4, values: [nan, -inf, nan, nan]), generator: &g)) }
+            #expect(seen == [0, 1, 2, 3])
+        }
+    }
 }
