@@ -18,7 +18,7 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: "A checkpoint file or training directory.")
     var checkpoint: String
 
-    @Argument(help: "The text file to evaluate on.")
+    @Argument(help: "The text file to evaluate on (a path, or a bundled name: recurrent data list).")
     var text: String
 
     /// For the PyTorch round trip: writes the first --dump-tokens token ids (`input_ids`, I64)
@@ -33,7 +33,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let textModel = try TextModel.load(checkpoint)
-            let result = try TextEvaluation.evaluate(textModel, on: .file(path: text))
+            let result = try TextEvaluation.evaluate(textModel, on: .file(path: try BundledData.path(text)))
             Console.out("checkpoint: \(textModel.path)\n")
             Console.out("text: \(text), \(result.tokenCount + 1) \(result.level.rawValue) tokens"
                 + (result.unknownCount > 0 ? " (\(result.unknownCount) not in the vocabulary, counted as <unk>)" : "") + "\n")
@@ -47,7 +47,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func dump(_ textModel: TextModel, to path: String) throws {
-        let corpus = try Corpus.load(.file(path: text), tokenizer: textModel.tokenizer, unknown: .mapToUnknown)
+        let corpus = try Corpus.load(.file(path: try BundledData.path(text)), tokenizer: textModel.tokenizer, unknown: .mapToUnknown)
         let ids = Array(corpus.tokens.prefix(max(1, dumpTokens)))
         let model = textModel.model
         model.isTraining = false

@@ -26,7 +26,7 @@ struct TrainCommand: ParsableCommand {
           recurrent train scripts.txt --resume runs/words/latest.safetensors
         """)
 
-    @Argument(help: "The text file to learn from.")
+    @Argument(help: "The text file to learn from (a path, or a bundled name: recurrent data list).")
     var corpus: String
 
     @OptionGroup(title: "Text") var data: DataOptions
@@ -41,13 +41,13 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let session = try TextTrainingSession.make(options())
+            let session = try TextTrainingSession.make(try options())
             try train(session)
         }
     }
 
-    func options() -> TextTrainingOptions {
-        var o = TextTrainingOptions(corpusPath: corpus)
+    func options() throws -> TextTrainingOptions {
+        var o = TextTrainingOptions(corpusPath: try BundledData.path(corpus))
         o.level = data.level
         o.lowercase = data.lowercase
         o.minimumCount = data.minimumCount
