@@ -22,6 +22,7 @@ struct TrainCommand: ParsableCommand {
 
         Examples:
           recurrent train scripts.txt
+          recurrent train tinyshakespeare.txt          (a bundled corpus: recurrent data list)
           recurrent train scripts.txt --level word --epochs 20 --output runs/words
           recurrent train scripts.txt --resume runs/words/latest.safetensors
         """)

@@ -6,7 +6,7 @@ import Foundation
 /// Folders searched, first match wins:
 /// 1. `$RECURRENT_DATA`, when set (your own folder of named files);
 /// 2. `<prefix>/share/recurrent`, beside the executable's `<prefix>/bin` (an installed or
-///    static build: `Scripts/build-static.sh`, or a copy of `Data/` into `~/.swiftpm/share/recurrent`);
+///    static build: `Scripts/install.sh`, `Scripts/build-static.sh`);
 /// 3. `Data/` of the source tree this executable was built from (`swift run`, `.build/…/recurrent`,
 ///    `swift package experimental-install`), found from this file's compile-time path.
 enum BundledData {
