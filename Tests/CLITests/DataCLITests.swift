@@ -43,8 +43,8 @@ import Testing
         #expect(missing.stderr.contains("co2.csv, digits.csv"), "bundled names listed: \(missing.stderr)")
     }
 
-    /// train, evaluate, demo --corpus, forecast train/predict, classify train/predict and
-    /// experiment (default --data) read bundled names from a directory without the files.
+    /// train, evaluate, inspect, demo --corpus, forecast train/predict, classify train/predict
+    /// and experiment (default --data) read bundled names from a directory without the files.
     @Test func everyDataOptionTakesABundledName() throws {
         let d = try CLI.temporaryDirectory("data-names")
         let forecast = try CLI.run(["forecast", "train", "co2.csv", "--column", "co2", "--lookback", "8", "--horizon", "2",
@@ -79,6 +79,8 @@ import Testing
         #expect(train.stderr.contains("1115394 bytes"), "\(train.stderr)")
         let evaluate = try CLI.run(["evaluate", "t", "tinyshakespeare.txt"], in: d)
         #expect(evaluate.succeeded && evaluate.stdout.contains("perplexity"), "\(evaluate.stderr)")
+        let inspect = try CLI.run(["inspect", "t", "tinyshakespeare.txt", "--max-tokens", "50"], in: d)
+        #expect(inspect.succeeded && inspect.stdout.contains("tinyshakespeare.txt"), "\(inspect.stderr)")
         let demo = try CLI.run(["demo", "--corpus", "tinyshakespeare.txt", "--seconds", "0.5", "--hidden-size", "8",
                                 "--length", "20"], in: d)
         #expect(demo.succeeded, "\(demo.stderr)")
