@@ -61,24 +61,24 @@ extension ForecastCommand {
         var season: Int?
 
         @Option(help: "Maximum number of epochs.")
-        var epochs = 200
+        var epochs = ForecastTrainingOptions().epochs
 
-        @Option(help: "Hidden units of the recurrent layer.")
-        var hidden = 32
+        @Option(name: .customLong("hidden-size"), help: "Hidden units of the recurrent layer.")
+        var hidden = ForecastModelConfiguration.defaultHiddenSize
 
         @Option(help: "Stacked recurrent layers.")
         var layers = 1
 
         @Option(help: "Recurrent cell: lstm, gru or rnn.")
-        var cell: RecurrentCellType = .lstm
+        var cell = CellArgument<SeriesCells>(.lstm)
 
         @Option(name: .customLong("batch-size"), help: "Windows per training step.")
-        var batchSize = 32
+        var batchSize = SeriesTrainingDefaults.batchSize
 
         @OptionGroup var optimizer: SeriesOptimizerOptions
 
         @Option(help: "Stop after this many epochs without a better validation loss.")
-        var patience = 20
+        var patience = ForecastTrainingOptions().patience
 
         @Option(help: ArgumentHelp("What the network forecasts relative to: seasonal (a correction to the seasonal-naive forecast), last (the window's last value) or mean (plain standardisation).", discussion: "auto: seasonal when a season ≤ --lookback is given or detected, else last."))
         var reference = ReferenceArgument(nil)
@@ -90,7 +90,7 @@ extension ForecastCommand {
         var validation = 0.15
 
         @Option(help: "Random seed (initialisation and window order).")
-        var seed: UInt64 = 1
+        var seed = SeriesTrainingDefaults.seed
 
         @Option(help: "Directory for the checkpoint, metrics and plot.")
         var output = "forecast-run"
@@ -99,7 +99,7 @@ extension ForecastCommand {
             guard lookback >= 1 else { throw ValidationError("--lookback must be at least 1.") }
             guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1.") }
             guard epochs >= 1, hidden >= 1, layers >= 1, batchSize >= 1, patience >= 1 else {
-                throw ValidationError("--epochs, --hidden, --layers, --batch-size and --patience must be at least 1.")
+                throw ValidationError("--epochs, --hidden-size, --layers, --batch-size and --patience must be at least 1.")
             }
             try optimizer.check()
             if let season, season < 1 { throw ValidationError("--season must be at least 1.") }
@@ -108,8 +108,12 @@ extension ForecastCommand {
             }
         }
 
+        @OptionGroup(title: "Computation") var computation: ThreadOptions
+
         func run() throws {
+            computation.apply()
             let data = try BundledData.path(self.data)
+            try InputFileCheck.requireDataFile(data, role: "CSV file")
             let raw = try TimeSeries.read(contentsOf: data, column: input.column, dateColumn: input.dateColumn,
                                           wide: input.wide)
             let series = try raw.filled(input.missing)
@@ -131,7 +135,7 @@ extension ForecastCommand {
             try seriesMakeDirectory(output)
             let options = ForecastTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: optimizer.learningRate,
                                                   clipNorm: optimizer.clip, patience: patience, seed: seed)
-            let trainer = try ForecastTrainer(problem: problem, cell: cell, hiddenSize: hidden, numLayers: layers,
+            let trainer = try ForecastTrainer(problem: problem, cell: cell.kind, hiddenSize: hidden, numLayers: layers,
                                               options: options)
             let start = Date()
             let summary = try trainer.train { e in
@@ -229,7 +233,13 @@ extension ForecastCommand {
             if let horizon, horizon < 1 { throw ValidationError("--horizon must be at least 1.") }
         }
 
+        @OptionGroup(title: "Computation") var computation: ThreadOptions
+
         func run() throws {
+            computation.apply()
+            try InputFileCheck.requireCheckpoint(checkpoint, format: ForecastCheckpoint.format, command: "forecast predict")
+            let data = try BundledData.path(self.data)
+            try InputFileCheck.requireDataFile(data, role: "CSV file")
             let stored = try ForecastCheckpoint(contentsOf: checkpoint)
             let model = stored.model, encoding = stored.encoding
             let h = horizon ?? encoding.horizon
@@ -238,7 +248,6 @@ extension ForecastCommand {
                     + "multi-step); ask for --horizon \(encoding.horizon) or less, or train with a longer --horizon.")
             }
             let source = stored.source
-            let data = try BundledData.path(self.data)
             let raw = try TimeSeries.read(contentsOf: data, column: column ?? source.column,
                                           dateColumn: dateColumn ?? source.dateColumn, wide: source.wide)
             let policy = missing ?? source.missing

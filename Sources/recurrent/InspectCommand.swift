@@ -60,9 +60,18 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
+            try InputFileCheck.requireCheckpoint(checkpoint, format: CheckpointKey.formatName, command: "inspect")
             let textModel = try TextModel.load(checkpoint)
+            if textModel.model.configuration.projectionSize > 0 {
+                // StateTrace re-runs the plain LSTM step by hand; it has no W_hr.
+                throw CommandFailure("\(checkpoint) is an LSTM with a projection (--projection-size "
+                    + "\(textModel.model.configuration.projectionSize)); inspect reads only unprojected models")
+            }
             let c = textModel.model.configuration
             let source = try readText()
             let inspection = try Inspection(textModel: textModel, text: source, maxTokens: maxTokens, unitsPerFeature: top)
@@ -114,7 +123,7 @@ struct InspectCommand: ParsableCommand {
         return rest
     }
 
-    func chosenUnit(cell: LanguageModelCell, hiddenSize: Int, layers: Int) throws -> UnitLocation? {
+    func chosenUnit(cell: RecurrentCellKind, hiddenSize: Int, layers: Int) throws -> UnitLocation? {
         guard let unit, let parsed = UnitArgument(unit) else { return nil }
         guard parsed.layer >= 1, parsed.layer <= layers else {
             throw CommandFailure("--unit \(unit): the model has layers 1 to \(layers)")
