@@ -9,11 +9,16 @@ let package = Package(
     name: "Recurrent",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "Recurrent",
-                 targets: ["Recurrent", "RecurrentKernels", "RecurrentText", "RecurrentSeries", "RecurrentTasks"]),
+        // The core: kernels, layers, losses, optimizers, checkpoints. No third-party dependency.
+        .library(name: "Recurrent", targets: ["Recurrent", "RecurrentKernels"]),
+        .library(name: "RecurrentText", targets: ["RecurrentText"]),
+        .library(name: "RecurrentSeries", targets: ["RecurrentSeries"]),
+        .library(name: "RecurrentTasks", targets: ["RecurrentTasks"]),
         .executable(name: "recurrent", targets: ["recurrent"]),
     ],
     dependencies: [
+        // Only the `recurrent` tool uses it; a client of the libraries never builds it
+        // (Examples/Client, checked by .ci/run).
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // RFC 4180 CSV reading for RecurrentSeries (why this one: docs/series.md).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),

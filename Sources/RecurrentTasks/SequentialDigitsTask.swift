@@ -1,8 +1,8 @@
 import Foundation
 import Recurrent
 
-/// The 8×8 handwritten digits of `../shared/series/digits.csv` (UCI; 1,797 rows of 64 grey
-/// levels 0–16 and a label), scaled to [0, 1].
+/// The 8×8 handwritten digits of the bundled `digits.csv` (UCI; 1,797 rows of 64 grey levels
+/// 0–16 and a label; `Data/` in the repository), scaled to [0, 1].
 public struct DigitsDataset: Sendable {
     /// `count × 64` grey levels / 16, row-major per digit (pixel r·8 + c).
     public let pixels: [Float]
@@ -58,10 +58,8 @@ public struct DigitsDataset: Sendable {
         return DigitsDataset(pixels: pixels, labels: labels)
     }
 
-    /// `../shared/series/digits.csv` beside the package root.
-    public static func locateDefault() throws -> URL {
-        try SharedData.locate("series/digits.csv")
-    }
+    /// The name of the bundled copy (`Data/digits.csv`; the `recurrent` tool finds it by name).
+    public static let bundledName = "digits.csv"
 }
 
 /// Sequential digits: classify an 8×8 digit shown one pixel at a time (64 steps, row by row).
@@ -88,10 +86,9 @@ public struct SequentialDigitsTask: MemoryTask {
         testIndices = (0..<dataset.count).filter { $0 % 5 == 4 }
     }
 
-    /// Loads the digits from `path`, or from `../shared/series/digits.csv` when nil.
-    public static func load(path: String? = nil, pixelsPerStep: Int = 1) throws -> SequentialDigitsTask {
-        let url = try path.map { URL(fileURLWithPath: $0) } ?? DigitsDataset.locateDefault()
-        return SequentialDigitsTask(dataset: try DigitsDataset.load(from: url), pixelsPerStep: pixelsPerStep)
+    /// Loads the digits from the CSV at `path` (the bundled one is `Data/digits.csv`).
+    public static func load(path: String, pixelsPerStep: Int = 1) throws -> SequentialDigitsTask {
+        SequentialDigitsTask(dataset: try DigitsDataset.load(from: URL(fileURLWithPath: path)), pixelsPerStep: pixelsPerStep)
     }
 
     public var name: String { "sequential-digits" }
@@ -100,7 +97,7 @@ public struct SequentialDigitsTask: MemoryTask {
 
     /// The summary without loading the data (for `--list`).
     public static func summary(pixelsPerStep: Int = 1) -> String {
-        "Classify 8x8 handwritten digits (../shared/series/digits.csv) seen \(pixelsPerStep == 1 ? "one pixel" : "\(pixelsPerStep) pixels") per step: \(DigitsDataset.pixelCount / pixelsPerStep) steps, 10 classes at the end."
+        "Classify 8x8 handwritten digits (the bundled digits.csv) seen \(pixelsPerStep == 1 ? "one pixel" : "\(pixelsPerStep) pixels") per step: \(DigitsDataset.pixelCount / pixelsPerStep) steps, 10 classes at the end."
     }
     public static let citation =
         "Pixel-by-pixel MNIST of Le, Jaitly & Hinton 2015 §4.2 and Arjovsky et al. 2016 §4.3, on the 8x8 UCI digits (64 steps instead of 784); test = every 5th digit."

@@ -9,7 +9,8 @@ public struct TaskOptions: Sendable, Equatable {
     public var period: Int?
     /// g: the clipping task's recurrent gain.
     public var recurrentGain: Float?
-    /// The digits CSV (default `../shared/series/digits.csv`).
+    /// The digits CSV (sequential-digits; required there: `TaskCatalog.defaultDataName(for:)`
+    /// names the bundled file, which the `recurrent` tool finds).
     public var dataPath: String?
     /// Pixels per step for sequential digits (1 or 8).
     public var pixelsPerStep: Int?
@@ -40,6 +41,11 @@ public struct TaskDescription: Sendable {
 public enum TaskCatalog {
     public static let names = ["adding", "adding-1997", "temporal-order", "temporal-order-3", "copy",
                                "clipping", "timing", "sequential-digits"]
+
+    /// The data file a task reads by default, by its bundled name (nil: the task is synthetic).
+    public static func defaultDataName(for name: String) -> String? {
+        name == "sequential-digits" ? DigitsDataset.bundledName : nil
+    }
 
     /// The tasks with their default options (the digits data are not read).
     public static var descriptions: [TaskDescription] {
@@ -109,7 +115,11 @@ public enum TaskCatalog {
             if let k = o.pixelsPerStep, ![1, 2, 4, 8, 16, 32, 64].contains(k) {
                 throw invalid("--pixels-per-step", "must divide 64 (1, 2, 4, 8, …), got \(k)")
             }
-            return try SequentialDigitsTask.load(path: o.dataPath, pixelsPerStep: o.pixelsPerStep ?? 1)
+            guard let path = o.dataPath else {
+                throw TaskError.missingData(path: "(none given)", hint: "sequential-digits reads the digits CSV (65 columns: 64 pixels, label); "
+                    + "pass its path, e.g. the repository's Data/\(DigitsDataset.bundledName).")
+            }
+            return try SequentialDigitsTask.load(path: path, pixelsPerStep: o.pixelsPerStep ?? 1)
         default:
             throw TaskError.unknownTask(name, known: names)
         }

@@ -19,7 +19,7 @@ public enum TaskError: Error, Equatable, CustomStringConvertible {
         case .missingData(let path, let hint):
             "data file not found: \(path). \(hint)"
         case .malformedData(let path, let line, let message):
-            "\(path), line \(line): \(message). Restore the file from the project's shared data."
+            "\(path), line \(line): \(message). Check the file (the bundled copy: `recurrent data path digits.csv`)."
         }
     }
 }

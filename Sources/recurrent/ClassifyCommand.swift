@@ -30,11 +30,11 @@ extension ClassifyCommand {
             Writes to --output: classifier.safetensors and test-confusion.txt. Accuracy and the \
             confusion matrix (rows: true class, columns: predicted) go to stdout, progress to stderr.
 
-            Example: recurrent classify train ../shared/series/digits.csv --label-last --steps 8 --features 8
+            Example: recurrent classify train digits.csv --label-last --steps 8 --features 8
             """
         )
 
-        @Argument(help: "The CSV file (or, with --text, the label<TAB>text file).")
+        @Argument(help: "The CSV file (or, with --text, the label<TAB>text file); a path, or a bundled name.")
         var data: String
 
         @Option(name: .customLong("label-column"), help: "The column holding the class label.")
@@ -125,6 +125,7 @@ extension ClassifyCommand {
 
         func run() throws {
             computation.apply()
+            let data = try BundledData.path(self.data)
             try InputFileCheck.requireDataFile(data, role: "data file")
             var generator = RandomGenerator(seed: seed)
             let inputs: ClassificationInputs
@@ -208,14 +209,14 @@ extension ClassifyCommand {
             --output (CSV: example, predicted, probability, and true when DATA has labels); with \
             labels, also prints the accuracy and confusion matrix.
 
-            Example: recurrent classify predict classify-run/classifier.safetensors ../shared/series/digits.csv
+            Example: recurrent classify predict classify-run/classifier.safetensors digits.csv
             """
         )
 
         @Argument(help: "The checkpoint (classifier.safetensors from classify train).")
         var checkpoint: String
 
-        @Argument(help: "The data file, in the training data's format (labels optional).")
+        @Argument(help: "The data file, in the training data's format (labels optional); a path, or a bundled name.")
         var data: String
 
         @Option(help: "Where to write the predictions CSV.")
@@ -229,6 +230,7 @@ extension ClassifyCommand {
         func run() throws {
             computation.apply()
             try InputFileCheck.requireCheckpoint(checkpoint, format: ClassifierCheckpoint.format, command: "classify predict")
+            let data = try BundledData.path(self.data)
             try InputFileCheck.requireDataFile(data, role: "data file")
             let stored = try ClassifierCheckpoint(contentsOf: checkpoint)
             let read = try stored.read(contentsOf: data)

@@ -13,7 +13,7 @@ struct DemoCommand: ParsableCommand {
         for speed: swift run -c release recurrent demo
         """)
 
-    @Option(help: "Train on this text file instead of the built-in script corpus.")
+    @Option(help: "Train on this text file (a path, or a bundled name such as tinyshakespeare.txt) instead of the built-in script corpus.")
     var corpus: String?
 
     @Option(help: "Training time budget in seconds.")
@@ -67,7 +67,7 @@ struct DemoCommand: ParsableCommand {
             defer { try? FileManager.default.removeItem(at: workspace) }
             let path: String
             if let corpus {
-                path = corpus
+                path = try BundledData.path(corpus)
             } else {
                 path = workspace.appendingPathComponent("scripts.txt").path
                 try DemoCorpus.generate(seed: seed, byteCount: corpusBytes).write(toFile: path, atomically: true, encoding: .utf8)

@@ -18,7 +18,7 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: "A checkpoint file or training directory.")
     var checkpoint: String
 
-    @Argument(help: "The text file to evaluate on.")
+    @Argument(help: "The text file to evaluate on (a path, or a bundled name: recurrent data list).")
     var text: String
 
     @Flag(help: "Print the figures as one JSON document on stdout.")
@@ -39,9 +39,9 @@ struct EvaluateCommand: ParsableCommand {
         computation.apply()
         try runReportingErrors {
             try InputFileCheck.requireCheckpoint(checkpoint, format: CheckpointKey.formatName, command: "evaluate")
-            try InputFileCheck.requireDataFile(text, role: "text to evaluate on")
+            try InputFileCheck.requireDataFile(try BundledData.path(text), role: "text to evaluate on")
             let textModel = try TextModel.load(checkpoint)
-            let result = try TextEvaluation.evaluate(textModel, on: .file(path: text))
+            let result = try TextEvaluation.evaluate(textModel, on: .file(path: try BundledData.path(text)))
             if json {
                 try JSONOutput.print(EvaluationJSON(
                     checkpoint: textModel.path, text: text, tokens: result.tokenCount + 1, level: result.level.rawValue,
@@ -64,7 +64,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func dump(_ textModel: TextModel, to path: String) throws {
-        let corpus = try Corpus.load(.file(path: text), tokenizer: textModel.tokenizer, unknown: .mapToUnknown)
+        let corpus = try Corpus.load(.file(path: try BundledData.path(text)), tokenizer: textModel.tokenizer, unknown: .mapToUnknown)
         let ids = Array(corpus.tokens.prefix(max(1, dumpTokens)))
         let model = textModel.model
         model.isTraining = false

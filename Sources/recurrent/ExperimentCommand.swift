@@ -80,7 +80,7 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Test-set size (sequences).")
     var testSize: Int?
 
-    @Option(help: "The digits CSV (sequential-digits; default ../shared/series/digits.csv).")
+    @Option(help: "The digits CSV (sequential-digits; a path or a bundled name; default: the bundled digits.csv).")
     var data: String?
 
     @Option(help: "Pixels per step (sequential-digits): 1 or 8.")
@@ -109,6 +109,8 @@ struct ExperimentCommand: ParsableCommand {
         } catch let error as TaskError {
             throw ValidationError(error.description)
         } catch let error as ExperimentError {
+            throw ValidationError(error.description)
+        } catch let error as BundledDataError {
             throw ValidationError(error.description)
         }
         for path in [plot, normPlot].compactMap({ $0 }) where !path.hasSuffix(".svg") {
@@ -146,8 +148,14 @@ struct ExperimentCommand: ParsableCommand {
     // MARK: building
 
     func makeTask(_ name: String) throws -> any MemoryTask {
-        try TaskCatalog.make(name, options: TaskOptions(length: length, period: period, recurrentGain: gain, dataPath: data,
-                                                        pixelsPerStep: pixelsPerStep, testSize: testSize))
+        let dataPath: String?
+        if let bundledName = TaskCatalog.defaultDataName(for: name) {
+            dataPath = try BundledData.path(data ?? bundledName)
+        } else {
+            dataPath = data                 // a synthetic task: TaskCatalog rejects --data
+        }
+        return try TaskCatalog.make(name, options: TaskOptions(length: length, period: period, recurrentGain: gain, dataPath: dataPath,
+                                                               pixelsPerStep: pixelsPerStep, testSize: testSize))
     }
 
     func configuration(for task: some MemoryTask) throws -> ExperimentConfiguration {

@@ -42,11 +42,11 @@ extension ForecastCommand {
             test-forecast.svg (the test part with forecasts made every --horizon steps). The \
             metrics table goes to stdout, progress to stderr.
 
-            Example: recurrent forecast train ../shared/series/co2.csv --column co2 --lookback 104 --horizon 52
+            Example: recurrent forecast train co2.csv --column co2 --lookback 104 --horizon 52
             """
         )
 
-        @Argument(help: "The CSV file.")
+        @Argument(help: "The CSV file (a path, or a bundled name: recurrent data list).")
         var data: String
 
         @OptionGroup var input: SeriesInputOptions
@@ -115,6 +115,7 @@ extension ForecastCommand {
 
         func run() throws {
             computation.apply()
+            let data = try BundledData.path(self.data)
             try InputFileCheck.requireDataFile(data, role: "CSV file")
             let raw = try TimeSeries.read(contentsOf: data, column: input.column, dateColumn: input.dateColumn,
                                           wide: input.wide)
@@ -212,14 +213,14 @@ extension ForecastCommand {
             and forecast from what precedes them: the CSV gains an actual column, the plot shows \
             the actual values, and the errors are printed next to the baselines'.
 
-            Example: recurrent forecast predict forecast-run/forecast.safetensors ../shared/series/co2.csv --horizon 26
+            Example: recurrent forecast predict forecast-run/forecast.safetensors co2.csv --horizon 26
             """
         )
 
         @Argument(help: "The checkpoint (forecast.safetensors from forecast train).")
         var checkpoint: String
 
-        @Argument(help: "The CSV file.")
+        @Argument(help: "The CSV file (a path, or a bundled name: recurrent data list).")
         var data: String
 
         @Option(help: "Values to forecast (at most the trained horizon; default: the trained horizon).")
@@ -255,6 +256,7 @@ extension ForecastCommand {
         func run() throws {
             computation.apply()
             try InputFileCheck.requireCheckpoint(checkpoint, format: ForecastCheckpoint.format, command: "forecast predict")
+            let data = try BundledData.path(self.data)
             try InputFileCheck.requireDataFile(data, role: "CSV file")
             let stored = try ForecastCheckpoint(contentsOf: checkpoint)
             let model = stored.model, encoding = stored.encoding

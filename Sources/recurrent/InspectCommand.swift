@@ -27,7 +27,7 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "A checkpoint file or training directory.")
     var checkpoint: String
 
-    @Argument(help: "The text to read: a file, or - for standard input.")
+    @Argument(help: "The text to read: a file, a bundled name (recurrent data list), or - for standard input.")
     var text: String
 
     @Option(help: "Write the report page to this HTML file.")
@@ -105,12 +105,11 @@ struct InspectCommand: ParsableCommand {
         if text == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
+            let path = try BundledData.path(text)
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) else {
-                throw CommandFailure("no such file: \(text). Give the text to read as a file, or - for standard input.")
-            }
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             guard !isDirectory.boolValue else { throw CommandFailure("\(text) is a directory, not a text file.") }
-            guard let handle = FileHandle(forReadingAtPath: text) else { throw CommandFailure("cannot read \(text): permission denied?") }
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw CommandFailure("cannot read \(text): permission denied?") }
             defer { try? handle.close() }
             // Enough bytes for the offset and --max-tokens tokens of up to 32 bytes each.
             let limit = (offset + maxTokens) * 32

@@ -23,11 +23,12 @@ struct TrainCommand: ParsableCommand {
 
         Examples:
           recurrent train scripts.txt
+          recurrent train tinyshakespeare.txt          (a bundled corpus: recurrent data list)
           recurrent train scripts.txt --level word --epochs 20 --output runs/words
           recurrent train scripts.txt --resume runs/words/latest.safetensors
         """)
 
-    @Argument(help: "The text file to learn from.")
+    @Argument(help: "The text file to learn from (a path, or a bundled name: recurrent data list).")
     var corpus: String
 
     @OptionGroup(title: "Text") var data: DataOptions
@@ -53,7 +54,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         computation.apply()
         try runReportingErrors {
-            try InputFileCheck.requireDataFile(corpus, role: "corpus (a text file)")
+            try InputFileCheck.requireDataFile(try BundledData.path(corpus), role: "corpus (a text file)")
             if let resume = runOptions.resume {
                 try InputFileCheck.requireCheckpoint(resume, format: CheckpointKey.formatName, command: "train --resume")
             }
@@ -63,7 +64,7 @@ struct TrainCommand: ParsableCommand {
             try InputFileCheck.requireWritableFolder(folder.output)
             let claim = try RunFolderClaim(folder.output, resumingFrom: folder.resumed, overwrite: overwrite)
             defer { claim.release() }
-            let session = try TextTrainingSession.make(options())
+            let session = try TextTrainingSession.make(try options())
             assert(session.outputDirectory == folder.output, "the locked folder must be the one written")
             let cleared = try claim.clearEarlierRun()
             if cleared > 0 { Console.message("--overwrite: deleted \(cleared) checkpoint files of an earlier run in \(folder.output)") }
@@ -71,8 +72,8 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    func options() -> TextTrainingOptions {
-        var o = TextTrainingOptions(corpusPath: corpus)
+    func options() throws -> TextTrainingOptions {
+        var o = TextTrainingOptions(corpusPath: try BundledData.path(corpus))
         o.level = data.level
         o.lowercase = data.lowercase
         o.minimumCount = data.minimumCount

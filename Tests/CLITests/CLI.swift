@@ -27,10 +27,12 @@ enum CLI {
         return candidates[0].appendingPathComponent("recurrent")
     }()
 
-    /// Runs `recurrent arguments…` in `directory` and waits for it.
+    /// Runs `recurrent arguments…` in `directory` and waits for it; `environment` adds to (or
+    /// overrides) this process's variables, `executable` replaces the built binary.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL) throws -> Result {
-        let process = try start(arguments, in: directory)
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:],
+                    executable: URL? = nil) throws -> Result {
+        let process = try start(arguments, in: directory, environment: environment, executable: executable)
         process.process.waitUntilExit()
         return process.result()
     }
@@ -53,14 +55,18 @@ enum CLI {
         }
     }
 
-    static func start(_ arguments: [String], in directory: URL) throws -> Running {
+    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:],
+                      executable: URL? = nil) throws -> Running {
         let id = UUID().uuidString
         let running = Running(stdout: directory.appendingPathComponent(".out-\(id)"),
                               stderr: directory.appendingPathComponent(".err-\(id)"))
         FileManager.default.createFile(atPath: running.stdoutURL.path, contents: nil)
         FileManager.default.createFile(atPath: running.stderrURL.path, contents: nil)
         let p = running.process
-        p.executableURL = binary
+        p.executableURL = executable ?? binary
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         p.arguments = arguments
         p.currentDirectoryURL = directory
         p.standardOutput = try FileHandle(forWritingTo: running.stdoutURL)

@@ -73,7 +73,7 @@ import Testing
         #expect(throws: SeriesError.fileNotFound(file: "/nonexistent/x.csv")) {
             try CSVTable.read(contentsOf: "/nonexistent/x.csv")
         }
-        let path = try SharedData.temporaryFile("a\n1\n")
+        let path = try TestData.temporaryFile("a\n1\n")
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         #expect(throws: SeriesError.self) { try CSVTable.read(contentsOf: directory) }
         try Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: path))

@@ -4,13 +4,13 @@ import Testing
 
 @Suite struct ClassificationDataTests {
     @Test func digitsReadAsEightRowsOfEightPixels() throws {
-        let digits = try SequenceDataset.read(contentsOf: SharedData.series("digits.csv"), label: .last, steps: 8, features: 8)
+        let digits = try SequenceDataset.read(contentsOf: TestData.bundled("digits.csv"), label: .last, steps: 8, features: 8)
         #expect(digits.count == 1797)
         #expect(digits.steps == 8 && digits.features == 8)
         #expect(digits.classNames == (0...9).map(String.init))
         #expect(digits.labels[0] == 0 && digits.labels[1] == 1)
         #expect(Array(digits.inputs[0][0..<8]) == [0, 0, 5, 13, 9, 1, 0, 0])
-        let pixels = try SequenceDataset.read(contentsOf: SharedData.series("digits.csv"), label: .last, features: 1)
+        let pixels = try SequenceDataset.read(contentsOf: TestData.bundled("digits.csv"), label: .last, features: 1)
         #expect(pixels.steps == 64 && pixels.features == 1)
     }
 

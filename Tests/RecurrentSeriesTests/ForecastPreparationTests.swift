@@ -127,11 +127,11 @@ import Testing
 
     @Test func seasonDetectionOnTheSharedSeries() throws {
         func trainingPart(_ s: FilledSeries) -> [Double] { Array(s.values[0..<(s.values.count * 7 / 10)]) }
-        let co2 = try TimeSeries.read(contentsOf: SharedData.series("co2.csv"), column: "co2").filled(.interpolate)
+        let co2 = try TimeSeries.read(contentsOf: TestData.bundled("co2.csv"), column: "co2").filled(.interpolate)
         #expect(SeasonDetection.detect(trainingPart(co2)) == 52)
-        let elec = try TimeSeries.read(contentsOf: SharedData.series("elec_equip.csv"), column: "STS.M.I7.W.TOVT.NS0016.4.000").filled(.interpolate)
+        let elec = try TimeSeries.read(contentsOf: TestData.bundled("elec_equip.csv"), column: "STS.M.I7.W.TOVT.NS0016.4.000").filled(.interpolate)
         #expect(SeasonDetection.detect(trainingPart(elec)) == 12)
-        let nino = try TimeSeries.read(contentsOf: SharedData.series("elnino.csv"), column: nil, wide: true).filled(.interpolate)
+        let nino = try TimeSeries.read(contentsOf: TestData.bundled("elnino.csv"), column: nil, wide: true).filled(.interpolate)
         #expect(SeasonDetection.detect(trainingPart(nino)) == 12)
     }
 }

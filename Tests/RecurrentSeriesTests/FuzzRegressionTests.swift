@@ -7,13 +7,13 @@ import Testing
 /// metadata they point at: each is now an error for the user, never a crash.
 @Suite struct FuzzRegressionTests {
     static func files(_ folder: String) -> [URL] {
-        let directory = SharedData.packageRoot.appendingPathComponent("FuzzTesting/" + folder)
+        let directory = TestData.packageRoot.appendingPathComponent("FuzzTesting/" + folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.sorted().map { directory.appendingPathComponent($0) }
     }
 
     static func seed(_ target: String, _ name: String) throws -> SafeTensors {
-        try SafeTensors(contentsOf: SharedData.packageRoot.appendingPathComponent("FuzzTesting/Seeds/\(target)/\(name)").path)
+        try SafeTensors(contentsOf: TestData.packageRoot.appendingPathComponent("FuzzTesting/Seeds/\(target)/\(name)").path)
     }
 
     /// `dropout: 5` in a forecast checkpoint's model reached a precondition in RecurrentStack.

@@ -13,7 +13,7 @@ import Testing
     static func binary() throws -> URL {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("recurrent"),
-            SharedData.packageRoot.appendingPathComponent(".build/debug/recurrent"),
+            TestData.packageRoot.appendingPathComponent(".build/debug/recurrent"),
         ]
         return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
                             "build the recurrent executable first (swift build)")
@@ -40,7 +40,7 @@ import Testing
     static func seasonalCSV() throws -> String {
         let series = Synthetic.seasonalSeries(count: 120)
         let rows = zip(series.dates!, series.values).map { "\($0),\($1)" }
-        return try SharedData.temporaryFile("date,y\n" + rows.joined(separator: "\n") + "\n", name: "seasonal.csv")
+        return try TestData.temporaryFile("date,y\n" + rows.joined(separator: "\n") + "\n", name: "seasonal.csv")
     }
 
     @Test func forecastTrainThenPredictAndBacktest() throws {
@@ -73,13 +73,13 @@ import Testing
         let data = try Self.seasonalCSV()
         let missing = try Self.run(["forecast", "train", data, "--column", "nope", "--lookback", "4", "--horizon", "2"])
         #expect(missing.status == 1 && missing.stderr.contains("no column 'nope'. Columns are: 'date', 'y'."))
-        let bad = try SharedData.temporaryFile("date,y\n2000-01-01,1\n2000-02-01,2\n2000-03-01,x3\n")
+        let bad = try TestData.temporaryFile("date,y\n2000-01-01,1\n2000-02-01,2\n2000-03-01,x3\n")
         let nonNumeric = try Self.run(["forecast", "train", bad, "--column", "y", "--lookback", "1", "--horizon", "1"])
         #expect(nonNumeric.status == 1 && nonNumeric.stderr.contains("row 4, column 'y' holds 'x3'"))
-        let short = try SharedData.temporaryFile("date,y\n2000-01-01,1\n2000-02-01,2\n2000-03-01,3\n")
+        let short = try TestData.temporaryFile("date,y\n2000-01-01,1\n2000-02-01,2\n2000-03-01,3\n")
         let tooFew = try Self.run(["forecast", "train", short, "--column", "y", "--lookback", "3", "--horizon", "2"])
         #expect(tooFew.status == 1 && tooFew.stderr.contains("3 usable values; 5 are needed (lookback 3 + horizon 2)"))
-        let empty = try SharedData.temporaryFile("")
+        let empty = try TestData.temporaryFile("")
         let nothing = try Self.run(["forecast", "train", empty, "--column", "y", "--lookback", "3", "--horizon", "2"])
         #expect(nothing.status == 1 && nothing.stderr.contains("has no data rows"))
         let usage = try Self.run(["forecast", "train", data, "--column", "y", "--lookback", "0", "--horizon", "2"])
@@ -89,7 +89,7 @@ import Testing
     @Test func classifyTrainPredictAndBadLabels() throws {
         let shapes = Synthetic.shapes(count: 60)
         let rows = zip(shapes.inputs, shapes.labels).map { x, y in x.map { String($0) }.joined(separator: ",") + "," + shapes.classNames[y] }
-        let data = try SharedData.temporaryFile(rows.joined(separator: "\n") + "\n", name: "shapes.csv")
+        let data = try TestData.temporaryFile(rows.joined(separator: "\n") + "\n", name: "shapes.csv")
         let output = URL(fileURLWithPath: data).deletingLastPathComponent().appendingPathComponent("run").path
         let train = try Self.run(["classify", "train", data, "--label-last", "--steps", "6", "--hidden", "4", "--epochs", "2",
                                   "--bidirectional", "--pooling", "mean", "--output", output])
@@ -100,12 +100,12 @@ import Testing
         let lines = try String(contentsOfFile: output + "/p.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 61 && lines[0] == "example,predicted,probability,true")
 
-        let single = try SharedData.temporaryFile("x,y,label\n1,2,a\n3,4,a\n")
+        let single = try TestData.temporaryFile("x,y,label\n1,2,a\n3,4,a\n")
         let one = try Self.run(["classify", "train", single, "--label-column", "label"])
         #expect(one.status == 1 && one.stderr.contains("every example in column 'label' has the label 'a'"))
         let nowhere = try Self.run(["classify", "train", single])
         #expect(nowhere.status == 64 && nowhere.stderr.contains("--label-column NAME or --label-last"))
-        let text = try SharedData.temporaryFile(Synthetic.sentimentTSV(count: 40), name: "s.tsv")
+        let text = try TestData.temporaryFile(Synthetic.sentimentTSV(count: 40), name: "s.tsv")
         let textRun = try Self.run(["classify", "train", text, "--text", "--hidden", "4", "--epochs", "1", "--output", output + "-text"])
         #expect(textRun.status == 0 && textRun.stderr.contains("40 lines, 2 classes"), "\(textRun.stderr)")
     }

@@ -62,7 +62,7 @@ import Testing
     @Test func classifyTrainAndPredictJSON() throws {
         let shapes = Synthetic.shapes(count: 60)
         let rows = zip(shapes.inputs, shapes.labels).map { x, y in x.map { String($0) }.joined(separator: ",") + "," + shapes.classNames[y] }
-        let data = try SharedData.temporaryFile(rows.joined(separator: "\n") + "\n", name: "shapes.csv")
+        let data = try TestData.temporaryFile(rows.joined(separator: "\n") + "\n", name: "shapes.csv")
         let output = URL(fileURLWithPath: data).deletingLastPathComponent().appendingPathComponent("json-run").path
         let train = try Self.document(SeriesCLITests.run(["classify", "train", data, "--label-last", "--steps", "6",
                                                           "--hidden", "4", "--epochs", "2", "--output", output, "--json"]))

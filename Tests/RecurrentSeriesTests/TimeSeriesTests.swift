@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct TimeSeriesTests {
     @Test func co2IsWeeklyWithFiftyNineGaps() throws {
-        let series = try TimeSeries.read(contentsOf: SharedData.series("co2.csv"), column: "co2")
+        let series = try TimeSeries.read(contentsOf: TestData.bundled("co2.csv"), column: "co2")
         #expect(series.values.count == 2284)
         #expect(series.missingCount == 59)
         #expect(series.dates?.first?.description == "1958-03-29")
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func elecEquipHasMonthNameDatesFoundWithoutDateColumn() throws {
-        let series = try TimeSeries.read(contentsOf: SharedData.series("elec_equip.csv"),
+        let series = try TimeSeries.read(contentsOf: TestData.bundled("elec_equip.csv"),
                                          column: "STS.M.I7.W.TOVT.NS0016.4.000")
         #expect(series.values.count == 257)
         #expect(series.missingCount == 0)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func elNinoWideFormatUnrollsYearByMonth() throws {
-        let series = try TimeSeries.read(contentsOf: SharedData.series("elnino.csv"), column: nil, wide: true)
+        let series = try TimeSeries.read(contentsOf: TestData.bundled("elnino.csv"), column: nil, wide: true)
         #expect(series.values.count == 61 * 12)
         #expect(series.dates?.first?.description == "1950-01-01")
         #expect(series.dates?[13].description == "1951-02-01")
@@ -77,7 +77,7 @@ import Testing
 
     @Test func longFormatNeedsAColumnName() throws {
         let error = #expect(throws: SeriesError.self) {
-            try TimeSeries.read(contentsOf: SharedData.series("co2.csv"), column: nil)
+            try TimeSeries.read(contentsOf: TestData.bundled("co2.csv"), column: nil)
         }
         #expect(error?.description.contains("--column") == true)
     }

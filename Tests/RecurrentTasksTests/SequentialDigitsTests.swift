@@ -3,10 +3,18 @@ import Testing
 @testable import RecurrentTasks
 
 @Suite struct SequentialDigitsTests {
-    /// `../shared/series/digits.csv` found from this test file (the CI layout too).
+    /// The bundled `Data/digits.csv`, found by walking up from this file to Package.swift.
+    static let digitsPath: String = {
+        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+            precondition(folder.path != "/", "no Package.swift above \(#filePath)")
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder.appendingPathComponent("Data").appendingPathComponent(DigitsDataset.bundledName).path
+    }()
+
     static func task(pixelsPerStep: Int = 1) throws -> SequentialDigitsTask {
-        let url = try SharedData.locate("series/digits.csv", sourceFile: #filePath)
-        return SequentialDigitsTask(dataset: try DigitsDataset.load(from: url), pixelsPerStep: pixelsPerStep)
+        try SequentialDigitsTask.load(path: digitsPath, pixelsPerStep: pixelsPerStep)
     }
 
     @Test func loadsAllDigitsAndSplits() throws {
@@ -67,14 +75,17 @@ import Testing
         #expect(throws: TaskError.self) { try DigitsDataset.load(from: outOfRange) }
     }
 
-    @Test func sharedDataIsMissingWhenNoPackageAbove() throws {
-        // From a source path with no Package.swift above it and a current directory that may
-        // have one, the error (if any) names what it looked for.
+    /// The catalogue names the bundled file the task reads, and without a path it says what to pass.
+    @Test func catalogNamesTheDataAndRequiresAPath() throws {
+        #expect(TaskCatalog.defaultDataName(for: "sequential-digits") == "digits.csv")
+        #expect(TaskCatalog.defaultDataName(for: "adding") == nil)
         do {
-            _ = try SharedData.locate("series/no-such-file.csv", sourceFile: "/nonexistent/a/b.swift")
+            _ = try TaskCatalog.make("sequential-digits", options: TaskOptions())
             Issue.record("expected an error")
         } catch let error as TaskError {
-            #expect(error.description.contains("no-such-file.csv"))
+            #expect(error.description.contains("digits CSV") && error.description.contains("Data/digits.csv"))
         }
+        let task = try TaskCatalog.make("sequential-digits", options: TaskOptions(dataPath: Self.digitsPath, pixelsPerStep: 8))
+        #expect(task.inputSize == 8 && task.name == "sequential-digits")
     }
 }

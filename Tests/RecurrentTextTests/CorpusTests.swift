@@ -157,7 +157,7 @@ import Recurrent
 
     /// The classic char-rnn corpus, streamed in small chunks: 65 distinct characters.
     @Test func tinyShakespeareHas65Characters() throws {
-        let path = packageRoot().appendingPathComponent("../shared/corpora/tinyshakespeare.txt").standardized.path
+        let path = packageRoot().appendingPathComponent("Data/tinyshakespeare.txt").path
         let corpus = try Corpus.load(path: path, level: .char, chunkSize: 65_536)
         #expect(corpus.tokenizer.vocabularySize == 65)
         #expect(corpus.tokens.count == 1_115_394)

@@ -10,7 +10,8 @@ struct RecurrentCommand: ParsableCommand {
         abstract: "Recurrent neural networks on the CPU: train LSTMs on text, generate, experiment.",
         version: recurrentVersion,
         subcommands: [DemoCommand.self, TrainCommand.self, GenerateCommand.self, EvaluateCommand.self,
-                      ForecastCommand.self, ClassifyCommand.self, ExperimentCommand.self, InspectCommand.self, PlotCommand.self, Bench.self]
+                      ForecastCommand.self, ClassifyCommand.self, ExperimentCommand.self, InspectCommand.self,
+                      PlotCommand.self, DataCommand.self, Bench.self]
     )
 
     /// Parses with the aliases rewritten (`OptionAliases`), and words every mistake in one

@@ -14,7 +14,7 @@ import Testing
                                             bestValidationMAE: summary.bestValidationMAE, testScores: summary.testScores)
         let checkpoint = ForecastCheckpoint(model: trainer.model, encoding: problem.encoding, source: source,
                                             season: problem.season, frequency: .months(1), training: record)
-        let path = try SharedData.temporaryFile("", name: "forecast.safetensors")
+        let path = try TestData.temporaryFile("", name: "forecast.safetensors")
         try checkpoint.write(to: path)
         let back = try ForecastCheckpoint(contentsOf: path)
         #expect(back.encoding == problem.encoding && back.source == source && back.season == 6)
@@ -31,7 +31,7 @@ import Testing
             let values = Synthetic.shapes(count: 60).inputs[i]
             return values.map { String($0) }.joined(separator: ",") + "," + label
         }.joined(separator: "\n")
-        let path = try SharedData.temporaryFile("a,b,c,d,e,f,kind\n" + csv + "\n")
+        let path = try TestData.temporaryFile("a,b,c,d,e,f,kind\n" + csv + "\n")
         let data = try SequenceDataset.read(contentsOf: path, label: .named("kind"), steps: 3, features: 2)
         var rng = RandomGenerator(seed: 1)
         let split = try StratifiedSplit(labels: data.labels, validationFraction: 0.2, testFraction: 0.2, generator: &rng)
@@ -47,7 +47,7 @@ import Testing
         let checkpoint = ClassifierCheckpoint(model: trainer.model, input: specification, training: ClassifierTrainingRecord(
             options: trainer.options, epochsRun: summary.epochsRun, bestEpoch: summary.bestEpoch,
             testAccuracy: summary.test.accuracy, testConfusion: summary.test))
-        let file = try SharedData.temporaryFile("", name: "classifier.safetensors")
+        let file = try TestData.temporaryFile("", name: "classifier.safetensors")
         try checkpoint.write(to: file)
         let back = try ClassifierCheckpoint(contentsOf: file)
         #expect(back.input == specification && back.training?.testConfusion == summary.test)
@@ -57,7 +57,7 @@ import Testing
         let after = back.model.predict(read.inputs)
         #expect(before.map(\.label) == after.map(\.label) && before.map(\.probability) == after.map(\.probability))
         // The same rows without the label column are read as unlabelled.
-        let bare = try SharedData.temporaryFile(csv.split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") }
+        let bare = try TestData.temporaryFile(csv.split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") }
             .joined(separator: "\n"))
         let unlabelled = try back.read(contentsOf: bare)
         #expect(!unlabelled.hasLabels && back.model.predict(unlabelled.inputs).map(\.label) == after.map(\.label))

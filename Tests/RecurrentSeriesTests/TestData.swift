@@ -1,8 +1,8 @@
 import Foundation
 
-/// Paths to the project's shared data: `../shared/series/` next to the package root (found
-/// by walking up from this file to the folder holding Package.swift), as in CI.
-enum SharedData {
+/// The package's bundled data (`Data/` at the package root, found by walking up from this file
+/// to the folder holding Package.swift), and temporary files for the tests.
+enum TestData {
     static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
@@ -13,8 +13,9 @@ enum SharedData {
         return url
     }()
 
-    static func series(_ name: String) -> String {
-        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/series/\(name)").path
+    /// The path of the bundled file `name` (e.g. "co2.csv").
+    static func bundled(_ name: String) -> String {
+        packageRoot.appendingPathComponent("Data").appendingPathComponent(name).path
     }
 
     /// A fresh temporary file holding `text`; its path.
