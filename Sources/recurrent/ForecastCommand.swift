@@ -42,7 +42,7 @@ extension ForecastCommand {
             test-forecast.svg (the test part with forecasts made every --horizon steps). The \
             metrics table goes to stdout, progress to stderr.
 
-            Example: recurrent forecast train ../shared/series/co2.csv --column co2 --lookback 104 --horizon 52
+            Example: recurrent forecast train Data/co2.csv --column co2 --lookback 104 --horizon 52
             """
         )
 
@@ -116,7 +116,7 @@ extension ForecastCommand {
             seriesNote("\(data): \(raw.values.count) values of '\(series.name)'"
                 + (series.dates.map { " from \($0.first!) to \($0.last!)" } ?? "")
                 + (frequency.map { ", \($0)" } ?? "")
-                + "; \(series.missingCount) missing, \(input.missing == .interpolate ? "interpolated" : "skipped").")
+                + "; " + seriesMissingNote(raw, policy: input.missing) + ".")
             let problem = try ForecastProblem(series: series, file: data, lookback: lookback, horizon: horizon,
                                               season: season, validationFraction: validation, testFraction: test,
                                               reference: reference.reference)
@@ -193,7 +193,7 @@ extension ForecastCommand {
             and forecast from what precedes them: the CSV gains an actual column, the plot shows \
             the actual values, and the errors are printed next to the baselines'.
 
-            Example: recurrent forecast predict forecast-run/forecast.safetensors ../shared/series/co2.csv --horizon 26
+            Example: recurrent forecast predict forecast-run/forecast.safetensors Data/co2.csv --horizon 26
             """
         )
 
@@ -247,8 +247,7 @@ extension ForecastCommand {
                 throw SeriesError.tooFewValues(file: data, column: series.name, count: values.count, needed: needed,
                                                reason: "lookback \(encoding.lookback)" + (backtest ? " + horizon \(h) held out" : ""))
             }
-            seriesNote("\(data): \(values.count) values of '\(series.name)'; \(series.missingCount) missing, "
-                + (policy == .interpolate ? "interpolated." : "skipped."))
+            seriesNote("\(data): \(values.count) values of '\(series.name)'; " + seriesMissingNote(raw, policy: policy) + ".")
             let origin = backtest ? values.count - h : values.count
             let forecast = Array(model.forecast(values, origins: [origin], encoding: encoding)[0].prefix(h))
             let frequency = series.frequency ?? stored.frequency

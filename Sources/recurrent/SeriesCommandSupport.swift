@@ -71,3 +71,10 @@ func seriesDate(_ dates: [CalendarDate], _ index: Int, frequency: SeriesFrequenc
     if index < dates.count { return dates[index] }
     return frequency?.advance(dates[dates.count - 1], by: index - dates.count + 1)
 }
+
+/// "N missing, interpolated", naming how many of them are rows absent from the file.
+func seriesMissingNote(_ raw: TimeSeries, policy: MissingValuePolicy) -> String {
+    "\(raw.missingCount) missing"
+        + (raw.absentRows > 0 ? " (\(raw.absentRows) of them rows absent from the file)" : "")
+        + ", " + (policy == .interpolate ? "interpolated" : "skipped")
+}

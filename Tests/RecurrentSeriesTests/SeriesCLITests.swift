@@ -69,6 +69,15 @@ import Testing
         #expect(tooFar.status != 0 && tooFar.stderr.contains("at most 3 values"))
     }
 
+    @Test func aMissingForecastCheckpointNamesTheForecastCommand() throws {
+        let data = try Self.seasonalCSV()
+        let run = try Self.run(["forecast", "predict", "nope.safetensors", data])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("`recurrent forecast train`") && !run.stderr.contains("`recurrent train`"))
+        let classify = try Self.run(["classify", "predict", "nope.safetensors", data])
+        #expect(classify.stderr.contains("`recurrent classify train`"))
+    }
+
     @Test func badForecastInputIsAReadableErrorWithNonZeroExit() throws {
         let data = try Self.seasonalCSV()
         let missing = try Self.run(["forecast", "train", data, "--column", "nope", "--lookback", "4", "--horizon", "2"])

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Paths to the project's shared data: `../shared/series/` next to the package root (found
-/// by walking up from this file to the folder holding Package.swift), as in CI.
+/// Paths to the bundled data: `Data/` in the package root (found by walking up from this file
+/// to the folder holding Package.swift).
 enum SharedData {
     static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -14,7 +14,7 @@ enum SharedData {
     }()
 
     static func series(_ name: String) -> String {
-        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/series/\(name)").path
+        packageRoot.appendingPathComponent("Data/\(name)").path
     }
 
     /// A fresh temporary file holding `text`; its path.

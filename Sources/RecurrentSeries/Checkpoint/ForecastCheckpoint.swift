@@ -44,6 +44,7 @@ public struct ForecastTrainingRecord: Codable, Equatable, Sendable {
 /// the window reference), `source` (`ForecastSource`), `season`, `frequency`, `training`.
 public struct ForecastCheckpoint: SeriesCheckpoint {
     public static let format = "recurrent-forecast-1"
+    public static let trainingCommand = "recurrent forecast train"
 
     public var model: ForecastModel
     public var encoding: WindowEncoding
