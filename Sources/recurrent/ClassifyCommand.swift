@@ -65,24 +65,24 @@ extension ClassifyCommand {
         var bidirectional = false
 
         @Option(help: "Hidden units per direction.")
-        var hidden = 64
+        var hidden = SequenceClassifierConfiguration.defaultHiddenSize
 
         @Option(help: "Stacked recurrent layers.")
         var layers = 1
 
         @Option(help: "Recurrent cell: lstm, gru or rnn.")
-        var cell: RecurrentCellType = .lstm
+        var cell = CellArgument<SeriesCells>(.lstm)
 
         @Option(help: "Maximum number of epochs.")
-        var epochs = 100
+        var epochs = ClassifierTrainingOptions().epochs
 
         @Option(name: .customLong("batch-size"), help: "Examples per training step.")
-        var batchSize = 32
+        var batchSize = SeriesTrainingDefaults.batchSize
 
         @OptionGroup var optimizer: SeriesOptimizerOptions
 
         @Option(help: "Stop after this many epochs without a better validation loss.")
-        var patience = 10
+        var patience = ClassifierTrainingOptions().patience
 
         @Option(help: "Fraction of each class held out for the test part.")
         var test = 0.2
@@ -91,7 +91,7 @@ extension ClassifyCommand {
         var validation = 0.1
 
         @Option(help: "Random seed (split, initialisation, order).")
-        var seed: UInt64 = 1
+        var seed = SeriesTrainingDefaults.seed
 
         @Option(help: "Directory for the checkpoint and the confusion matrix.")
         var output = "classify-run"
@@ -131,16 +131,17 @@ extension ClassifyCommand {
                 let vocabulary = TextVocabulary(texts: split.train.map { examples.texts[$0] }, minimumCount: minCount)
                 let lengths = examples.texts.map { vocabulary.split($0).count }.sorted()
                 let t = steps ?? max(1, lengths[min(lengths.count - 1, lengths.count * 95 / 100)])
-                inputs = .tokens(sequences: examples.tokenSequences(vocabulary: vocabulary, steps: t),
+                inputs = .tokens(sequences: examples.tokenSequences(vocabulary: vocabulary, steps: t, padding: .lengths),
                                  labels: examples.labels, classNames: examples.classNames)
                 specification = ClassifierInputSpecification(kind: .text, steps: t, features: 1, labelColumn: nil,
                                                              standardizer: nil, vocabulary: vocabulary,
                                                              classNames: examples.classNames)
                 configuration = SequenceClassifierConfiguration(
-                    cell: cell, inputSize: embeddingSize, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
-                    pooling: pooling, classCount: examples.classNames.count, vocabularySize: vocabulary.count)
+                    cell: cell.kind, inputSize: embeddingSize, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
+                    pooling: pooling, classCount: examples.classNames.count, vocabularySize: vocabulary.count,
+                    padding: .lengths)
                 seriesNote("\(data): \(examples.count) lines, \(examples.classNames.count) classes; vocabulary "
-                    + "\(vocabulary.count) tokens; \(t) tokens per example (longer lines keep their last \(t), shorter are padded).")
+                    + "\(vocabulary.count) tokens; \(t) tokens per example (longer lines keep their last \(t), shorter run with their own length).")
             } else {
                 let raw = try SequenceDataset.read(contentsOf: data, label: labelColumn.map { .named($0) } ?? .last,
                                                    steps: steps, features: features)
@@ -152,7 +153,7 @@ extension ClassifyCommand {
                                                              labelColumn: labelColumn, standardizer: standardizer,
                                                              vocabulary: nil, classNames: raw.classNames)
                 configuration = SequenceClassifierConfiguration(
-                    cell: cell, inputSize: raw.features, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
+                    cell: cell.kind, inputSize: raw.features, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
                     pooling: pooling, classCount: raw.classNames.count)
                 seriesNote("\(data): \(raw.count) examples of \(raw.steps) steps × \(raw.features) features, "
                     + "\(raw.classNames.count) classes.")

@@ -40,6 +40,9 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("hidden-size"), help: "Hidden units per LSTM layer.")
     var hiddenSize: Int = 256
 
+    @Option(help: "Keep the trained model in this folder (model.safetensors, and the corpus as scripts.txt), e.g. to look inside it with `recurrent inspect`.")
+    var output: String?
+
     func validate() throws {
         if !(seconds > 0) { throw ValidationError("--seconds must be positive, got \(seconds)") }
         if length < 0 { throw ValidationError("--length must be at least 0, got \(length)") }
@@ -98,9 +101,30 @@ struct DemoCommand: ParsableCommand {
             let state = session.trainer.state
             Console.message("trained \(state.step) steps (\(state.tokens) characters) in \(formatDuration(Date().timeIntervalSince(start)))\n")
             let textModel = TextModel(model: session.model, tokenizer: session.tokenizer, path: path, file: SafeTensors())
+            if let output { try keep(textModel, corpus: path, in: output) }
             var generator = try TextGenerator(textModel: textModel, options: SamplingOptions(temperature: temperature), seed: seed)
             try generator.generate(prime: prime, length: length) { Console.out($0) }
             Console.out("\n")
         }
+    }
+
+    /// Writes the model (weights, configuration, tokenizer) and its corpus into `folder`.
+    func keep(_ textModel: TextModel, corpus: String, in folder: String) throws {
+        let model = URL(fileURLWithPath: folder).appendingPathComponent("model.safetensors").path
+        let text = URL(fileURLWithPath: folder).appendingPathComponent("scripts.txt").path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var file = SafeTensors()
+            try TextModel.write(model: textModel.model, tokenizer: textModel.tokenizer, into: &file)
+            try file.write(to: model)
+            if corpus != text {
+                try? FileManager.default.removeItem(atPath: text)
+                try FileManager.default.copyItem(atPath: corpus, toPath: text)
+            }
+        } catch {
+            throw CommandFailure("could not keep the model in \(folder): \(error)")
+        }
+        Console.message("kept the model in \(model) and its corpus in \(text)")
+        Console.message("look inside it with: recurrent inspect \(folder) \(text) --html inside.html")
     }
 }

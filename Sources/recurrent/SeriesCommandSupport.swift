@@ -30,7 +30,6 @@ func seriesMakeDirectory(_ directory: String) throws {
 
 extension MissingValuePolicy: ExpressibleByArgument {}
 extension ForecastMethodKind: ExpressibleByArgument {}
-extension RecurrentCellType: ExpressibleByArgument {}
 extension SequencePooling: ExpressibleByArgument {}
 /// `--reference`: auto (nil) or one of the encodings.
 struct ReferenceArgument: ExpressibleByArgument {

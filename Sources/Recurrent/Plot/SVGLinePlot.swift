@@ -25,21 +25,24 @@ public struct SVGLinePlot: Sendable {
         public var opacity: Double
         /// Whether the legend lists this series (several seeds can share one entry).
         public var inLegend: Bool
+        /// A dot at each point and no line (a scatter plot).
+        public var markers: Bool
 
         public init(name: String, points: [Point], color: String? = nil, dashed: Bool = false,
-                    opacity: Double = 1, inLegend: Bool = true) {
+                    opacity: Double = 1, inLegend: Bool = true, markers: Bool = false) {
             self.name = name
             self.points = points
             self.color = color
             self.dashed = dashed
             self.opacity = opacity
             self.inLegend = inLegend
+            self.markers = markers
         }
 
         public init(name: String, points: [(Double, Double)], color: String? = nil, dashed: Bool = false,
-                    opacity: Double = 1, inLegend: Bool = true) {
+                    opacity: Double = 1, inLegend: Bool = true, markers: Bool = false) {
             self.init(name: name, points: points.map { Point(x: $0.0, y: $0.1) }, color: color, dashed: dashed,
-                      opacity: opacity, inLegend: inLegend)
+                      opacity: opacity, inLegend: inLegend, markers: markers)
         }
     }
 
@@ -57,6 +60,8 @@ public struct SVGLinePlot: Sendable {
     public var series: [Series]
     /// A fixed y range; nil fits the data.
     public var yRange: ClosedRange<Double>?
+    /// A fixed x range; nil fits the data.
+    public var xRange: ClosedRange<Double>?
     public var width: Int
     public var height: Int
 
@@ -84,7 +89,7 @@ public struct SVGLinePlot: Sendable {
         // Data ranges over the drawable points.
         let ys = series.flatMap { $0.points }.map(\.y).filter { $0.isFinite && (!logY || $0 > 0) }
         let xs = series.flatMap { $0.points }.filter { $0.x.isFinite }.map(\.x)
-        var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
+        var (x0, x1) = xRange.map { ($0.lowerBound, $0.upperBound) } ?? (xs.min() ?? 0, xs.max() ?? 1)
         if x0 == x1 { x0 -= 0.5; x1 += 0.5 }
         var (y0, y1): (Double, Double)
         if let r = yRange {
@@ -155,6 +160,15 @@ public struct SVGLinePlot: Sendable {
                 penDown = true
             }
             if s.inLegend { legend.append((s.name, color, s.dashed)) }
+            if s.markers {
+                let opacity = s.opacity < 1 ? " fill-opacity=\"\(f(s.opacity))\"" : ""
+                svg += "<g fill=\"\(Self.escape(color))\" stroke=\"none\"\(opacity)><title>\(Self.escape(s.name))</title>"
+                for p in s.points where p.x.isFinite && p.y.isFinite && (!logY || p.y > 0) {
+                    svg += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.5\"/>"
+                }
+                svg += "</g>\n"
+                continue
+            }
             guard !d.isEmpty else { continue }
             let dash = s.dashed ? " stroke-dasharray=\"6 4\"" : ""
             let opacity = s.opacity < 1 ? " stroke-opacity=\"\(f(s.opacity))\"" : ""

@@ -72,10 +72,12 @@ public struct ClassifierCheckpoint: SeriesCheckpoint {
     }
 
     public var safeTensors: SafeTensors {
-        Self.safeTensors(configuration: model.configuration, entries: [
-            "input": CheckpointMetadata.encode(input),
-            "training": CheckpointMetadata.encode(training),
-        ], parameters: model.parameters)
+        get throws(MetadataJSONError) {
+            try Self.safeTensors(configuration: model.configuration, entries: [
+                "input": try CheckpointMetadata.encode(input),
+                "training": try CheckpointMetadata.encode(training),
+            ], parameters: model.parameters)
+        }
     }
 
     public init(_ file: SafeTensors) throws {
@@ -150,7 +152,8 @@ extension ClassifierCheckpoint {
                 examples = TextExamples(file: path, texts: lines.map(String.init),
                                         labels: Array(repeating: 0, count: lines.count), classNames: input.classNames)
             }
-            let sequences = examples.tokenSequences(vocabulary: input.vocabulary!, steps: input.steps)
+            let sequences = examples.tokenSequences(vocabulary: input.vocabulary!, steps: input.steps,
+                                                    padding: model.configuration.textPadding)
             return ClassifierData(inputs: .tokens(sequences: sequences, labels: examples.labels,
                                                   classNames: input.classNames), hasLabels: labelled)
         }

@@ -76,13 +76,18 @@ public struct ForecastCheckpoint: SeriesCheckpoint {
 
     /// The safetensors contents.
     public var safeTensors: SafeTensors {
-        Self.safeTensors(configuration: model.configuration, entries: [
-            "encoding": CheckpointMetadata.encode(encoding),
-            "source": CheckpointMetadata.encode(source),
-            "season": CheckpointMetadata.encode(season),
-            "frequency": CheckpointMetadata.encode(frequency),
-            "training": CheckpointMetadata.encode(training),
-        ].merging(choice.map { ["choice": CheckpointMetadata.encode($0)] } ?? [:]) { a, _ in a }, parameters: model.parameters)
+        get throws(MetadataJSONError) {
+            var entries = [
+                "encoding": try CheckpointMetadata.encode(encoding),
+                "source": try CheckpointMetadata.encode(source),
+                "season": try CheckpointMetadata.encode(season),
+                "frequency": try CheckpointMetadata.encode(frequency),
+                "training": try CheckpointMetadata.encode(training),
+            ]
+            // Only written when there is a choice: checkpoints without one read as before.
+            if let choice { entries["choice"] = try CheckpointMetadata.encode(choice) }
+            return try Self.safeTensors(configuration: model.configuration, entries: entries, parameters: model.parameters)
+        }
     }
 
     /// Rebuilds the model from `file` and loads its weights.

@@ -18,13 +18,15 @@ public struct TextModel {
     }
 
     /// Loads a checkpoint: `path` is a `.safetensors` file, or a training output directory
-    /// (then its `best.safetensors`, or `latest.safetensors` when there is no best).
+    /// (then its `best.safetensors`, or `latest.safetensors` when there is no best, or the
+    /// `model.safetensors` that `recurrent demo --output` keeps).
     ///
     /// - Throws: `CheckpointError` naming the file: missing, truncated or foreign, no model or
     ///   tokenizer metadata, a tensor missing or of the wrong shape, a vocabulary whose size is
     ///   not the model's.
     public static func load(_ path: String, preferring preferred: [String] = [CheckpointDirectory.bestFileName,
-                                                                              CheckpointDirectory.latestFileName])
+                                                                              CheckpointDirectory.latestFileName,
+                                                                              TextModel.keptFileName])
     throws(CheckpointError) -> TextModel {
         let resolved = resolve(path, preferring: preferred)
         let file: SafeTensors
@@ -37,6 +39,9 @@ public struct TextModel {
         }
         return TextModel(model: model, tokenizer: tokenizer, path: resolved, file: file)
     }
+
+    /// The file `recurrent demo --output DIR` keeps its model in.
+    public static let keptFileName = "model.safetensors"
 
     /// A directory → the first of `preferred` inside it that exists (else the first, for the
     /// error message); a file → itself.
@@ -63,8 +68,9 @@ public struct TextModel {
     }
 
     /// Writes the model's weights and configuration and the tokenizer into `file`.
-    public static func write(model: LanguageModel, tokenizer: any Tokenizer, into file: inout SafeTensors) {
-        model.write(into: &file)
-        file.metadata[CheckpointKey.tokenizer] = tokenizer.configuration.jsonString()
+    public static func write(model: LanguageModel, tokenizer: any Tokenizer,
+                             into file: inout SafeTensors) throws(MetadataJSONError) {
+        try model.write(into: &file)
+        file.metadata[CheckpointKey.tokenizer] = try tokenizer.configuration.jsonString()
     }
 }
