@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
         .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
         .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
-        .testTarget(name: "RecurrentSeriesTests", dependencies: ["RecurrentSeries"]),
+        .testTarget(name: "RecurrentSeriesTests", dependencies: ["RecurrentSeries"], exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentTasksTests", dependencies: ["RecurrentTasks"]),
         // Runs the built `recurrent` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "CLITests", dependencies: ["recurrent", "Recurrent"]),

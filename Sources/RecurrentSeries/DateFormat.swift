@@ -25,6 +25,8 @@ public enum DateFormat: String, Codable, Sendable, CaseIterable {
     case dayMonthNameYear = "D-Mon-YYYY"
     /// `Mar-1958`, `March 1958`
     case monthNameYear = "Mon-YYYY"
+    /// `1959Q1`, `1959-Q1`, `1959 Q1`, `Q1 1959`: the first day of the quarter (1959-01-01)
+    case yearQuarter = "YYYYQn"
     /// `1958`
     case year = "YYYY"
 
@@ -64,6 +66,8 @@ public enum DateFormat: String, Codable, Sendable, CaseIterable {
             let t = words(s)
             guard t.count == 2, let m = monthNumber(t[0]), let y = digits(t[1], 4...4) else { return nil }
             return CalendarDate(year: y, month: m, day: 1)
+        case .yearQuarter:
+            return parseYearQuarter(s)
         case .year:
             guard let y = digits(s, 4...4) else { return nil }
             return CalendarDate(year: y, month: 1, day: 1)
@@ -102,6 +106,27 @@ private func digits(_ s: String, _ length: ClosedRange<Int>) -> Int? {
     return Int(s)
 }
 
+/// `YYYY[-/ ]Qn` or `Qn[-/ ]YYYY` (the Q in either case), as the first day of quarter n.
+private func parseYearQuarter(_ s: String) -> CalendarDate? {
+    let upper = s.uppercased()
+    guard let q = upper.firstIndex(of: "Q") else { return nil }
+    let before = String(upper[..<q]).trimmingCharacters(in: "-/ ")
+    let after = upper[upper.index(after: q)...]
+    let (yearText, rest): (String, Substring)
+    if before.isEmpty {
+        // Q1 1959: one digit, a separator, then the year.
+        guard let quarter = after.first, let separatorEnd = after.dropFirst().firstIndex(where: { !"-/ ".contains($0) }),
+              separatorEnd > after.index(after: after.startIndex) else { return nil }
+        yearText = String(after[separatorEnd...])
+        rest = Substring(String(quarter))
+    } else {
+        yearText = before
+        rest = after
+    }
+    guard let y = digits(yearText, 4...4), let n = digits(String(rest), 1...1), (1...4).contains(n) else { return nil }
+    return CalendarDate(year: y, month: 3 * (n - 1) + 1, day: 1)
+}
+
 /// Tokens separated by `-`, spaces or commas (`March 29, 1958` → March, 29, 1958).
 private func words(_ s: String) -> [String] {
     s.split(whereSeparator: { $0 == "-" || $0 == " " || $0 == "," }).map(String.init)
@@ -126,6 +151,14 @@ extension String {
         var s = Substring(self)
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+
+    /// `self` without any of `characters` at either end.
+    func trimmingCharacters(in characters: String) -> String {
+        var s = Substring(self)
+        while let c = s.first, characters.contains(c) { s.removeFirst() }
+        while let c = s.last, characters.contains(c) { s.removeLast() }
         return String(s)
     }
 

@@ -62,10 +62,12 @@ public struct ForecastProblem: Sendable {
         [.lastValue] + (season.map { [.seasonalNaive(season: $0)] } ?? [])
     }
 
-    /// Each baseline's accuracy on the windows at `origins`.
+    /// Every method a forecast is compared with: the baselines, ETS (AICc) and theta.
+    public var baselineMethods: [any ForecastMethod] { ForecastMethodKind.baselines(season: season) }
+
+    /// Each baseline method's accuracy on the windows at `origins` (statistics refit at each).
     public func baselineScores(_ origins: [Int]) -> [ForecastScore] {
-        baselines.map { ForecastScore(method: $0.description,
-                                      accuracy: $0.accuracy(series.values, origins: origins, horizon: horizon, scale: maseScale)) }
+        RollingOrigin(origins: origins, horizon: horizon).scores(baselineMethods, series: series.values, scale: maseScale)
     }
 
     /// The actual values of the windows at `origins`.

@@ -43,7 +43,8 @@ public struct ForecastTrainingSummary: Sendable {
     public var bestValidationMAE: Double
     /// Test scores: the model first, then each baseline.
     public var testScores: [ForecastScore]
-    public var validationScores: [ForecastScore]
+    /// The network and the baselines judged on rolling origins of the validation part.
+    public var choice: ModelChoice?
 }
 
 /// Trains a `ForecastModel` on a `ForecastProblem`: mini-batches of windows in a seeded random
@@ -111,7 +112,10 @@ public final class ForecastTrainer {
         return ForecastTrainingSummary(epochsRun: outcome.epochsRun, bestEpoch: outcome.bestEpoch,
                                        bestValidationMAE: outcome.bestScore,
                                        testScores: scores(problem.testOrigins),
-                                       validationScores: scores(problem.validationOrigins))
+                                       choice: ModelChoice(candidates: problem.baselineMethods + [network],
+                                                           series: problem.series.values,
+                                                           evaluation: ModelChoice.validationOrigins(problem),
+                                                           season: problem.season))
     }
 
     /// Mean absolute error of the model on the validation windows (the training windows when
@@ -122,13 +126,13 @@ public final class ForecastTrainer {
         return ForecastAccuracy(forecasts: forecasts, actuals: problem.actuals(origins), scale: nil).mae
     }
 
+    /// The trained network as a forecasting method.
+    public var network: NetworkMethod { NetworkMethod(model: model, encoding: problem.encoding) }
+
     /// The model's and the baselines' accuracy on the windows at `origins` (model first).
     public func scores(_ origins: [Int]) -> [ForecastScore] {
         guard !origins.isEmpty else { return [] }
-        let forecasts = model.forecast(problem.series.values, origins: origins, encoding: problem.encoding)
-        let name = model.configuration.cell.rawValue.uppercased()
-        return [ForecastScore(method: name, accuracy: ForecastAccuracy(forecasts: forecasts, actuals: problem.actuals(origins),
-                                                                       scale: problem.maseScale))]
-            + problem.baselineScores(origins)
+        return RollingOrigin(origins: origins, horizon: problem.horizon)
+            .scores([network] + problem.baselineMethods, series: problem.series.values, scale: problem.maseScale)
     }
 }

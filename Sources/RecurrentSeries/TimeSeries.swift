@@ -10,6 +10,9 @@ public struct TimeSeries: Sendable, Equatable {
     /// One date per value, ascending; `nil` when the data has no date column.
     public var dates: [CalendarDate]?
     public var values: [Double?]
+    /// How many of the `nil` values are rows absent from the file (dates the calendar implies
+    /// but the file lacks), rather than empty cells; see `withAbsentRows()`.
+    public var absentRows = 0
 
     public init(file: String = "", name: String, dates: [CalendarDate]? = nil, values: [Double?]) {
         precondition(dates == nil || dates!.count == values.count, "one date per value")
@@ -29,25 +32,35 @@ public struct TimeSeries: Sendable, Equatable {
 extension TimeSeries {
     /// Reads the series in column `column` of a long-format table (one row per time step).
     ///
-    /// - Parameter dateColumn: the column of dates; when `nil`, the first column is used if it
-    ///   is not `column` and every cell of it reads as a date in one format, else the series is
-    ///   undated. Rows are put in date order (stably) when the file lists them otherwise.
+    /// - Parameter dateColumn: the column of dates, or `YEAR,PERIOD`: a column of years and
+    ///   one of quarters or months; when `nil`, the first column is used if it is not `column`
+    ///   and every cell of it reads as a date in one format, else the series is undated. A
+    ///   date column of repeating years takes the quarter or month column beside it
+    ///   (`yearAndPeriodDates`). Rows are put in date order (stably) when the file lists them
+    ///   otherwise, and rows absent from a regular calendar become gaps (`withAbsentRows`).
     public init(table: CSVTable, column: String, dateColumn: String? = nil) throws {
         let valueIndex = try table.columnIndex(column)
         var values = try table.numericColumn(valueIndex)
         var dates: [CalendarDate]?
-        if let dateColumn {
-            let dateIndex = try table.columnIndex(dateColumn)
-            dates = try Self.parseDates(table: table, column: dateIndex)
+        var dateIndex: Int?
+        if let dateColumn, dateColumn.contains(",") {
+            dates = try Self.parseYearAndPeriod(table: table, columns: dateColumn)
+        } else if let dateColumn {
+            dateIndex = try table.columnIndex(dateColumn)
         } else if valueIndex != 0, table.columnCount > 1, DateFormat.detect(table.rows.map { $0[0] }) != nil {
-            dates = try Self.parseDates(table: table, column: 0)
+            dateIndex = 0
+        }
+        if let dateIndex {
+            dates = try Self.yearAndPeriodDates(table: table, yearColumn: dateIndex, valueColumn: valueIndex)
+                ?? Self.parseDates(table: table, column: dateIndex)
         }
         if let d = dates, zip(d, d.dropFirst()).contains(where: { $0 > $1 }) {
             let order = d.indices.sorted { (d[$0], $0) < (d[$1], $1) }
             dates = order.map { d[$0] }
             values = order.map { values[$0] }
         }
-        self.init(file: table.file, name: table.columnName(valueIndex), dates: dates, values: values)
+        self = TimeSeries(file: table.file, name: table.columnName(valueIndex), dates: dates, values: values)
+            .withAbsentRows()
     }
 
     /// Reads a wide-format table — one row per period (a year), one column per season
@@ -100,6 +113,31 @@ extension TimeSeries {
                 + (0..<table.columnCount).map { "'\(table.columnName($0))'" }.joined(separator: ", ") + ").")
         }
         return try TimeSeries(table: table, column: column, dateColumn: dateColumn)
+    }
+
+    /// Dates from `columns` = `YEAR,PERIOD`: four-digit years and quarters or months.
+    private static func parseYearAndPeriod(table: CSVTable, columns: String) throws -> [CalendarDate] {
+        let names = columns.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace() }
+        guard names.count == 2, !names[0].isEmpty, !names[1].isEmpty else {
+            throw SeriesError.invalidArgument("--date-column '\(columns)': give one column, or two as YEAR,PERIOD "
+                + "(a column of years and one of quarters or months), e.g. --date-column year,quarter.")
+        }
+        let yearIndex = try table.columnIndex(names[0]), periodIndex = try table.columnIndex(names[1])
+        var years: [Int] = []
+        for (r, row) in table.rows.enumerated() {
+            let cell = row[yearIndex].trimmingWhitespace()
+            guard cell.count == 4, cell.allSatisfy(\.isASCIIDigit), let y = Int(cell) else {
+                throw SeriesError.invalidDate(file: table.file, row: table.rowNumbers[r], column: table.columnName(yearIndex),
+                                              value: row[yearIndex])
+            }
+            years.append(y)
+        }
+        let cells = table.rows.map { $0[periodIndex] }
+        guard let period = PeriodColumn.read(cells, header: table.columnName(periodIndex), requireNamed: false) else {
+            throw SeriesError.invalidArgument("\(table.file): column '\(table.columnName(periodIndex))' is not a quarter "
+                + "(1–4, Q1–Q4) or month (1–12, Jan–Dec) in every row.")
+        }
+        return period.dates(years: years)
     }
 
     private static func parseDates(table: CSVTable, column: Int) throws -> [CalendarDate] {

@@ -11,7 +11,9 @@ struct ForecastCommand: ParsableCommand {
         The network reads the last --lookback values and predicts the next --horizon values at \
         once (direct multi-step). The series is split in time into training, validation and \
         test parts (70/15/15 %), normalised on the training part only, and the test part is \
-        scored (MAE, RMSE, MASE) next to the last-value and seasonal-naive baselines.
+        scored (MAE, RMSE, MASE) next to the last-value and seasonal-naive baselines, ETS \
+        (chosen by AICc) and theta. Rolling origins in the validation part pick the model \
+        predict uses: the network only when it beats every baseline.
         """,
         subcommands: [Train.self, Predict.self]
     )
@@ -124,7 +126,7 @@ extension ForecastCommand {
             seriesNote("\(data): \(raw.values.count) values of '\(series.name)'"
                 + (series.dates.map { " from \($0.first!) to \($0.last!)" } ?? "")
                 + (frequency.map { ", \($0)" } ?? "")
-                + "; \(series.missingCount) missing, \(input.missing == .interpolate ? "interpolated" : "skipped").")
+                + "; " + seriesMissingNote(raw, policy: input.missing) + ".")
             let problem = try ForecastProblem(series: series, file: data, lookback: lookback, horizon: horizon,
                                               season: season, validationFraction: validation, testFraction: test,
                                               reference: reference.reference)
@@ -159,7 +161,9 @@ extension ForecastCommand {
                 training: ForecastTrainingRecord(options: options, epochsRun: summary.epochsRun,
                                                  bestEpoch: summary.bestEpoch,
                                                  bestValidationMAE: summary.bestValidationMAE,
-                                                 testScores: summary.testScores))
+                                                 testScores: summary.testScores,
+                                                 testStart: problem.split.test.lowerBound),
+                choice: summary.choice)
             let checkpointPath = output + "/forecast.safetensors"
             try checkpoint.write(to: checkpointPath)
 
@@ -178,12 +182,22 @@ extension ForecastCommand {
                     testValues: [problem.split.test.lowerBound, problem.split.test.upperBound],
                     scores: summary.testScores.map(ForecastScoreJSON.init), epochsRun: summary.epochsRun,
                     bestEpoch: summary.bestEpoch, bestValidationMae: summary.bestValidationMAE,
-                    checkpoint: checkpointPath, metrics: metrics.path))
+                    checkpoint: checkpointPath, metrics: metrics.path,
+                    choice: summary.choice.map { choice in
+                        .init(recommended: choice.recommended.rawValue, origins: choice.origins, horizon: choice.horizon,
+                              scores: choice.scores.map(ForecastScoreJSON.init), verdict: choice.verdict)
+                    }))
                 return
             }
             print("test part: \(problem.testOrigins.count) windows × horizon \(horizon) "
                 + "(values \(problem.split.test.lowerBound)..<\(problem.split.test.upperBound))")
             print(summary.testScores.formattedTable())
+            if let choice = summary.choice {
+                print("validation (model choice): \(choice.origins.count) origins × horizon \(choice.horizon) at values "
+                    + "\(choice.origins.map(String.init).joined(separator: ", "))")
+                print(choice.scores.formattedTable())
+                print(choice.verdict)
+            }
         }
 
         /// History before the test part, the test part's actual values, and forecasts made every
@@ -207,11 +221,14 @@ extension ForecastCommand {
             abstract: "Forecast the values after the end of a CSV file with a trained checkpoint.",
             discussion: """
             Reads DATA the way the checkpoint's training data was read (column, date column, \
-            wide format, missing values), unless overridden. Writes the forecast as CSV \
+            wide format, missing values), unless overridden, and forecasts with the model \
+            forecast train recommended (--model to choose). Writes the forecast as CSV \
             (date,forecast — step,forecast for undated data) and an SVG plot of the recent \
-            history and the forecast. With --backtest the last H values of DATA are held out \
-            and forecast from what precedes them: the CSV gains an actual column, the plot shows \
-            the actual values, and the errors are printed next to the baselines'.
+            history and the forecast. With --backtest the end of DATA is forecast from \
+            --origins origins --step values apart (rolling origin), each from the values \
+            before it: the CSV gains actual and origin columns, the plot shows the actual \
+            values, and every model's errors (the network, last value, seasonal naive, ETS, \
+            theta) are printed side by side.
 
             Example: recurrent forecast predict forecast-run/forecast.safetensors co2.csv --horizon 26
             """
@@ -235,8 +252,18 @@ extension ForecastCommand {
         @Option(help: "Override how missing values are handled: interpolate or skip.")
         var missing: MissingValuePolicy?
 
-        @Flag(help: "Hold out the last H values and forecast them, to compare with the actual values.")
+        @Flag(help: "Hold out the end of DATA and forecast it from several origins, to compare every model with the actual values.")
         var backtest = false
+
+        @Option(help: "Backtest origins: forecasts of H values ending at the last value, then every --step values earlier.")
+        var origins = 5
+
+        @Option(help: "Values between backtest origins (default: half the horizon, rounded up).")
+        var step: Int?
+
+        @Option(help: ArgumentHelp("The model to forecast with: network, ets, theta, last-value or seasonal-naive.",
+                                   discussion: "Default: the model forecast train recommended (the network for checkpoints written before it recommended one)."))
+        var model: ForecastMethodKind?
 
         @Option(help: "Where to write the forecast CSV.")
         var output = "forecast.csv"
@@ -249,6 +276,8 @@ extension ForecastCommand {
 
         func validate() throws {
             if let horizon, horizon < 1 { throw ValidationError("--horizon must be at least 1.") }
+            guard origins >= 1 else { throw ValidationError("--origins must be at least 1.") }
+            if let step, step < 1 { throw ValidationError("--step must be at least 1.") }
         }
 
         @OptionGroup(title: "Computation") var computation: ThreadOptions
@@ -259,11 +288,18 @@ extension ForecastCommand {
             let data = try BundledData.path(self.data)
             try InputFileCheck.requireDataFile(data, role: "CSV file")
             let stored = try ForecastCheckpoint(contentsOf: checkpoint)
-            let model = stored.model, encoding = stored.encoding
+            let encoding = stored.encoding
+            let network = NetworkMethod(model: stored.model, encoding: encoding)
+            let methods: [any ForecastMethod] = [network] + ForecastMethodKind.baselines(season: stored.season)
+            let kind = model ?? stored.recommended
+            guard let chosen = methods.first(where: { $0.kind == kind }) else {
+                throw SeriesError.invalidArgument("--model \(kind.rawValue) needs a season, and this checkpoint has none; "
+                    + "use last-value, ets, theta or network.")
+            }
             let h = horizon ?? encoding.horizon
-            guard h <= encoding.horizon else {
-                throw SeriesError.invalidArgument("this model forecasts at most \(encoding.horizon) values at once (direct "
-                    + "multi-step); ask for --horizon \(encoding.horizon) or less, or train with a longer --horizon.")
+            if let limit = chosen.maximumHorizon, h > limit {
+                throw SeriesError.invalidArgument("this model forecasts at most \(limit) values at once (direct "
+                    + "multi-step); ask for --horizon \(limit) or less, or train with a longer --horizon.")
             }
             let source = stored.source
             let raw = try TimeSeries.read(contentsOf: data, column: column ?? source.column,
@@ -271,15 +307,21 @@ extension ForecastCommand {
             let policy = missing ?? source.missing
             let series = try raw.filled(policy)
             let values = series.values
-            let needed = encoding.lookback + (backtest ? h : 0)
-            guard values.count >= needed else {
+            let history = max(chosen.minimumHistory, 2)
+            let backtestStep = step ?? max(1, (h + 1) / 2)
+            let needed = history + (backtest ? h + (origins - 1) * backtestStep : 0)
+            guard values.count >= (backtest ? history + h : history) else {
                 throw SeriesError.tooFewValues(file: data, column: series.name, count: values.count, needed: needed,
-                                               reason: "lookback \(encoding.lookback)" + (backtest ? " + horizon \(h) held out" : ""))
+                                               reason: "\(chosen.name) needs \(history) values of history"
+                                                   + (backtest ? " + horizon \(h) held out" : ""))
             }
-            seriesNote("\(data): \(values.count) values of '\(series.name)'; \(series.missingCount) missing, "
-                + (policy == .interpolate ? "interpolated." : "skipped."))
-            let origin = backtest ? values.count - h : values.count
-            let forecast = Array(model.forecast(values, origins: [origin], encoding: encoding)[0].prefix(h))
+            seriesNote("\(data): \(values.count) values of '\(series.name)'; " + seriesMissingNote(raw, policy: policy) + ".")
+            seriesNote("model: \(chosen.name)" + (model == nil ? (stored.choice == nil ? " (the checkpoint's network)"
+                                                                  : " (recommended by forecast train; --model to choose)") : "") + ".")
+            let starts = backtest
+                ? (0..<origins).map { values.count - h - $0 * backtestStep }.filter { $0 >= history }.reversed()
+                : [values.count]
+            let forecasts = chosen.forecasts(values, origins: Array(starts), horizon: h)
             let frequency = series.frequency ?? stored.frequency
             let dates = series.dates
 
@@ -287,48 +329,55 @@ extension ForecastCommand {
                 guard let dates, !dates.isEmpty else { return String(i + 1) }
                 return seriesDate(dates, i, frequency: frequency)?.description ?? ""
             }
-            var csv = (dates == nil ? "step" : "date") + ",forecast" + (backtest ? ",actual" : "") + "\n"
-            for (k, f) in forecast.enumerated() {
-                csv += dateText(origin + k) + "," + seriesCSVNumber(f)
-                    + (backtest ? "," + seriesCSVNumber(values[origin + k]) : "") + "\n"
+            var csv = (dates == nil ? "step" : "date") + ",forecast" + (backtest ? ",actual,origin" : "") + "\n"
+            for (origin, forecast) in zip(starts, forecasts) {
+                for (k, f) in forecast.enumerated() {
+                    csv += dateText(origin + k) + "," + seriesCSVNumber(f)
+                        + (backtest ? "," + seriesCSVNumber(values[origin + k]) + "," + dateText(origin) : "") + "\n"
+                }
             }
             try seriesWrite(csv, to: output)
-            /// The forecast rows as `--json` shows them.
+            /// The forecast rows as `--json` shows them (every origin's, with --backtest).
             func forecastJSON() -> [ForecastPredictJSON.Row] {
-                forecast.enumerated().map { k, f in
-                    ForecastPredictJSON.Row(step: origin + k + 1, date: dates == nil ? nil : dateText(origin + k), forecast: f,
-                                            actual: backtest ? values[origin + k] : nil)
+                zip(starts, forecasts).flatMap { origin, forecast in
+                    forecast.enumerated().map { k, f in
+                        ForecastPredictJSON.Row(step: origin + k + 1, date: dates == nil ? nil : dateText(origin + k),
+                                                forecast: f, actual: backtest ? values[origin + k] : nil,
+                                                origin: backtest ? origin + 1 : nil)
+                    }
                 }
             }
 
-            let historyStart = max(0, origin - max(3 * encoding.lookback, 3 * (stored.season ?? 0), 3 * h))
-            let title = "\(series.name): " + (backtest ? "backtest of the last \(h) values" : "forecast of \(h) values")
+            let cut = starts.first!
+            let historyStart = max(0, cut - max(3 * encoding.lookback, 3 * (stored.season ?? 0), 3 * h))
+            let title = "\(series.name): " + (backtest ? "backtest of \(chosen.name) from \(starts.count) origins"
+                                                      : "\(chosen.name) forecast of \(h) values")
             let svg = seriesForecastPlot(title: title, series: series, frequency: frequency, historyStart: historyStart,
-                                         cut: origin, showsActual: backtest, forecasts: [(origin: origin, values: forecast)])
+                                         cut: cut, showsActual: backtest,
+                                         forecasts: zip(starts, forecasts).map { (origin: $0, values: $1) })
             try seriesWrite(svg, to: plot)
             seriesNote("wrote \(output) and \(plot)")
 
             if backtest {
-                let actual = [Array(values[origin..<(origin + h)])]
-                let training = Array(values[..<origin])
-                let scale = ForecastAccuracy.maseScale(training: training, season: stored.season ?? 1)
-                var scores = [ForecastScore(method: model.configuration.cell.rawValue.uppercased(),
-                                            accuracy: ForecastAccuracy(forecasts: [forecast], actuals: actual, scale: scale))]
-                var baselines: [Baseline] = [.lastValue]
-                if let m = stored.season { baselines.append(.seasonalNaive(season: m)) }
-                for b in baselines {
-                    scores.append(ForecastScore(method: b.description, accuracy: ForecastAccuracy(
-                        forecasts: [b.forecast(values, origin: origin, horizon: h)], actuals: actual, scale: scale)))
-                }
+                let evaluation = RollingOrigin(origins: Array(starts), horizon: h)
+                let scale = evaluation.maseScale(values, season: stored.season)
+                let scores = evaluation.scores(methods, series: values, scale: scale)
                 if json {
-                    try JSONOutput.print(ForecastPredictJSON(forecast: forecastJSON(), backtest: .init(
-                        values: h, origin: origin, scores: scores.map(ForecastScoreJSON.init))))
+                    try JSONOutput.print(ForecastPredictJSON(model: chosen.kind.rawValue, forecast: forecastJSON(), backtest: .init(
+                        origins: starts.map { $0 + 1 }, horizon: h, step: backtestStep, scores: scores.map(ForecastScoreJSON.init))))
                     return
                 }
-                print("backtest: the last \(h) values, forecast from the \(origin) before them")
+                print("backtest: \(starts.count) origins × horizon \(h) (values \(evaluation.span.lowerBound)..<"
+                    + "\(evaluation.span.upperBound), origins every \(backtestStep)), each forecast from the values before it; "
+                    + "statistics refit at each origin; MASE scaled by the in-sample "
+                    + (stored.season.map { "seasonal-naive (m=\($0))" } ?? "naive") + " error before the first origin")
                 print(scores.formattedTable())
+                if let testStart = stored.training?.testStart, cut < testStart {
+                    print("note: on the training file the network's test part began at value \(testStart); earlier "
+                        + "windows were seen in training or early stopping, which flatters it.")
+                }
             } else if json {
-                try JSONOutput.print(ForecastPredictJSON(forecast: forecastJSON(), backtest: nil))
+                try JSONOutput.print(ForecastPredictJSON(model: chosen.kind.rawValue, forecast: forecastJSON(), backtest: nil))
             } else {
                 print(csv, terminator: "")
             }
@@ -348,6 +397,17 @@ struct ForecastTrainJSON: Encodable {
     var bestValidationMae: Double
     var checkpoint: String
     var metrics: String
+    /// The model choice on rolling origins in the validation part (absent when it could not be made).
+    var choice: Choice?
+
+    struct Choice: Encodable {
+        /// `network`, `ets`, `theta`, `last-value` or `seasonal-naive`: what `predict` uses by default.
+        var recommended: String
+        var origins: [Int]
+        var horizon: Int
+        var scores: [ForecastScoreJSON]
+        var verdict: String
+    }
 }
 
 /// `forecast predict --json`: the forecast rows (as in the CSV) and, with --backtest, the errors.
@@ -358,12 +418,19 @@ struct ForecastPredictJSON: Encodable {
         var date: String?
         var forecast: Double
         var actual: Double?
+        /// With --backtest: the 1-based index of the first value this row's forecast did not see.
+        var origin: Int?
     }
     struct Backtest: Encodable {
-        var values: Int
-        var origin: Int
+        /// 1-based index of each origin's first forecast value, oldest first.
+        var origins: [Int]
+        var horizon: Int
+        /// Values between origins.
+        var step: Int
         var scores: [ForecastScoreJSON]
     }
+    /// The model that forecast (`network`, `ets`, `theta`, `last-value`, `seasonal-naive`).
+    var model: String
     var forecast: [Row]
     var backtest: Backtest?
 }

@@ -29,6 +29,7 @@ func seriesMakeDirectory(_ directory: String) throws {
 }
 
 extension MissingValuePolicy: ExpressibleByArgument {}
+extension ForecastMethodKind: ExpressibleByArgument {}
 extension SequencePooling: ExpressibleByArgument {}
 /// `--reference`: auto (nil) or one of the encodings.
 struct ReferenceArgument: ExpressibleByArgument {
@@ -69,4 +70,11 @@ func seriesCSVNumber(_ x: Double) -> String {
 func seriesDate(_ dates: [CalendarDate], _ index: Int, frequency: SeriesFrequency?) -> CalendarDate? {
     if index < dates.count { return dates[index] }
     return frequency?.advance(dates[dates.count - 1], by: index - dates.count + 1)
+}
+
+/// "N missing, interpolated", naming how many of them are rows absent from the file.
+func seriesMissingNote(_ raw: TimeSeries, policy: MissingValuePolicy) -> String {
+    "\(raw.missingCount) missing"
+        + (raw.absentRows > 0 ? " (\(raw.absentRows) of them rows absent from the file)" : "")
+        + ", " + (policy == .interpolate ? "interpolated" : "skipped")
 }

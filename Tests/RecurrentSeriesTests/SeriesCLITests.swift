@@ -50,12 +50,13 @@ import Testing
                                   "--epochs", "2", "--hidden", "4", "--output", output])
         #expect(train.status == 0, "\(train.stderr)")
         #expect(train.stdout.contains("LSTM") && train.stdout.contains("seasonal naive (m=6)") && train.stdout.contains("MASE"))
+        #expect(train.stdout.contains("ETS (AICc)") && train.stdout.contains("theta") && train.stdout.contains("recommended: "))
         #expect(train.stderr.contains("season: 6 (detected)") && train.stderr.contains("epoch    2"))
         for file in ["forecast.safetensors", "test-metrics.csv", "test-forecast.svg"] {
             #expect(FileManager.default.fileExists(atPath: output + "/" + file))
         }
         let predict = try Self.run(["forecast", "predict", output + "/forecast.safetensors", data, "--horizon", "2",
-                                    "--output", output + "/f.csv", "--plot", output + "/f.svg"])
+                                    "--model", "network", "--output", output + "/f.csv", "--plot", output + "/f.svg"])
         #expect(predict.status == 0, "\(predict.stderr)")
         let lines = try String(contentsOfFile: output + "/f.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3 && lines[0] == "date,forecast")
@@ -63,10 +64,34 @@ import Testing
         #expect(try String(contentsOfFile: output + "/f.svg", encoding: .utf8).contains("<svg"))
         let backtest = try Self.run(["forecast", "predict", output + "/forecast.safetensors", data, "--backtest",
                                      "--output", output + "/b.csv", "--plot", output + "/b.svg"])
-        #expect(backtest.status == 0 && backtest.stdout.contains("last value"))
-        #expect(try String(contentsOfFile: output + "/b.csv", encoding: .utf8).hasPrefix("date,forecast,actual\n2009-10-01,"))
-        let tooFar = try Self.run(["forecast", "predict", output + "/forecast.safetensors", data, "--horizon", "4"])
-        #expect(tooFar.status != 0 && tooFar.stderr.contains("at most 3 values"))
+        #expect(backtest.status == 0, "\(backtest.stderr)")
+        for method in ["LSTM", "last value", "seasonal naive (m=6)", "ETS (AICc)", "theta", "5 origins × horizon 3"] {
+            #expect(backtest.stdout.contains(method), "\(backtest.stdout)")
+        }
+        // 5 origins, 2 apart (half the horizon, rounded up), the last ending at 2009-12-01.
+        let rows = try String(contentsOfFile: output + "/b.csv", encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 1 + 5 * 3 && rows[0] == "date,forecast,actual,origin")
+        #expect(rows.last!.hasPrefix("2009-12-01,") && rows.last!.hasSuffix(",2009-10-01"))
+        #expect(rows[1].hasPrefix("2009-02-01,") && rows[1].hasSuffix(",2009-02-01"))
+        let network = try Self.run(["forecast", "predict", output + "/forecast.safetensors", data, "--model", "network",
+                                    "--horizon", "4"])
+        #expect(network.status != 0 && network.stderr.contains("at most 3 values"))
+        // Statistics forecast any horizon.
+        let theta = try Self.run(["forecast", "predict", output + "/forecast.safetensors", data, "--model", "theta",
+                                  "--horizon", "8", "--output", output + "/t.csv", "--plot", output + "/t.svg"])
+        #expect(theta.status == 0 && theta.stderr.contains("model: theta."), "\(theta.stderr)")
+        #expect(try String(contentsOfFile: output + "/t.csv", encoding: .utf8).split(separator: "\n").count == 9)
+        let bad = try Self.run(["forecast", "predict", output + "/forecast.safetensors", data, "--model", "arima"])
+        #expect(bad.status == 64)
+    }
+
+    @Test func aMissingForecastCheckpointNamesTheForecastCommand() throws {
+        let data = try Self.seasonalCSV()
+        let run = try Self.run(["forecast", "predict", "nope.safetensors", data])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("`recurrent forecast train`") && !run.stderr.contains("`recurrent train`"))
+        let classify = try Self.run(["classify", "predict", "nope.safetensors", data])
+        #expect(classify.stderr.contains("`recurrent classify train`"))
     }
 
     @Test func badForecastInputIsAReadableErrorWithNonZeroExit() throws {

@@ -36,6 +36,9 @@ import Testing
         #expect((train["test_values"] as? [Int])?.count == 2)
         #expect(train["checkpoint"] as? String == output + "/forecast.safetensors")
         try Self.expectScores(train["scores"])
+        if let choice = train["choice"] as? [String: Any] {
+            #expect(choice["recommended"] is String && choice["verdict"] is String && choice["origins"] is [Int])
+        }
 
         let records = try MetricsLog.read(path: output + "/metrics.jsonl")
         #expect(!records.isEmpty && records.map(\.step) == Array(1...records.count))
@@ -54,9 +57,14 @@ import Testing
                                                              "--backtest", "--output", output + "/b.csv",
                                                              "--plot", output + "/b.svg", "--json"]))
         let held = try #require(backtest["backtest"] as? [String: Any])
-        #expect(held["values"] as? Int == 3 && held["origin"] is Int)
+        #expect(held["horizon"] as? Int == 3 && held["step"] is Int)
+        let origins = try #require(held["origins"] as? [Int])
+        #expect(!origins.isEmpty && origins == origins.sorted())
         try Self.expectScores(held["scores"])
-        #expect((backtest["forecast"] as? [[String: Any]])?.allSatisfy { Self.isNumber($0["actual"]) } == true)
+        let backtestRows = try #require(backtest["forecast"] as? [[String: Any]])
+        #expect(backtestRows.count == 3 * origins.count)
+        #expect(backtestRows.allSatisfy { Self.isNumber($0["actual"]) && $0["origin"] is Int })
+        #expect(backtest["model"] is String && predict["model"] is String)
     }
 
     @Test func classifyTrainAndPredictJSON() throws {

@@ -59,6 +59,7 @@ public struct ClassifierTrainingRecord: Codable, Equatable, Sendable {
 /// (`SequenceClassifierConfiguration`), `input` (`ClassifierInputSpecification`), `training`.
 public struct ClassifierCheckpoint: SeriesCheckpoint {
     public static let format = "recurrent-classify-1"
+    public static let trainingCommand = "recurrent classify train"
 
     public var model: SequenceClassifier
     public var input: ClassifierInputSpecification

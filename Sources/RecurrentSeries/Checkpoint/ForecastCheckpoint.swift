@@ -24,14 +24,18 @@ public struct ForecastTrainingRecord: Codable, Equatable, Sendable {
     public var bestEpoch: Int
     public var bestValidationMAE: Double
     public var testScores: [ForecastScore]
+    /// The first value of the test part (held out from training and early stopping);
+    /// absent in checkpoints written before it was recorded.
+    public var testStart: Int?
 
     public init(options: ForecastTrainingOptions, epochsRun: Int, bestEpoch: Int, bestValidationMAE: Double,
-                testScores: [ForecastScore]) {
+                testScores: [ForecastScore], testStart: Int? = nil) {
         self.options = options
         self.epochsRun = epochsRun
         self.bestEpoch = bestEpoch
         self.bestValidationMAE = bestValidationMAE
         self.testScores = testScores
+        self.testStart = testStart
     }
 }
 
@@ -41,9 +45,12 @@ public struct ForecastTrainingRecord: Codable, Equatable, Sendable {
 /// `head.weight`, `head.bias`), F32. Metadata (JSON strings): `format`
 /// (`recurrent-forecast-1`), `model` (`ForecastModelConfiguration`), `encoding`
 /// (`WindowEncoding`: lookback, horizon, the training part's mean and standard deviation,
-/// the window reference), `source` (`ForecastSource`), `season`, `frequency`, `training`.
+/// the window reference), `source` (`ForecastSource`), `season`, `frequency`, `training`, and
+/// `choice` (`ModelChoice`: the recommended model and the validation scores behind it). A
+/// checkpoint without `choice` (written before it existed) forecasts with its network.
 public struct ForecastCheckpoint: SeriesCheckpoint {
     public static let format = "recurrent-forecast-1"
+    public static let trainingCommand = "recurrent forecast train"
 
     public var model: ForecastModel
     public var encoding: WindowEncoding
@@ -51,27 +58,35 @@ public struct ForecastCheckpoint: SeriesCheckpoint {
     public var season: Int?
     public var frequency: SeriesFrequency?
     public var training: ForecastTrainingRecord?
+    public var choice: ModelChoice?
+
+    /// The model `predict` uses unless told otherwise.
+    public var recommended: ForecastMethodKind { choice?.recommended ?? .network }
 
     public init(model: ForecastModel, encoding: WindowEncoding, source: ForecastSource, season: Int?,
-                frequency: SeriesFrequency?, training: ForecastTrainingRecord?) {
+                frequency: SeriesFrequency?, training: ForecastTrainingRecord?, choice: ModelChoice? = nil) {
         self.model = model
         self.encoding = encoding
         self.source = source
         self.season = season
         self.frequency = frequency
         self.training = training
+        self.choice = choice
     }
 
     /// The safetensors contents.
     public var safeTensors: SafeTensors {
         get throws(MetadataJSONError) {
-            try Self.safeTensors(configuration: model.configuration, entries: [
+            var entries = [
                 "encoding": try CheckpointMetadata.encode(encoding),
                 "source": try CheckpointMetadata.encode(source),
                 "season": try CheckpointMetadata.encode(season),
                 "frequency": try CheckpointMetadata.encode(frequency),
                 "training": try CheckpointMetadata.encode(training),
-            ], parameters: model.parameters)
+            ]
+            // Only written when there is a choice: checkpoints without one read as before.
+            if let choice { entries["choice"] = try CheckpointMetadata.encode(choice) }
+            return try Self.safeTensors(configuration: model.configuration, entries: entries, parameters: model.parameters)
         }
     }
 
@@ -99,5 +114,9 @@ public struct ForecastCheckpoint: SeriesCheckpoint {
         season = try CheckpointMetadata.decode(Int?.self, key: "season", from: file)
         frequency = try CheckpointMetadata.decode(SeriesFrequency?.self, key: "frequency", from: file)
         training = try CheckpointMetadata.decode(ForecastTrainingRecord?.self, key: "training", from: file)
+        choice = file.metadata["choice"] == nil ? nil : try CheckpointMetadata.decode(ModelChoice.self, key: "choice", from: file)
+        if let choice, choice.recommended == .seasonalNaive, season == nil {
+            throw SeriesError.invalidCheckpoint(file: file.origin, reason: "it recommends seasonal naive but records no season")
+        }
     }
 }

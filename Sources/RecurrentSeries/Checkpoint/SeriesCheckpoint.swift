@@ -1,3 +1,4 @@
+import Foundation
 import Recurrent
 
 /// A trained series model in one safetensors file: the model's parameters under their
@@ -9,6 +10,8 @@ import Recurrent
 public protocol SeriesCheckpoint {
     /// The `format` metadata entry, e.g. `recurrent-forecast-1`.
     static var format: String { get }
+    /// The command that writes this kind of checkpoint, e.g. `recurrent forecast train`.
+    static var trainingCommand: String { get }
     /// The safetensors contents.
     var safeTensors: SafeTensors { get throws(MetadataJSONError) }
     /// Rebuilds the model from `file` and loads its weights; errors name the file.
@@ -21,8 +24,17 @@ extension SeriesCheckpoint {
         try safeTensors.write(to: path)
     }
 
+    /// Reads the checkpoint at `path`. A missing or foreign file is an error that names the
+    /// command writing this kind of checkpoint (the generic message names the script writer's).
     public init(contentsOf path: String) throws {
-        try self.init(SafeTensors(contentsOf: path))
+        let file: SafeTensors
+        do {
+            file = try SafeTensors(contentsOf: path)
+        } catch {
+            throw SeriesError.invalidArgument(error.description.replacingOccurrences(of: "`recurrent train`",
+                                                                                  with: "`\(Self.trainingCommand)`"))
+        }
+        try self.init(file)
     }
 
     /// A file with `parameters` in their order, `format`, `model` (`configuration` as JSON) and

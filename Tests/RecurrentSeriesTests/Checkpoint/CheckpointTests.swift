@@ -20,6 +20,15 @@ import Testing
         #expect(back.encoding == problem.encoding && back.source == source && back.season == 6)
         #expect(back.frequency == .months(1) && back.training == record)
         #expect(back.model.configuration == trainer.model.configuration)
+        // Written without a model choice (as before it existed): no 'choice' entry, and it forecasts with its network.
+        #expect(try checkpoint.safeTensors.metadata["choice"] == nil)
+        #expect(back.choice == nil && back.recommended == .network)
+        let chosen = ForecastCheckpoint(model: trainer.model, encoding: problem.encoding, source: source, season: problem.season,
+                                        frequency: .months(1), training: record, choice: summary.choice)
+        try chosen.write(to: path)
+        let withChoice = try ForecastCheckpoint(contentsOf: path)
+        #expect(withChoice.choice != nil && withChoice.choice == summary.choice)
+        #expect(withChoice.recommended == summary.choice?.recommended)
         let values = problem.series.values
         #expect(back.model.forecast(values, origins: problem.testOrigins, encoding: back.encoding)
                 == trainer.model.forecast(values, origins: problem.testOrigins, encoding: problem.encoding))
