@@ -65,7 +65,8 @@ struct EarlyStoppingEpoch<Validation> {
 ///
 ///     zero gradients → forward, loss, ∂loss/∂outputs → backward → clip ‖g‖₂ ≤ clipNorm → Adam step
 ///
-/// (one `TrainingStep`; a non-finite loss or gradient norm stops with `trainingDiverged`).
+/// (one `TrainingStep`; a non-finite loss stops with `trainingDiverged`, a non-finite gradient
+/// norm with `gradientDiverged`, before the weights change).
 ///
 /// After each epoch the validation score (lower is better) is compared with the best so far;
 /// training stops after `epochs`, or after `patience` epochs without a lower score, and the
@@ -136,8 +137,7 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
                 }
                 guard result.loss.isFinite else { throw SeriesError.trainingDiverged(epoch: epoch, loss: Double(result.loss)) }
                 guard result.updated else { throw SeriesError.gradientDiverged(epoch: epoch, norm: Double(result.gradientNorm)) }
-                let value = result.loss
-                total += Double(value)
+                total += Double(result.loss)
                 batches += 1
             }
             let validation = validate(&generator)

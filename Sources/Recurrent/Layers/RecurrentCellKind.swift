@@ -58,13 +58,16 @@ public enum RecurrentCellKind: String, CaseIterable, Codable, Sendable {
     /// forget gate to b (the f block of b_ih = b, of b_hh = 0), so the cell keeps a fraction σ(b)
     /// of its contents per step until it learns to forget (Gers et al. 2000 start it positive;
     /// Jozefowicz et al. 2015 recommend 1). nil keeps the uniform initialisation.
+    /// `projectionSize` P > 0 (LSTMs only) projects each layer's h to P features (PyTorch's
+    /// `proj_size`).
     public func makeLayer(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bidirectional: Bool = false,
-                          dropout: Float = 0, forgetBias: Float? = nil,
+                          dropout: Float = 0, projectionSize: Int = 0, forgetBias: Float? = nil,
                           generator: inout RandomGenerator) -> any RecurrentLayer {
         switch self {
         case .lstm, .peephole:
             let lstm = LSTM(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, dropout: dropout,
-                            bidirectional: bidirectional, peepholes: self == .peephole, generator: &generator)
+                            bidirectional: bidirectional, projectionSize: projectionSize, peepholes: self == .peephole,
+                            generator: &generator)
             if let forgetBias { lstm.setForgetGateBias(forgetBias) }
             return lstm
         case .gru:

@@ -6,7 +6,8 @@ import Foundation
 /// Letters: V vocabulary size, E embedding size, H hidden size, L layers.
 ///
 /// JSON keys are snake_case, as the PyTorch side reads them:
-/// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`.
+/// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`,
+/// plus `"projection_size":P` for an LSTM with a projection (absent when 0, so older files read as before).
 public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     /// The recurrence: `.lstm`, `.gru`, `.rnn` or `.rnnRelu` (`.peephole` is stored as `.lstm`
     /// with `peepholes`, the spelling checkpoints keep).
@@ -23,12 +24,15 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     public var dropout: Float
     /// LSTM only: the diagonal cell → gate weights (TF/ONNX style).
     public var peepholes: Bool
+    /// P, LSTM only: each layer's h = W_hr (o ⊙ tanh c) has P < H features (PyTorch's
+    /// `proj_size`); the decoder then reads P features. 0 for none.
+    public var projectionSize: Int
 
     /// H when not given: the size `recurrent train` uses.
     public static let defaultHiddenSize = 512
 
     public init(cell: RecurrentCellKind = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = defaultHiddenSize,
-                numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false) {
+                numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false, projectionSize: Int = 0) {
         self.cell = cell == .peephole ? .lstm : cell
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
@@ -36,6 +40,7 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         self.numLayers = numLayers
         self.dropout = dropout
         self.peepholes = peepholes || cell == .peephole
+        self.projectionSize = projectionSize
     }
 
     /// The recurrent layers' kind, peepholes included.
@@ -49,6 +54,7 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         case numLayers = "num_layers"
         case dropout
         case peepholes
+        case projectionSize = "projection_size"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,9 +67,11 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         numLayers = try c.decode(Int.self, forKey: .numLayers)
         dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
         peepholes = try c.decodeIfPresent(Bool.self, forKey: .peepholes) ?? false || cell == .peephole
+        projectionSize = try c.decodeIfPresent(Int.self, forKey: .projectionSize) ?? 0
     }
 
-    /// Writes `.peephole` as `"cell":"lstm","peepholes":true`, today's checkpoint spelling.
+    /// Writes `.peephole` as `"cell":"lstm","peepholes":true`, today's checkpoint spelling, and
+    /// `projection_size` only when there is a projection.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(cell == .peephole ? .lstm : cell, forKey: .cell)
@@ -73,12 +81,21 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         try c.encode(numLayers, forKey: .numLayers)
         try c.encode(dropout, forKey: .dropout)
         try c.encode(peepholes || cell == .peephole, forKey: .peepholes)
+        if projectionSize != 0 { try c.encode(projectionSize, forKey: .projectionSize) }
     }
+
+    /// Features of h, read by the next layer and the decoder: P with a projection, else H.
+    public var realHiddenSize: Int { projectionSize > 0 ? projectionSize : hiddenSize }
 
     /// Number of trainable floats.
     public var parameterCount: Int {
-        vocabularySize * embeddingSize + vocabularySize * hiddenSize + vocabularySize
-            + kind.parameterCount(inputSize: embeddingSize, hiddenSize: hiddenSize, numLayers: numLayers)
+        let g = cell.gateCount, h = hiddenSize, p = realHiddenSize
+        var n = vocabularySize * embeddingSize + vocabularySize * p + vocabularySize
+        for k in 0..<numLayers {
+            let input = k == 0 ? embeddingSize : p
+            n += g * h * (input + p) + 2 * g * h + (kind.hasPeepholes ? 3 * h : 0) + (projectionSize > 0 ? p * h : 0)
+        }
+        return n
     }
 
     /// The problems with these sizes, as one message each (empty when valid).
@@ -90,6 +107,10 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         if numLayers < 1 { out.append("number of layers must be at least 1, got \(numLayers)") }
         if !(dropout >= 0 && dropout < 1) { out.append("dropout must be in [0, 1), got \(dropout)") }
         if peepholes && !cell.hasCellState { out.append("peepholes exist only for LSTM cells, not \(cell.rawValue)") }
+        if projectionSize != 0 && !cell.hasCellState { out.append("a projection exists only for LSTM cells, not \(cell.rawValue)") }
+        if projectionSize < 0 || (projectionSize > 0 && projectionSize >= hiddenSize) {
+            out.append("projection size must be 0 (none) or below the hidden size \(hiddenSize), got \(projectionSize)")
+        }
         return out
     }
 

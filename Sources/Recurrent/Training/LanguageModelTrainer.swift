@@ -32,7 +32,13 @@ public final class LanguageModelTrainer {
     public var state: TrainingState {
         var s = progress
         s.generator = generator.state.map { String($0, radix: 16) }
+        s.interval = TrainingInterval(lossSum: lossSinceRecord, steps: stepsSinceRecord)
         return s
+    }
+    /// The mean training loss over the steps since the last history record (those before an
+    /// interruption included), and their count; nil right after a record.
+    public var lossSinceLastRecord: (loss: Double, steps: Int)? {
+        stepsSinceRecord > 0 ? (lossSinceRecord / Double(stepsSinceRecord), stepsSinceRecord) : nil
     }
     private var progress: TrainingState
     public let training: any TokenBatchSource
@@ -337,7 +343,7 @@ public final class LanguageModelTrainer {
         var moments: [String: Matrix] = [:]
         do {
             h = try file.matrix(TrainerTensor.hidden, shape: [carried.h.rows, carried.h.cols])
-            c = carried.c == nil ? nil : try file.matrix(TrainerTensor.cell, shape: [carried.h.rows, carried.h.cols])
+            c = carried.c == nil ? nil : try file.matrix(TrainerTensor.cell, shape: [carried.c!.rows, carried.c!.cols])
             for tensor in optimizer.state {
                 moments[tensor.name] = try file.matrix(tensor.name, shape: tensor.shape)
             }
@@ -353,8 +359,11 @@ public final class LanguageModelTrainer {
         if let cc = carried.c, let c { cc.assign(c) }
         generator = restoredGenerator
         progress = saved
-        lossSinceRecord = 0
-        stepsSinceRecord = 0
+        // The interval's running loss, so the next history record is the uninterrupted run's
+        // (checkpoints written before it was saved resume with an empty interval).
+        lossSinceRecord = saved.interval?.lossSum ?? 0
+        stepsSinceRecord = saved.interval?.steps ?? 0
+        progress.interval = nil
         lastCheckpoint = file.origin
     }
 }
@@ -363,6 +372,6 @@ public final class LanguageModelTrainer {
 public enum TrainerTensor {
     /// The hidden state carried to the next batch, (L·B, H).
     public static let hidden = "trainer.state.h"
-    /// The LSTM cell state carried to the next batch, (L·B, H).
+    /// The LSTM cell state carried to the next batch, (L·B, H) (h has P columns with a projection).
     public static let cell = "trainer.state.c"
 }

@@ -16,6 +16,8 @@ public struct TextTrainingOptions: Sendable {
     public var peepholes: Bool?
     public var embeddingSize: Int?
     public var hiddenSize: Int?
+    /// LSTM projection size P (0: none).
+    public var projectionSize: Int?
     public var layers: Int?
     public var dropout: Float?
     // Training.
@@ -47,6 +49,8 @@ public struct TextTrainingOptions: Sendable {
         public static let validationFraction = 0.1
         public static let cell = RecurrentCellKind.lstm
         public static let peepholes = false
+        /// No projection (LSTM `proj_size` 0).
+        public static let projectionSize = 0
         public static let hiddenSize = LanguageModelConfiguration.defaultHiddenSize
         public static let layers = 2
         public static let dropout: Float = 0.2
