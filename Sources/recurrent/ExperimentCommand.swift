@@ -17,9 +17,12 @@ struct ExperimentCommand: ParsableCommand {
         Two studies are subcommands: `gradient-flow` (how far back the gradient reaches) and
         `memory-span` (recall accuracy against the lag k). Example:
           recurrent experiment adding --cells rnn,lstm --seeds 3 --plot adding.svg
-        """,
-        subcommands: [GradientFlowCommand.self, MemorySpanCommand.self]
+        """
     )
+
+    /// The studies run as `recurrent experiment NAME` (routed by `RecurrentCommand.main`, not
+    /// registered as subcommands: the positional task name would shadow them).
+    static let studies: [any ParsableCommand.Type] = [GradientFlowCommand.self, MemorySpanCommand.self]
 
     @Argument(help: "The task (see --list).")
     var task: String?

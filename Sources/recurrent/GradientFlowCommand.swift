@@ -77,10 +77,13 @@ struct GradientFlowCommand: ParsableCommand {
         return GradientFlowExperiment(task: task, configuration: c, explodingGain: gain)
     }
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
             let experiment = try experiment()
-            if ThreadPool.environmentThreadCount == nil { ThreadPool.threadCount = 1 }
+            if ThreadPool.environmentThreadCount == nil && computation.threads == nil { ThreadPool.threadCount = 1 }
             let quiet = self.quiet
             let curves = try experiment.run { line in if !quiet { Console.message(line) } }
             if json {

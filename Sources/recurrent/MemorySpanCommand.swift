@@ -91,10 +91,13 @@ struct MemorySpanCommand: ParsableCommand {
                                     hmmIterations: hmmIterations)
     }
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
             let experiment = try experiment()
-            if experiment.configuration.jobs > 1 && ThreadPool.environmentThreadCount == nil { ThreadPool.threadCount = 1 }
+            if experiment.configuration.jobs > 1 && ThreadPool.environmentThreadCount == nil && computation.threads == nil { ThreadPool.threadCount = 1 }
             let quiet = self.quiet
             let points = try experiment.run { line in if !quiet { Console.message(line) } }
             if json {
