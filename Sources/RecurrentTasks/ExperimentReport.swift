@@ -44,38 +44,61 @@ public struct ExperimentReport: Sendable {
         let clip = c.compareClipping ? "clip off/\(compact(c.clipNorm ?? 0))" : (c.clipNorm.map { "clip \(compact($0))" } ?? "no clip")
         var lines = ["\(taskName) (\(taskSettings)): \(taskSummary)",
                      "  \(citation)",
-                     "  \(c.seeds.count) seed\(c.seeds.count == 1 ? "" : "s") × \(c.steps) steps, batch \(c.batchSize), hidden \(c.hiddenSize), \(c.optimizer.rawValue) lr \(compact(c.learningRate)), \(clip)"
+                     "  \(c.seeds.count) seed\(c.seeds.count == 1 ? "" : "s") (\(seedList(c.seeds))) × \(grouped(c.steps)) steps, batch \(c.batchSize), hidden \(c.hiddenSize), \(c.optimizer.rawValue) lr \(compact(c.learningRate)), \(clip)"
                         + (c.recurrentGain.map { ", W_hh ~ N(0, \(compact(Double($0)))²/H)" } ?? "")
                         + (c.cells.contains { $0 == .lstm || $0 == .peephole }
                             ? (c.forgetBias.map { ", forget bias \(compact(Double($0)))" } ?? ", PyTorch forget-bias init") : "")
                         + (c.stopWhenSolved ? ", runs stop when solved" : "")]
         lines.append("  baseline: test \(lossName) \(format(baseline.loss)), \(scoreName) \(format(baseline.score)) (\(baseline.explanation))")
-        lines.append("  solved: \(solvedDescription)")
+        lines.append("  solved: \(solvedDescription), judged at the last evaluation")
         return lines.joined(separator: "\n")
     }
 
     /// The summary table (medians over seeds) and the per-seed final losses.
     public func table() -> String {
-        var rows: [[String]] = [["cell", "params", "test \(lossName)", scoreName, "solved", "steps to solve", "diverged", "max ‖g‖", "time/run"]]
+        var rows: [[String]] = [["cell", "params", "test \(lossName)", scoreName, "solved", "first solved at", "diverged", "max ‖g‖", "time/run"]]
         for a in arms {
             rows.append([a.label, grouped(a.parameterCount), format(a.medianLoss), format(a.medianScore),
-                         "\(a.solvedCount)/\(a.seeds)", a.medianStepsToSolve.map(grouped) ?? "—",
+                         "\(a.solvedCount)/\(a.seeds)", a.medianFirstSolvedStep.map(grouped) ?? "—",
                          "\(a.divergedCount)/\(a.seeds)", format(a.medianMaxGradientNorm),
                          String(format: "%.1f s", a.meanWallSeconds)])
         }
         var out = header + "\n\n" + render(rows, rightAligned: Set(1..<rows[0].count))
-        out += "\n(medians over seeds; max ‖g‖ is the largest raw gradient norm of a run)\n\n"
+        out += "\n(solved at the end of training; \"first solved at\": median step the criterion was first met;"
+            + " diverged: a NaN/∞ loss or a collapse above \(compact(Outcome.collapseFactor))× the baseline;"
+            + " max ‖g‖: largest raw gradient norm; medians over seeds)\n\n"
         var perSeed: [[String]] = [["test \(lossName) / \(scoreName)"] + configuration.seeds.map { "seed \($0)" }]
         for a in arms {
             perSeed.append([a.label] + configuration.seeds.map { seed in
                 guard let r = a.runs.first(where: { $0.seed == seed }) else { return "—" }
-                let mark = r.diverged ? " ✗" : (r.solved ? " ✓" : "")
-                return "\(format(r.final.loss)) / \(format(r.final.score))\(mark)"
+                return "\(format(r.final.loss)) / \(format(r.final.score))\(Self.mark(r))"
             })
         }
         out += render(perSeed, rightAligned: Set(1..<perSeed[0].count))
-        out += "\n(✓ solved, ✗ diverged)\n"
+        out += "\n(✓ solved at the end, first at step N; ○ met the criterion at step N but not at the end;"
+            + " ✗ diverged (NaN/∞); ↯ collapsed; … stopped at its budget unsolved)\n"
+        for w in warnings { out += "warning: \(w)\n" }
         return out
+    }
+
+    /// " ✓ 400", " ○ 400", " ✗", " ↯", " …": a run's outcome in one mark.
+    static func mark(_ r: RunResult) -> String {
+        if r.divergedAtStep != nil { return " ✗" }
+        if r.collapsed { return " ↯" }
+        if r.solved { return " ✓ \(grouped(r.firstSolvedAtStep ?? r.stepsRun))" }
+        if let first = r.firstSolvedAtStep { return " ○ \(grouped(first))" }
+        return r.stoppedAtBudget ? " …" : ""
+    }
+
+    /// One line per arm whose runs used their whole budget without being solved.
+    public var warnings: [String] {
+        arms.compactMap { a in
+            let stopped = a.runs.filter(\.stoppedAtBudget)
+            guard !stopped.isEmpty else { return nil }
+            return "\(a.label): \(stopped.count) of \(a.seeds) run\(a.seeds == 1 ? "" : "s") (seed\(stopped.count == 1 ? "" : "s") "
+                + stopped.map { String($0.seed) }.joined(separator: ", ")
+                + ") stopped at the budget of \(grouped(configuration.steps)) steps without being solved; a larger --steps may solve \(stopped.count == 1 ? "it" : "them")"
+        }
     }
 
     /// Test loss against step for every run (one colour per arm), with the baseline dashed.
@@ -150,6 +173,13 @@ func format(_ x: Double) -> String {
     if x.isInfinite { return x > 0 ? "∞" : "-∞" }
     if x != 0 && (abs(x) >= 1e5 || abs(x) < 1e-3) { return String(format: "%.2e", x) }
     return String(format: "%.4g", x)
+}
+
+/// "1001–1005", or "1, 3, 7" when not consecutive.
+func seedList(_ seeds: [UInt64]) -> String {
+    guard let first = seeds.first, let last = seeds.last else { return "" }
+    if seeds.count > 2 && seeds == Array(first...last) { return "\(first)–\(last)" }
+    return seeds.map(String.init).joined(separator: ", ")
 }
 
 /// 12,345.

@@ -8,7 +8,7 @@ public enum ExperimentEvent: Sendable {
     case started(arm: String, seed: UInt64)
     /// A run was evaluated on the test set after `step` steps (`trainLoss`: mean since the last one).
     case evaluated(arm: String, seed: UInt64, step: Int, trainLoss: Double, test: TaskEvaluation)
-    /// A run ended (solved, diverged, or out of steps).
+    /// A run ended (solved, diverged, or out of steps); its `model` is the trained network.
     case finished(RunResult)
 }
 
@@ -101,7 +101,7 @@ public struct ExperimentRunner: Sendable {
             return e
         }
         var test = evaluate(at: 0, trainLoss: .nan)
-        if task.isSolved(test) { result.solvedAtStep = 0 }
+        if task.isSolved(test) { result.firstSolvedAtStep = 0 }
 
         var lossSinceEvaluation = 0.0, stepsSinceEvaluation = 0
         /// Seconds since the run started.
@@ -147,12 +147,16 @@ public struct ExperimentRunner: Sendable {
                 record.validationLoss = test.loss
             }
             try metrics?.append(record)
-            if evaluates && result.solvedAtStep == nil && task.isSolved(test) {
-                result.solvedAtStep = step
+            if evaluates && result.firstSolvedAtStep == nil && task.isSolved(test) {
+                result.firstSolvedAtStep = step
                 if c.stopWhenSolved { break }
             }
         }
         result.final = test
+        result.solvedAtEnd = result.divergedAtStep == nil && task.isSolved(test)
+        result.collapsed = Outcome.collapsed(losses: result.curve.map(\.test.loss), baselineLoss: task.baseline.loss)
+        result.stoppedAtBudget = result.stepsRun == c.steps && !result.solved && !result.diverged
+        result.model = model
         let elapsed = (clock.now - start).components
         result.wallSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
         report(.finished(result))

@@ -9,7 +9,16 @@ public struct CurvePoint: Sendable, Equatable {
 }
 
 /// The outcome of training one arm from one seed.
-public struct RunResult: Sendable {
+///
+/// Outcomes are judged at the end of training: `solved` means the last evaluation met the
+/// task's criterion; `firstSolvedAtStep` says when it was first met (a run can meet it and
+/// lose it again). `diverged` means a non-finite loss or gradient (`divergedAtStep`) or a
+/// collapse (`collapsed`: the last three evaluations average above 1.5× the memoryless
+/// baseline after an evaluation below it).
+///
+/// `model` is the trained network, kept so that a caller can look inside it (e.g. inspect
+/// its units); it is not safe to use from two threads at once.
+public struct RunResult: @unchecked Sendable {
     public let arm: ExperimentArm
     public let label: String
     public let seed: UInt64
@@ -19,7 +28,13 @@ public struct RunResult: Sendable {
     /// The last test evaluation.
     public var final = TaskEvaluation()
     /// The first evaluated step at which the task's criterion held.
-    public var solvedAtStep: Int?
+    public var firstSolvedAtStep: Int?
+    /// Whether the last evaluation met the task's criterion.
+    public var solvedAtEnd = false
+    /// The test loss rose back above the baseline after having been below it (see `Outcome`).
+    public var collapsed = false
+    /// The run used its whole step budget without being solved or diverging.
+    public var stoppedAtBudget = false
     /// Steps taken (fewer than asked when solved early or diverged).
     public var stepsRun = 0
     /// The step whose loss or gradient was not finite; the run stopped there.
@@ -29,6 +44,8 @@ public struct RunResult: Sendable {
     /// Training loss of every step.
     public var trainLosses: [Float] = []
     public var wallSeconds = 0.0
+    /// The trained network (nil only for results built by hand).
+    public var model: SequenceModel?
 
     public init(arm: ExperimentArm, label: String, seed: UInt64, parameterCount: Int) {
         self.arm = arm
@@ -37,9 +54,10 @@ public struct RunResult: Sendable {
         self.parameterCount = parameterCount
     }
 
-    /// Diverged: a non-finite loss or gradient norm.
-    public var diverged: Bool { divergedAtStep != nil }
-    public var solved: Bool { solvedAtStep != nil }
+    /// Diverged: a non-finite loss or gradient norm, or a collapse back above the baseline.
+    public var diverged: Bool { divergedAtStep != nil || collapsed }
+    /// Solved at the end of training (and not diverged).
+    public var solved: Bool { solvedAtEnd && !diverged }
     /// The largest finite raw gradient norm, or ∞ when one was not finite.
     public var maxGradientNorm: Float {
         gradientNorms.reduce(0) { $1.isFinite ? Swift.max($0, $1) : .infinity }
@@ -63,9 +81,9 @@ public struct ArmSummary: Sendable {
     /// Median over seeds of the final test loss (NaN and ∞ sort last).
     public var medianLoss: Double { median(runs.map(\.final.loss)) }
     public var medianScore: Double { median(runs.map(\.final.score)) }
-    /// Median steps to solve over the solved runs (nil when none solved).
-    public var medianStepsToSolve: Int? {
-        let s = runs.compactMap(\.solvedAtStep)
+    /// Median over the runs that ever met the criterion of the step they first met it (nil when none did).
+    public var medianFirstSolvedStep: Int? {
+        let s = runs.compactMap(\.firstSolvedAtStep)
         return s.isEmpty ? nil : Int(median(s.map(Double.init)).rounded())
     }
     public var meanWallSeconds: Double { runs.map(\.wallSeconds).reduce(0, +) / Double(max(runs.count, 1)) }
@@ -83,4 +101,23 @@ func median(_ values: [Double]) -> Double {
     if n % 2 == 1 { return sorted[n / 2] }
     let a = sorted[n / 2 - 1], b = sorted[n / 2]
     return a.isFinite && b.isFinite ? (a + b) / 2 : b
+}
+
+/// How a run's outcome is judged from its learning curve.
+public enum Outcome {
+    /// The number of last evaluations averaged for the collapse test.
+    public static let collapseWindow = 3
+    /// A collapse: their mean test loss above this multiple of the baseline's.
+    public static let collapseFactor = 1.5
+
+    /// True when the mean test loss of the last `collapseWindow` evaluations exceeds
+    /// `collapseFactor` × `baselineLoss` after some earlier evaluation was below `baselineLoss`.
+    /// A non-finite loss counts as above.
+    public static func collapsed(losses: [Double], baselineLoss: Double) -> Bool {
+        guard losses.count > collapseWindow else { return false }
+        let tail = losses.suffix(collapseWindow)
+        let mean = tail.reduce(0, +) / Double(collapseWindow)
+        let wasBelow = losses.dropLast(collapseWindow).contains { $0 < baselineLoss }
+        return wasBelow && !(mean <= collapseFactor * baselineLoss)
+    }
 }

@@ -12,10 +12,17 @@ struct ExperimentCommand: ParsableCommand {
         discussion: """
         Tasks: \(TaskCatalog.names.joined(separator: ", ")). `recurrent experiment --list` describes each,
         with its paper, baseline and success criterion. Every option not given takes the task's default.
-        Results are deterministic for a seed. Example:
+        Results are deterministic for a seed. A task's default budget grows with its lag (T, or the
+        copy delay) as (lag / default lag)²; a run that ends its budget unsolved is warned about.
+        Two studies are subcommands: `gradient-flow` (how far back the gradient reaches) and
+        `memory-span` (recall accuracy against the lag k). Example:
           recurrent experiment adding --cells rnn,lstm --seeds 3 --plot adding.svg
         """
     )
+
+    /// The studies run as `recurrent experiment NAME` (routed by `RecurrentCommand.main`, not
+    /// registered as subcommands: the positional task name would shadow them).
+    static let studies: [any ParsableCommand.Type] = [GradientFlowCommand.self, MemorySpanCommand.self]
 
     @Argument(help: "The task (see --list).")
     var task: String?
@@ -32,7 +39,7 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "First seed; runs use seed, seed+1, ...")
     var seed: UInt64 = 1
 
-    @Option(help: "Training steps per run (one batch each).")
+    @Option(help: "Training steps per run (one batch each; default: the task's, grown with the lag).")
     var steps: Int?
 
     @Option(help: "Sequence length T (delay T for copy).")
@@ -98,6 +105,9 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Write the raw gradient norms per step to this SVG file.")
     var normPlot: String?
 
+    @Flag(help: "Print one JSON document with every setting, per-seed figure and learning-curve point on stdout instead of the table.")
+    var json = false
+
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
@@ -138,7 +148,12 @@ struct ExperimentCommand: ParsableCommand {
                 guard !quiet else { return }
                 Console.message(Self.progressLine(event))
             }
-            Console.out(report.table())
+            if json {
+                for w in report.warnings { Console.message("warning: \(w)") }
+                Console.out(try report.jsonText())
+            } else {
+                Console.out(report.table())
+            }
             if let plot { try write(report.learningCurves().render(), to: plot) }
             if let normPlot { try write(report.gradientNormPlot().render(), to: normPlot) }
             if let logDirectory { Console.message("wrote each run's metrics.jsonl under \(logDirectory)/\(task.name)") }
@@ -160,15 +175,7 @@ struct ExperimentCommand: ParsableCommand {
 
     func configuration(for task: some MemoryTask) throws -> ExperimentConfiguration {
         var c = ExperimentConfiguration.defaults(for: task)
-        if let cells {
-            c.cells = try cells.split(separator: ",").map { name in
-                let trimmed = name.trimmingCharacters(in: .whitespaces)
-                guard let cell = RecurrentCellKind(rawValue: trimmed), ExperimentConfiguration.defaultCells.contains(cell) else {
-                    throw ExperimentError.invalidOption(option: "--cells", message: "has unknown cell '\(trimmed)'; use rnn, gru, lstm, peephole")
-                }
-                return cell
-            }
-        }
+        if let cells { c.cells = try parseCells(cells) }
         if let seeds {
             guard (1...1000).contains(seeds) else { throw ExperimentError.invalidOption(option: "--seeds", message: "must be in 1...1000, got \(seeds)") }
             c.seeds = (0..<UInt64(seeds)).map { seed &+ $0 }
@@ -226,17 +233,21 @@ struct ExperimentCommand: ParsableCommand {
             let train = trainLoss.isNaN ? "" : String(format: "train %.4g, ", trainLoss)
             return "\(arm) seed \(seed) step \(step): \(train)" + String(format: "test loss %.4g, score %.3f", test.loss, test.score)
         case .finished(let r):
-            let outcome = r.divergedAtStep.map { "diverged at step \($0)" }
-                ?? (r.solvedAtStep.map { "solved at step \($0)" } ?? "not solved")
+            let outcome: String
+            if let step = r.divergedAtStep {
+                outcome = "diverged at step \(step)"
+            } else if r.collapsed {
+                outcome = "collapsed above the baseline"
+            } else if r.solved {
+                outcome = "solved (first at step \(r.firstSolvedAtStep ?? r.stepsRun))"
+            } else if let first = r.firstSolvedAtStep {
+                outcome = "not solved at the end (met the criterion at step \(first))"
+            } else {
+                outcome = "not solved"
+            }
             return "\(r.label) seed \(r.seed): \(outcome) after \(r.stepsRun) steps, " + String(format: "%.1f s", r.wallSeconds)
         }
     }
 
-    func write(_ text: String, to path: String) throws {
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw CommandFailure("cannot write \(path): \(error.localizedDescription); check that its folder exists and is writable")
-        }
-    }
+    func write(_ text: String, to path: String) throws { try writeText(text, to: path) }
 }

@@ -21,6 +21,18 @@ struct RecurrentCommand: ParsableCommand {
         FileSizeLimit.reportAsErrors()
         let typed = Array(CommandLine.arguments.dropFirst())
         let arguments = OptionAliases.rewrite(typed)
+        if arguments.count >= 2, arguments[0] == ExperimentCommand.configuration.commandName,
+           let study = ExperimentCommand.studies.first(where: { $0.configuration.commandName == arguments[1] }) {
+            // `experiment TASK` takes a positional task name, which the parser would match
+            // before any subcommand name: the studies are routed here.
+            do {
+                var command = try study.parseAsRoot(Array(arguments.dropFirst(2)))
+                try command.run()
+            } catch {
+                study.exit(withError: error)
+            }
+            Foundation.exit(0)
+        }
         if let mistake = UsageCheck.mistake(in: arguments, root: self) {
             Console.message("error: \(mistake)")
             Foundation.exit(ExitCode.validationFailure.rawValue)
