@@ -9,6 +9,6 @@ struct RecurrentCommand: ParsableCommand {
         abstract: "Recurrent neural networks on the CPU: train LSTMs on text, generate, experiment.",
         version: recurrentVersion,
         subcommands: [DemoCommand.self, TrainCommand.self, GenerateCommand.self, EvaluateCommand.self,
-                      ForecastCommand.self, ClassifyCommand.self, ExperimentCommand.self, InspectCommand.self, Bench.self]
+                      ForecastCommand.self, ClassifyCommand.self, ExperimentCommand.self, InspectCommand.self, ExportCommand.self, Bench.self]
     )
 }

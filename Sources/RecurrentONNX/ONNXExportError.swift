@@ -1,0 +1,18 @@
+/// Why a model could not be exported to ONNX.
+public enum ONNXExportError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The model uses something ONNX's operators cannot express exactly (named).
+    case unsupportedFeature(String)
+    /// The protobuf could not be serialized.
+    case serialization(String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedFeature(let feature):
+            return "cannot export to ONNX: the model uses \(feature), which ONNX's standard operators cannot "
+                + "express exactly, so the exported graph would not compute what this model computes "
+                + "(export the weights with --weights instead)"
+        case .serialization(let reason):
+            return "cannot write the ONNX protobuf: \(reason)"
+        }
+    }
+}
