@@ -14,10 +14,10 @@ public enum ONNXExport {
 
     /// What a configuration key means, for the refusal message.
     static let featureNames: [String: String] = [
-        "proj_size": "LSTM projections (proj_size)",
-        "projection_size": "LSTM projections (projection_size)",
+        "proj_size": "LSTM projections",
+        "projection_size": "LSTM projections",
         "adaptive_softmax": "an adaptive softmax",
-        "cutoffs": "an adaptive softmax (cutoffs)",
+        "cutoffs": "an adaptive softmax",
         "tie_weights": "tied embedding and decoder weights",
         "tied_weights": "tied embedding and decoder weights",
     ]
@@ -31,7 +31,7 @@ public enum ONNXExport {
     /// checked for features the graph cannot express; it and `tokenizerJSON` are copied into the
     /// model's `metadata_props` (`recurrent.model`, `recurrent.tokenizer`).
     ///
-    /// - Throws: `ONNXExportError.unsupportedFeature` naming the feature.
+    /// - Throws: `ONNXExportError.unsupportedFeature` or `.unknownOption` naming the feature.
     public static func languageModel(_ model: LanguageModel, modelJSON: String?, tokenizerJSON: String?,
                                      producerVersion: String) throws(ONNXExportError) -> Data {
         if let modelJSON { try refuseUnknownFeatures(modelJSON) }
@@ -80,8 +80,9 @@ public enum ONNXExport {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return }
         for key in object.keys.sorted() where !knownLanguageModelKeys.contains(key) {
             if isDefault(object[key]) { continue }
-            let feature = featureNames[key] ?? "'\(key)'"
-            throw .unsupportedFeature("\(feature) = \(describe(object[key]))")
+            let setting = "\(key) = \(describe(object[key]))"
+            guard let feature = featureNames[key] else { throw .unknownOption(setting) }
+            throw .unsupportedFeature("\(feature) (\(setting))")
         }
     }
 
@@ -99,7 +100,11 @@ public enum ONNXExport {
 
     private static func describe(_ value: Any?) -> String {
         guard let value else { return "null" }
-        if let n = value as? NSNumber { return n.stringValue }
+        if let n = value as? NSNumber {
+            // JSONSerialization keeps true/false as NSNumber with the C type "c".
+            if String(cString: n.objCType) == "c" { return n.boolValue ? "true" : "false" }
+            return n.stringValue
+        }
         if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]) {
             return String(decoding: data, as: UTF8.self)
         }
