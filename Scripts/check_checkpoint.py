@@ -25,18 +25,21 @@ from safetensors.numpy import load_file
 
 def expected_model_tensors(c):
     V, E, H, L = c["vocabulary_size"], c["embedding_size"], c["hidden_size"], c["num_layers"]
+    P = c.get("projection_size", 0) or H                              # features of h
     G = {"lstm": 4, "gru": 3, "rnn": 1, "rnn-relu": 1}[c["cell"]]
     shapes = {"embedding.weight": (V, E)}
     for k in range(L):
-        I = E if k == 0 else H
+        I = E if k == 0 else P
         shapes[f"rnn.weight_ih_l{k}"] = (G * H, I)
-        shapes[f"rnn.weight_hh_l{k}"] = (G * H, H)
+        shapes[f"rnn.weight_hh_l{k}"] = (G * H, P)
         shapes[f"rnn.bias_ih_l{k}"] = (G * H,)
         shapes[f"rnn.bias_hh_l{k}"] = (G * H,)
+        if P != H:
+            shapes[f"rnn.weight_hr_l{k}"] = (P, H)
         if c.get("peepholes"):
             for gate in "ifo":
                 shapes[f"rnn.weight_c{gate}_l{k}"] = (H,)
-    shapes["decoder.weight"] = (V, H)
+    shapes["decoder.weight"] = (V, P)
     shapes["decoder.bias"] = (V,)
     return shapes
 
@@ -48,11 +51,12 @@ def sigmoid(x):
 def forward(t, c, ids):
     """ScriptModel in evaluation mode, batch 1, zero initial state: logits (T, V)."""
     H, L, cell = c["hidden_size"], c["num_layers"], c["cell"]
+    P = c.get("projection_size", 0) or H
     x = t["embedding.weight"][ids]                                   # (T, E)
     for k in range(L):
         w_ih, w_hh = t[f"rnn.weight_ih_l{k}"], t[f"rnn.weight_hh_l{k}"]
         b_ih, b_hh = t[f"rnn.bias_ih_l{k}"], t[f"rnn.bias_hh_l{k}"]
-        h, cc, out = np.zeros(H), np.zeros(H), []
+        h, cc, out = np.zeros(P), np.zeros(H), []
         for xt in x:
             gi, gh = w_ih @ xt + b_ih, w_hh @ h + b_hh
             if cell == "lstm":
@@ -65,6 +69,8 @@ def forward(t, c, ids):
                 if c.get("peepholes"):
                     o = o + t[f"rnn.weight_co_l{k}"] * cc
                 h = sigmoid(o) * np.tanh(cc)
+                if P != H:
+                    h = t[f"rnn.weight_hr_l{k}"] @ h                # LSTMP: h = W_hr (o ⊙ tanh c)
             elif cell == "gru":
                 r = sigmoid(gi[:H] + gh[:H])
                 z = sigmoid(gi[H:2 * H] + gh[H:2 * H])
@@ -115,8 +121,9 @@ def main():
             if buffer not in ("exp_avg", "exp_avg_sq", "max_exp_avg_sq", "momentum_buffer", "square_avg", "grad_avg"):
                 fail(f"{name}: unknown optimizer buffer {buffer!r}")
         elif name in ("trainer.state.h", "trainer.state.c"):
-            if tensors[name].ndim != 2 or tensors[name].shape[1] != config["hidden_size"]:
-                fail(f"{name} has shape {tensors[name].shape}, expected (L·B, H)")
+            width = config["hidden_size"] if name.endswith(".c") else (config.get("projection_size", 0) or config["hidden_size"])
+            if tensors[name].ndim != 2 or tensors[name].shape[1] != width:
+                fail(f"{name} has shape {tensors[name].shape}, expected (L·B, {width})")
         else:
             fail(f"unexpected tensor {name}")
     if "training_state" in metadata:

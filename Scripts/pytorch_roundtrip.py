@@ -71,19 +71,19 @@ class PeepholeLSTM(nn.Module):
 class ScriptModel(nn.Module):
     """The PyTorch module whose state_dict is a Recurrent language model's tensors."""
 
-    def __init__(self, V, E, H, L, p=0.0, cell="lstm", peepholes=False):
+    def __init__(self, V, E, H, L, p=0.0, cell="lstm", peepholes=False, P=0):
         super().__init__()
         self.embedding = nn.Embedding(V, E)
         if peepholes:
             self.rnn = PeepholeLSTM(E, H, L, dropout=p)
         elif cell == "lstm":
-            self.rnn = nn.LSTM(E, H, L, dropout=p)
+            self.rnn = nn.LSTM(E, H, L, dropout=p, proj_size=P)
         elif cell == "gru":
             self.rnn = nn.GRU(E, H, L, dropout=p)
         else:
             self.rnn = nn.RNN(E, H, L, dropout=p, nonlinearity="relu" if cell == "rnn-relu" else "tanh")
         self.dropout = nn.Dropout(p)
-        self.decoder = nn.Linear(H, V)
+        self.decoder = nn.Linear(P or H, V)
 
     def forward(self, tokens, state=None):  # tokens (T, B) → logits (T, B, V)
         y, state = self.rnn(self.embedding(tokens), state)
@@ -92,7 +92,8 @@ class ScriptModel(nn.Module):
     @staticmethod
     def from_config(config):
         return ScriptModel(config["vocabulary_size"], config["embedding_size"], config["hidden_size"],
-                           config["num_layers"], config.get("dropout", 0.0), config["cell"], config.get("peepholes", False))
+                           config["num_layers"], config.get("dropout", 0.0), config["cell"], config.get("peepholes", False),
+                           config.get("projection_size", 0))
 
 
 def load_checkpoint(path):

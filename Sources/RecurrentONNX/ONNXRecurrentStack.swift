@@ -60,6 +60,10 @@ struct ONNXRecurrentStack {
 
     /// - Throws: `ONNXExportError.unsupportedFeature` for a layer type this exporter does not know.
     init(_ layer: any RecurrentLayer) throws(ONNXExportError) {
+        if layer.projectionSize > 0 {
+            // ONNX's LSTM has no W_hr: h = W_hr (o ⊙ tanh c) is not expressible by the operator.
+            throw .unsupportedFeature("LSTM projections (projection_size = \(layer.projectionSize))")
+        }
         if let lstm = layer as? LSTM {
             cell = .lstm(peepholes: lstm.peepholes)
         } else if layer is GRU {

@@ -62,13 +62,15 @@ public struct TextVocabulary: Codable, Equatable, Sendable {
 }
 
 extension TextExamples {
-    /// Each text as exactly `steps` token ids: the last `steps` tokens, left-padded with the
-    /// padding id when shorter, so the last step of every sequence is its real last token
-    /// (what `.last` pooling reads).
-    public func tokenSequences(vocabulary: TextVocabulary, steps: Int) -> [[Int32]] {
+    /// Each text as exactly `steps` token ids: the last `steps` tokens, padded with the padding
+    /// id when shorter — before them (`.left`: the last step is the real last token, what
+    /// `.last` pooling of a full-length run reads) or after them (`.lengths`: the classifier
+    /// runs each sequence with its own length, the count of ids before the first padding id).
+    public func tokenSequences(vocabulary: TextVocabulary, steps: Int, padding: TextPadding = .lengths) -> [[Int32]] {
         texts.map { text in
             let ids = vocabulary.encode(text).suffix(steps)
-            return Array(repeating: vocabulary.padding, count: steps - ids.count) + ids
+            let pad = Array(repeating: vocabulary.padding, count: steps - ids.count)
+            return padding == .left ? pad + ids : ids + pad
         }
     }
 }

@@ -131,16 +131,17 @@ extension ClassifyCommand {
                 let vocabulary = TextVocabulary(texts: split.train.map { examples.texts[$0] }, minimumCount: minCount)
                 let lengths = examples.texts.map { vocabulary.split($0).count }.sorted()
                 let t = steps ?? max(1, lengths[min(lengths.count - 1, lengths.count * 95 / 100)])
-                inputs = .tokens(sequences: examples.tokenSequences(vocabulary: vocabulary, steps: t),
+                inputs = .tokens(sequences: examples.tokenSequences(vocabulary: vocabulary, steps: t, padding: .lengths),
                                  labels: examples.labels, classNames: examples.classNames)
                 specification = ClassifierInputSpecification(kind: .text, steps: t, features: 1, labelColumn: nil,
                                                              standardizer: nil, vocabulary: vocabulary,
                                                              classNames: examples.classNames)
                 configuration = SequenceClassifierConfiguration(
                     cell: cell, inputSize: embeddingSize, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
-                    pooling: pooling, classCount: examples.classNames.count, vocabularySize: vocabulary.count)
+                    pooling: pooling, classCount: examples.classNames.count, vocabularySize: vocabulary.count,
+                    padding: .lengths)
                 seriesNote("\(data): \(examples.count) lines, \(examples.classNames.count) classes; vocabulary "
-                    + "\(vocabulary.count) tokens; \(t) tokens per example (longer lines keep their last \(t), shorter are padded).")
+                    + "\(vocabulary.count) tokens; \(t) tokens per example (longer lines keep their last \(t), shorter run with their own length).")
             } else {
                 let raw = try SequenceDataset.read(contentsOf: data, label: labelColumn.map { .named($0) } ?? .last,
                                                    steps: steps, features: features)

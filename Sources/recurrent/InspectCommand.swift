@@ -63,6 +63,11 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let textModel = try TextModel.load(checkpoint)
+            if textModel.model.configuration.projectionSize > 0 {
+                // StateTrace re-runs the plain LSTM step by hand; it has no W_hr.
+                throw CommandFailure("\(checkpoint) is an LSTM with a projection (--projection-size "
+                    + "\(textModel.model.configuration.projectionSize)); inspect reads only unprojected models")
+            }
             let c = textModel.model.configuration
             let source = try readText()
             let inspection = try Inspection(textModel: textModel, text: source, maxTokens: maxTokens, unitsPerFeature: top)

@@ -56,6 +56,7 @@ struct TrainCommand: ParsableCommand {
         o.peepholes = model.peepholes
         o.embeddingSize = model.embeddingSize
         o.hiddenSize = model.hiddenSize
+        o.projectionSize = model.projectionSize
         o.layers = model.layers
         o.dropout = model.dropout
         o.sequenceLength = optimization.sequenceLength
@@ -87,7 +88,7 @@ struct TrainCommand: ParsableCommand {
             + (session.corpus.unknownCount > 0 ? ", \(session.corpus.unknownCount) <unk>" : ""))
         Console.message("data: \(session.training.batchesPerEpoch) batches of \(c.batchSize) × \(c.sequenceLength) per epoch"
             + (session.validation.map { ", validation \($0.batchesPerEpoch) batches of \($0.batchSize) × \($0.sequenceLength)" } ?? ", no validation"))
-        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize), embedding \(m.embeddingSize), dropout \(m.dropout), \(m.parameterCount) parameters")
+        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize), dropout \(m.dropout), \(m.parameterCount) parameters")
         Console.message("training: \(c.totalSteps) steps, \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.schedule.kind.rawValue) schedule, "
             + clippingText(c.clipping) + ", checkpoints in \(session.outputDirectory)")
 

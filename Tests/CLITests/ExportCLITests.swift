@@ -119,6 +119,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: d.appendingPathComponent("p.onnx").path))
         let off = try CLI.run(["export", "proj0.safetensors", "--onnx", "p.onnx"], in: d)
         #expect(off.succeeded, "\(off.stderr)")
+
+        // A real projected LSTM: no ONNX graph, but its weights-only file generates.
+        let train = try CLI.run(["train", "a.txt", "--projection-size", "4", "--output", "projected"] + Self.small, in: d)
+        #expect(train.succeeded, "\(train.stderr)")
+        let projected = try CLI.run(["export", "projected", "--onnx", "q.onnx", "--weights", "q.safetensors"], in: d)
+        #expect(projected.status == 1 && projected.stderr.contains("LSTM projections (projection_size = 4)"), "\(projected.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: d.appendingPathComponent("q.onnx").path))
+        let generate = try CLI.run(["generate", "q.safetensors", "--prime", "jerry:", "--length", "10", "--seed", "1"], in: d)
+        #expect(generate.succeeded, "\(generate.stderr)")
     }
 
     /// The repository's Data/ folder (walking up from this file to Package.swift).

@@ -110,3 +110,29 @@ import Testing
         #expect(chars.stdout.contains("bits per character"))
     }
 }
+
+/// `recurrent train --projection-size`: the checkpoint records it, resuming keeps it, and
+/// generation runs from it.
+@Suite struct ProjectionCLITests {
+    @Test func projectedModelTrainsResumesAndGenerates() throws {
+        let directory = try Trained.scripts.get()
+        let train = try CLI.run(["train", "scripts.txt"] + Trained.wordOptions
+                                + ["--projection-size", "16", "--steps", "6", "--eval-every", "3", "--output", "projected"],
+                                in: directory)
+        #expect(train.succeeded, "\(train.stderr)")
+        #expect(train.stderr.contains("1 × 64 → 16"), "\(train.stderr)")
+        let file = try SafeTensors(contentsOf: directory.appendingPathComponent("projected/latest.safetensors").path)
+        #expect(file["rnn.weight_hr_l0"]?.shape == [16, 64])
+        #expect(file["decoder.weight"]?.shape.last == 16)
+        let resumed = try CLI.run(["train", "scripts.txt", "--resume", "projected/latest.safetensors", "--steps", "8",
+                                   "--log-every", "1000"], in: directory)
+        #expect(resumed.succeeded, "\(resumed.stderr)")
+        let mismatch = try CLI.run(["train", "scripts.txt", "--resume", "projected/latest.safetensors",
+                                    "--projection-size", "8", "--steps", "9"], in: directory)
+        #expect(!mismatch.succeeded && mismatch.stderr.contains("--projection-size 8 (checkpoint: 16)"), "\(mismatch.stderr)")
+        let generate = try CLI.run(["generate", "projected", "--prime", "jerry:", "--length", "20", "--seed", "1"], in: directory)
+        #expect(generate.succeeded && generate.stdout.hasPrefix("jerry:"), "\(generate.stderr)")
+        let bad = try CLI.run(["train", "scripts.txt", "--projection-size", "64", "--hidden-size", "64"], in: directory)
+        #expect(!bad.succeeded && bad.stderr.contains("--projection-size must be below --hidden-size"), "\(bad.stderr)")
+    }
+}

@@ -48,9 +48,11 @@ enum Synthetic {
 
 @Suite struct ModelTests {
     /// Finite differences of the summed cross-entropy against the analytic gradient of every
-    /// parameter, through pooling, both directions and the head.
-    @Test(arguments: [(SequencePooling.last, true), (.mean, true), (.last, false), (.mean, false)])
-    func classifierGradientsMatchFiniteDifferences(pooling: SequencePooling, bidirectional: Bool) throws {
+    /// parameter, through pooling, both directions and the head; with and without lengths.
+    @Test(arguments: [(SequencePooling.last, true), (.mean, true), (.last, false), (.mean, false)], [false, true])
+    func classifierGradientsMatchFiniteDifferences(pooling: (SequencePooling, Bool), variableLength: Bool) throws {
+        let (pooling, bidirectional) = pooling
+        let lengths: [Int]? = variableLength ? [3, 1] : nil
         var rng = RandomGenerator(seed: 11)
         let configuration = SequenceClassifierConfiguration(cell: .lstm, inputSize: 2, hiddenSize: 3,
                                                             bidirectional: bidirectional, pooling: pooling, classCount: 3)
@@ -60,10 +62,10 @@ enum Synthetic {
         let targets: [Int32] = [2, 0]
         let loss = SoftmaxCrossEntropy(reduction: .sum)
         func value() -> Double {
-            Double(loss.loss(logits: model.forward(x, batchSize: batch, generator: &rng), targets: targets))
+            Double(loss.loss(logits: model.forward(x, batchSize: batch, lengths: lengths, generator: &rng), targets: targets))
         }
         model.zeroGradients()
-        let logits = model.forward(x, batchSize: batch, generator: &rng)
+        let logits = model.forward(x, batchSize: batch, lengths: lengths, generator: &rng)
         _ = loss.lossAndGradient(logits: logits, targets: targets)
         model.backward(logits)
         var worst = 0.0
@@ -170,7 +172,8 @@ enum Synthetic {
         // The script writer's word tokenizer: <unk> is id 0; padding is the next id after the vocabulary.
         #expect(vocabulary.tokens == ["<unk>", "b"] && vocabulary.padding == 2 && vocabulary.count == 3)
         let examples = TextExamples(texts: ["a B", "b b b b b"], labels: [0, 1], classNames: ["x", "y"])
-        #expect(examples.tokenSequences(vocabulary: vocabulary, steps: 3) == [[2, 0, 1], [1, 1, 1]])
+        #expect(examples.tokenSequences(vocabulary: vocabulary, steps: 3, padding: .left) == [[2, 0, 1], [1, 1, 1]])
+        #expect(examples.tokenSequences(vocabulary: vocabulary, steps: 3) == [[0, 1, 2], [1, 1, 1]])
         let decoded = try JSONDecoder().decode(TextVocabulary.self, from: JSONEncoder().encode(vocabulary))
         #expect(decoded == vocabulary && decoded.encode("b zz") == [1, 0])
         #expect(throws: (any Error).self) { try TextVocabulary(tokens: ["b", "<unk>"]) }

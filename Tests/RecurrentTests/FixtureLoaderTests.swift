@@ -60,14 +60,15 @@ import Recurrent
         let f = try Fixture.recurrent(name)
         let c = f.config
         let (T, B, H, I, L, D, G) = (f.seqLen, f.batch, c.hiddenSize, c.inputSize, c.numLayers, c.numDirections, c.gateCount)
+        let P = (c.projSize ?? 0) > 0 ? c.projSize! : H           // features of h (proj_size)
         #expect(f.input.shape == (c.batchFirst ? [B, T, I] : [T, B, I]))
-        #expect(f.output.shape == (c.batchFirst ? [B, T, D * H] : [T, B, D * H]))
-        #expect(f.hN.shape == [L * D, B, H])
+        #expect(f.output.shape == (c.batchFirst ? [B, T, D * P] : [T, B, D * P]))
+        #expect(f.hN.shape == [L * D, B, P])
         #expect(f.wO.shape == f.output.shape && f.wH.shape == f.hN.shape)
         let isLSTM = c.module == "LSTM"
         #expect((f.cN != nil) == isLSTM && (f.wC != nil) == isLSTM)
         if let cN = f.cN { #expect(cN.shape == [L * D, B, H] && f.wC?.shape == cN.shape) }
-        if let h0 = f.h0 { #expect(h0.shape == [L * D, B, H]) }
+        if let h0 = f.h0 { #expect(h0.shape == [L * D, B, P]) }
         if let c0 = f.c0 { #expect(isLSTM && c0.shape == [L * D, B, H] && f.h0 != nil) }
         #expect(!c.peepholes || isLSTM)
 
@@ -76,14 +77,18 @@ import Recurrent
         for l in 0..<L {
             for d in 0..<D {
                 let sfx = "_l\(l)" + (d == 1 ? "_reverse" : "")
-                let inSize = l == 0 ? I : D * H
+                let inSize = l == 0 ? I : D * P
                 #expect(f.params["weight_ih" + sfx]?.shape == [G * H, inSize])
-                #expect(f.params["weight_hh" + sfx]?.shape == [G * H, H])
+                #expect(f.params["weight_hh" + sfx]?.shape == [G * H, P])
                 expected += ["weight_ih" + sfx, "weight_hh" + sfx]
                 if c.bias {
                     #expect(f.params["bias_ih" + sfx]?.shape == [G * H])
                     #expect(f.params["bias_hh" + sfx]?.shape == [G * H])
                     expected += ["bias_ih" + sfx, "bias_hh" + sfx]
+                }
+                if P != H {
+                    #expect(f.params["weight_hr" + sfx]?.shape == [P, H])
+                    expected.append("weight_hr" + sfx)
                 }
                 if c.peepholes {
                     for g in ["ci", "cf", "co"] {
@@ -103,6 +108,17 @@ import Recurrent
         #expect(Set(f.grads.keys) == gradNames)
         for (k, p) in f.params { #expect(f.grads[k]?.shape == p.shape, "\(name): grad \(k)") }
         #expect(f.grads["input"]?.shape == f.input.shape)
+
+        // Packed sequences: one length per sequence in 1...T, outputs zero past each.
+        if let lengths = f.lengths {
+            #expect(lengths.count == B && lengths.allSatisfy { (1...T).contains($0) })
+            for b in 0..<B {
+                for t in lengths[b]..<T {
+                    let row = c.batchFirst ? b * T + t : t * B + b
+                    #expect(f.output.values[row * D * P..<(row + 1) * D * P].allSatisfy { $0 == 0 })
+                }
+            }
+        }
 
         // loss = Σ output⊙W_o + Σ h_n⊙W_h (+ Σ c_n⊙W_c), recomputed from the stored values.
         var terms = zip(f.output.values, f.wO.float32Values).map(*) + zip(f.hN.values, f.wH.float32Values).map(*)

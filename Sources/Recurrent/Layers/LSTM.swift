@@ -25,20 +25,26 @@
 ///
 /// Initialisation: every parameter U(−1/√H, 1/√H) drawn from the generator in `parameters`
 /// order, row-major within each (peepholes included). `forgetBias1` then sets the forget block
-/// of `bias_ih` to 1 and of `bias_hh` to 0. `proj_size` is not supported.
+/// of `bias_ih` to 1 and of `bias_hh` to 0.
+///
+/// With `projectionSize` P > 0 (PyTorch's `proj_size`, LSTMP) each layer's h(t) = W_hr (o ⊙
+/// tanh c(t)) has P features: W_hh is (4H, P), layer k > 0 reads D·P features, the output is
+/// `(T·B, D·P)`, h_n `(L·D·B, P)` and c_n `(L·D·B, H)`; parameter `weight_hr_l{k}` (P, H) follows
+/// `bias_hh_l{k}` (see `RecurrentStack+Projection.swift`).
 public final class LSTM: RecurrentLayerBase {
     /// - Parameters:
     ///   - dropout: probability of inverted dropout on the output of every layer but the last, in training.
+    ///   - projectionSize: P, the size of h (1 ..< hiddenSize), or 0 for no projection.
     ///   - peepholes: adds the diagonal cell → gate weights (TF/ONNX style).
     ///   - forgetBias1: starts the forget gate's total bias at 1 (needs `bias`).
     ///   - generator: draws the initial weights.
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
-                dropout: Float = 0, bidirectional: Bool = false, peepholes: Bool = false, forgetBias1: Bool = false,
-                generator: inout RandomGenerator) {
+                dropout: Float = 0, bidirectional: Bool = false, projectionSize: Int = 0, peepholes: Bool = false,
+                forgetBias1: Bool = false, generator: inout RandomGenerator) {
         super.init(stack: RecurrentStack(kind: .lstm(peepholes: peepholes), inputSize: inputSize,
                                          hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
                                          batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional,
-                                         generator: &generator))
+                                         projectionSize: projectionSize, generator: &generator))
         if forgetBias1 { stack.setForgetGateBias(1) }
     }
 

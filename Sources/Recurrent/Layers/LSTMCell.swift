@@ -12,7 +12,7 @@
 /// `bias_hh` (4H), with peepholes `weight_ci`, `weight_cf`, `weight_co` (H).
 public final class LSTMCell: RecurrentCellBase {
     private let gatesSpace = GrowableBuffer(), biasSpace = GrowableBuffer(), tanhCellSpace = GrowableBuffer()
-    private let hiddenSpace = GrowableBuffer(), cellSpace = GrowableBuffer()
+    private let hiddenSpace = GrowableBuffer(), cellSpace = GrowableBuffer(), unprojectedSpace = GrowableBuffer()
 
     /// A cell with its own weights, initialised exactly as a one-layer `LSTM` from the same generator.
     public init(inputSize: Int, hiddenSize: Int, bias: Bool = true, peepholes: Bool = false,
@@ -29,6 +29,8 @@ public final class LSTMCell: RecurrentCellBase {
     }
 
     public var peepholes: Bool { weights.peepholes != nil }
+    /// P of a cell sharing a projected `LSTM`'s weights (h(t) = W_hr (o ⊙ tanh c(t)), (B, P)), else 0.
+    public var projectionSize: Int { weights.projection?.rows ?? 0 }
 
     /// One step. `state` nil means zeros (`c` nil means a zero cell). Returns views into
     /// cell-owned buffers, valid until the next `step`; passing them back in is safe.
@@ -48,9 +50,12 @@ public final class LSTMCell: RecurrentCellBase {
         let bias = biasSpace.matrix(rows: 1, cols: 4 * h)
         bias.assign(weights.inputBias)
         bias.add(weights.hiddenBias)
-        let cell = cellSpace.matrix(rows: b, cols: h), hidden = hiddenSpace.matrix(rows: b, cols: h)
+        let cell = cellSpace.matrix(rows: b, cols: h), hidden = hiddenSpace.matrix(rows: b, cols: weights.realHiddenSize)
+        let projection = weights.projection
+        let unprojected = projection == nil ? hidden : unprojectedSpace.matrix(rows: b, cols: h)   // o ⊙ tanh c
         LSTMKernel.forward(gates: gates, bias: bias, peepholes: weights.peepholes, cellPrevious: cPrevious,
-                           cell: cell, tanhCell: tanhCellSpace.matrix(rows: b, cols: h), hidden: hidden)
+                           cell: cell, tanhCell: tanhCellSpace.matrix(rows: b, cols: h), hidden: unprojected)
+        if let projection { gemm(hidden, unprojected, .none, projection, .transposed) }
         return RecurrentState(h: hidden, c: cell)
     }
 }

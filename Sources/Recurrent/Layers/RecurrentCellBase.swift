@@ -17,10 +17,10 @@ public class RecurrentCellBase: ParameterContainer {
     public var hiddenSize: Int { weights.hiddenSize }
     public var parameters: [Parameter] { weights.parameters }
 
-    /// Checks a step's x is `(B, I)` and returns h(t−1) `(B, H)`: `state.h`, or zeros when
-    /// `state` is nil (a missing state means zeros through the same code path).
+    /// Checks a step's x is `(B, I)` and returns h(t−1) `(B, H)` (`(B, P)` with a projection):
+    /// `state.h`, or zeros when `state` is nil (a missing state means zeros through the same path).
     func previousHidden(input: Matrix, state: RecurrentState?) -> Matrix {
-        let b = input.rows, h = hiddenSize
+        let b = input.rows, h = weights.realHiddenSize
         precondition(input.cols == inputSize,
                      "\(type(of: self)).step: input has \(input.cols) features, expected \(inputSize)")
         let hPrevious = state?.h ?? zeroSpace.zeros(rows: b, cols: h)

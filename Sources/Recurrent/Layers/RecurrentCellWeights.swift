@@ -10,6 +10,7 @@ struct RecurrentCellWeights {
     let inputBias: Matrix                  // (1, G·H), zeros without bias
     let hiddenBias: Matrix                 // (1, G·H), zeros without bias
     let peepholes: Matrix?                 // (1, 3H) [w_ci | w_cf | w_co]
+    let projection: Matrix?                // (P, H) W_hr of an LSTM with a projection
     /// PyTorch `nn.LSTMCell`-style names: `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`
     /// (+ `weight_ci`, `weight_cf`, `weight_co`), views of the owner's values and gradients.
     let parameters: [Parameter]
@@ -25,6 +26,7 @@ struct RecurrentCellWeights {
         inputBias = w.inputBias.columns(rows)
         hiddenBias = w.hiddenBias.columns(rows)
         peepholes = w.peepholes?.row(d)
+        projection = w.projection?.rows(d * stack.realHiddenSize..<(d + 1) * stack.realHiddenSize)
         let suffix = "_l\(k)" + (d == 1 ? "_reverse" : "")
         parameters = stack.parameters.filter { $0.name.hasSuffix(suffix) }.map { p in
             var renamed = p
@@ -34,5 +36,8 @@ struct RecurrentCellWeights {
     }
 
     var inputSize: Int { inputWeight.cols }
-    var hiddenSize: Int { hiddenWeight.cols }
+    /// H: features of the cell (and of h without a projection).
+    var hiddenSize: Int { owner.hiddenSize }
+    /// Features of h: P with a projection, else H.
+    var realHiddenSize: Int { hiddenWeight.cols }
 }

@@ -17,8 +17,8 @@ public struct RecurrentState: @unchecked Sendable {
 
     public init(h: Matrix, c: Matrix? = nil) {
         if let c {
-            precondition(c.rows == h.rows && c.cols == h.cols,
-                         "RecurrentState: c is \(c.rows)×\(c.cols) but h is \(h.rows)×\(h.cols)")
+            // c has H columns; h has as many, or P with an LSTM projection.
+            precondition(c.rows == h.rows, "RecurrentState: c has \(c.rows) rows but h has \(h.rows)")
         }
         self.h = h
         self.c = c
@@ -61,8 +61,10 @@ public struct RecurrentState: @unchecked Sendable {
 public protocol RecurrentLayer: AnyObject, ParameterContainer {
     /// I: features per input row.
     var inputSize: Int { get }
-    /// H: features per hidden state.
+    /// H: features per hidden state (per cell state with a projection).
     var hiddenSize: Int { get }
+    /// P: the LSTM's projection size (PyTorch's `proj_size`); h then has P features. 0 for none.
+    var projectionSize: Int { get }
     /// L: stacked layers; layer k > 0 reads layer k−1's output (D·H features).
     var numLayers: Int { get }
     /// Whether each layer also runs from the last step to the first (D = 2).
@@ -77,6 +79,13 @@ public protocol RecurrentLayer: AnyObject, ParameterContainer {
     func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
                  generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState)
 
+    /// Runs a padded batch whose sequence b has `lengths[b]` (1…T) real steps, like PyTorch's
+    /// `pack_padded_sequence` → module → `pad_packed_sequence`: outputs past a sequence's length
+    /// are zero, its final state is taken at its own last step, the reverse direction starts at
+    /// its own end, and `backward` gives zero gradients past it. nil lengths mean all T.
+    func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?, lengths: [Int]?,
+                 generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState)
+
     /// Backpropagation through time for the last `forward`.
     func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState)
 }
@@ -84,8 +93,8 @@ public protocol RecurrentLayer: AnyObject, ParameterContainer {
 extension RecurrentLayer {
     /// D: 2 when bidirectional, else 1.
     public var numDirections: Int { bidirectional ? 2 : 1 }
-    /// D·H: features per output row.
-    public var outputSize: Int { numDirections * hiddenSize }
+    /// D·H (D·P with a projection): features per output row.
+    public var outputSize: Int { numDirections * (projectionSize > 0 ? projectionSize : hiddenSize) }
 
     /// `forward` from a zero initial state.
     public func forward(_ input: Matrix, batchSize: Int,

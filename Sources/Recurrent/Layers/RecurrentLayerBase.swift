@@ -14,6 +14,7 @@ public class RecurrentLayerBase: RecurrentLayer {
 
     public var inputSize: Int { stack.inputSize }
     public var hiddenSize: Int { stack.hiddenSize }
+    public var projectionSize: Int { stack.projectionSize }
     public var numLayers: Int { stack.numLayers }
     public var bidirectional: Bool { stack.bidirectional }
     /// Whether the layers have `bias_ih` / `bias_hh`.
@@ -33,6 +34,11 @@ public class RecurrentLayerBase: RecurrentLayer {
     public func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
                         generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
         stack.forward(input, batchSize: batchSize, initialState: initialState, generator: &generator)
+    }
+
+    public func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?, lengths: [Int]?,
+                        generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
+        stack.forward(input, batchSize: batchSize, initialState: initialState, lengths: lengths, generator: &generator)
     }
 
     public func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState) {

@@ -4,7 +4,7 @@ extension RecurrentStack {
     /// weight gradients are formed with a few GEMMs over all T·B rows at once.
     func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState) {
         precondition(steps > 0, "recurrent backward called before forward")
-        let t = steps, b = batchSize, h = hiddenSize, d = numDirections
+        let t = steps, b = batchSize, h = realHiddenSize, d = numDirections
         precondition(dOutput.rows == t * b && dOutput.cols == d * h,
                      "recurrent backward: dOutput is \(dOutput.rows)×\(dOutput.cols), the forward output was \(t * b)×\(d * h)")
 
@@ -14,6 +14,7 @@ extension RecurrentStack {
                                          role: "recurrent backward: dFinalState")
 
         var dh = timeMajor(dOutput, space: dOutputSpace)
+        if hasLengths { dh = zeroPastLengths(dh, space: dOutputSpace) }
         var dInput = dh
         for k in stride(from: numLayers - 1, through: 0, by: -1) {
             let dx = backwardLayer(k, dOutput: dh, dHidden: dHidden, dCell: dCell)
@@ -29,6 +30,7 @@ extension RecurrentStack {
 
     /// Backward through layer `k` given ∂L/∂output `(T·B, D·H)`; returns ∂L/∂input `(T·B, I_k)`.
     private func backwardLayer(_ k: Int, dOutput: Matrix, dHidden: Matrix, dCell: Matrix) -> Matrix {
+        if projectionSize > 0 { return backwardProjectedLayer(k, dOutput: dOutput, dHidden: dHidden, dCell: dCell) }
         let t = steps, b = batchSize, h = hiddenSize, d = numDirections, gh = gateCount * h
         let w = weights[k]
         let x = layerInputs[k]                                                     // (T·B, I_k)
@@ -52,6 +54,8 @@ extension RecurrentStack {
                 let rows = stepRows(time(s, direction: dir))
                 let previous = s == 0 ? nil : stepRows(time(s - 1, direction: dir))
                 let dg = dGates.rows(rows).columns(gateCols)
+                if hasLengths { saveInactiveCarry(step: time(s, direction: dir), hidden: dHiddenNext,
+                                                  cell: kind.hasCellState ? dCell.rows(state) : nil) }
                 switch kind {
                 case .lstm:
                     let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
@@ -75,6 +79,8 @@ extension RecurrentStack {
                                        dPreactivation: dg)
                     gemm(dHiddenNext, dg, whh)
                 }
+                if hasLengths { restoreInactiveCarry(step: time(s, direction: dir), hidden: dHiddenNext,
+                                                     cell: kind.hasCellState ? dCell.rows(state) : nil) }
             }
 
             // dW_hh += Σ_t dA_hh(t)ᵀ · h(t−1): the steps whose h(t−1) is an output row (one GEMM

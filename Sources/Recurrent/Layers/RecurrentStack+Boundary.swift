@@ -8,15 +8,21 @@ extension RecurrentStack {
     /// final state passed straight back in). `role` names the state in failure messages.
     func copyState(_ state: RecurrentState?, hiddenSpace: GrowableBuffer, cellSpace: GrowableBuffer,
                    role: String) -> (hidden: Matrix, cell: Matrix) {
-        let stateCount = numLayers * numDirections * batchSize, h = hiddenSize
-        let hidden = hiddenSpace.matrix(rows: stateCount, cols: h)
+        let stateCount = numLayers * numDirections * batchSize, h = hiddenSize, p = realHiddenSize
+        let hidden = hiddenSpace.matrix(rows: stateCount, cols: p)
         let cell = cellSpace.matrix(rows: kind.hasCellState ? stateCount : 0, cols: h)
         if let state {
-            precondition(state.h.rows == stateCount && state.h.cols == h,
-                         "\(role) h is \(state.h.rows)×\(state.h.cols), expected (L·D·B, H) = \(stateCount)×\(h)")
+            precondition(state.h.rows == stateCount && state.h.cols == p,
+                         "\(role) h is \(state.h.rows)×\(state.h.cols), expected (L·D·B, \(projectionSize > 0 ? "P" : "H")) = \(stateCount)×\(p)")
             hidden.assign(state.h)
             if kind.hasCellState {
-                if let c = state.c { cell.assign(c) } else { cell.fill(0) }
+                if let c = state.c {
+                    precondition(c.rows == stateCount && c.cols == h,
+                                 "\(role) c is \(c.rows)×\(c.cols), expected (L·D·B, H) = \(stateCount)×\(h)")
+                    cell.assign(c)
+                } else {
+                    cell.fill(0)
+                }
             }
         } else {
             hidden.fill(0)

@@ -1,7 +1,7 @@
 extension RecurrentStack {
     /// See `RecurrentLayer.forward`. Records inputs, activated gates, cells, tanh(cells) and
     /// outputs of every layer for `backward`.
-    func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?,
+    func forward(_ input: Matrix, batchSize: Int, initialState: RecurrentState?, lengths: [Int]? = nil,
                  generator: inout RandomGenerator) -> (output: Matrix, finalState: RecurrentState) {
         precondition(batchSize > 0 && input.rows > 0 && input.rows % batchSize == 0,
                      "recurrent forward: \(input.rows) input rows is not a positive multiple of batch size \(batchSize)")
@@ -9,6 +9,7 @@ extension RecurrentStack {
         let t = input.rows / batchSize, b = batchSize, h = hiddenSize, d = numDirections
         steps = t
         self.batchSize = b
+        setLengths(lengths)
         let stateCount = numLayers * d * b
 
         // Copy the initial state first: it may be the previous forward's final state, whose
@@ -27,25 +28,27 @@ extension RecurrentStack {
             x = forwardLayer(k, input: x)
         }
 
-        let finalHidden = finalHiddenSpace.matrix(rows: stateCount, cols: h)
+        let p = realHiddenSize                                                     // h has P (or H) features
+        let finalHidden = finalHiddenSpace.matrix(rows: stateCount, cols: p)
         let finalCell = finalCellSpace.matrix(rows: kind.hasCellState ? stateCount : 0, cols: h)
         for k in 0..<numLayers {
             for dir in 0..<d {
                 let last = stepRows(time(steps - 1, direction: dir)), cols = dir * h..<(dir + 1) * h
                 let rows = stateRows(layer: k, direction: dir)
-                finalHidden.rows(rows).assign(outputSpace[k].matrix(rows: t * b, cols: d * h).rows(last).columns(cols))
+                finalHidden.rows(rows).assign(outputSpace[k].matrix(rows: t * b, cols: d * p).rows(last).columns(dir * p..<(dir + 1) * p))
                 if kind.hasCellState {
                     finalCell.rows(rows).assign(cellSpace[k].matrix(rows: t * b, cols: d * h).rows(last).columns(cols))
                 }
             }
         }
 
-        let output = callerLayout(x, space: outputBatchFirstSpace)
+        let output = callerLayout(hasLengths ? zeroPastLengths(x, space: maskedOutputSpace) : x, space: outputBatchFirstSpace)
         return (output, RecurrentState(h: finalHidden, c: kind.hasCellState ? finalCell : nil))
     }
 
     /// Runs layer `k` over the whole sequence in both directions; returns its output `(T·B, D·H)`.
     private func forwardLayer(_ k: Int, input x: Matrix) -> Matrix {
+        if projectionSize > 0 { return forwardProjectedLayer(k, input: x) }
         let t = steps, b = batchSize, h = hiddenSize, d = numDirections, gh = gateCount * h
         let w = weights[k]
         // The input projection of every step and both directions: one GEMM before the loop.
@@ -73,6 +76,8 @@ extension RecurrentStack {
                     LSTMKernel.forward(gates: g, bias: bias.columns(gateCols), peepholes: peepholes,
                                        cellPrevious: cPrevious, cell: cell.rows(rows).columns(cols),
                                        tanhCell: tanhCell.rows(rows).columns(cols), hidden: output.rows(rows).columns(cols))
+                    if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
+                                                     hidden: output, hiddenColumns: cols, cell: cell, cellColumns: cols) }
                 }
             }
         case .gru:
@@ -91,6 +96,8 @@ extension RecurrentStack {
                                       biasInput: w.inputBias.columns(gateCols), biasHidden: w.hiddenBias.columns(gateCols),
                                       hiddenPrevious: hPrevious, hiddenLinear: hiddenLinear.rows(rows).columns(cols),
                                       hidden: output.rows(rows).columns(cols))
+                    if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
+                                                     hidden: output, hiddenColumns: cols, cell: nil, cellColumns: cols) }
                 }
             }
         case .rnn(let nonlinearity):
@@ -107,6 +114,8 @@ extension RecurrentStack {
                     gemm(a, hPrevious, whh, beta: 1)
                     RNNKernel.forward(preactivation: a, bias: bias.columns(cols), nonlinearity: nonlinearity,
                                       hidden: output.rows(rows).columns(cols))
+                    if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
+                                                     hidden: output, hiddenColumns: cols, cell: nil, cellColumns: cols) }
                 }
             }
         }
@@ -114,7 +123,7 @@ extension RecurrentStack {
     }
 
     /// b_ih + b_hh of layer `k`, `(1, D·G·H)`, recomputed each forward (the optimizer moves them).
-    private func combinedBias(_ k: Int) -> Matrix {
+    func combinedBias(_ k: Int) -> Matrix {
         let w = weights[k]
         let bias = combinedBiasSpace[k].matrix(rows: 1, cols: w.inputBias.cols)
         bias.assign(w.inputBias)

@@ -9,8 +9,8 @@ extension RecurrentStack {
     /// every step reuses it. Packing here, not once per optimizer step elsewhere, keeps the
     /// copy in step with the weights whoever changes them.
     func packHiddenWeight(layer k: Int, direction d: Int, forBackward: Bool) -> PackedMatrix {
-        let h = hiddenSize, gh = gateCount * h, count = numLayers * numDirections
-        let whh = weights[k].hiddenWeight.rows(d * gh..<(d + 1) * gh)              // (G·H, H)
+        let h = realHiddenSize, gh = gateCount * hiddenSize, count = numLayers * numDirections
+        let whh = weights[k].hiddenWeight.rows(d * gh..<(d + 1) * gh)              // (G·H, P or H)
         let index = k * numDirections + d
         if forBackward {
             if packedHiddenWeightsBackward.count != count {

@@ -39,17 +39,21 @@ struct RecurrentLayerWeights {
     let hiddenBias, hiddenBiasGradient: Matrix
     /// `(D, 3H)`: row d = [w_ci | w_cf | w_co] of direction d (LSTM with peepholes only).
     let peepholes, peepholesGradient: Matrix?
+    /// `(D·P, H)`: [W_hr; W_hr_reverse], the LSTM's projection (only with a projection size P).
+    var projection: Matrix? = nil, projectionGradient: Matrix? = nil
 }
 
 /// The machinery shared by `LSTM`, `GRU` and `RNN`: parameters, layers × directions, inter-layer
 /// dropout, layouts, and the caches forward records for backward.
 ///
 /// Memory: all parameter values live in one `Storage` and all gradients in another with the
-/// same offsets (layer by layer: W_ih of both directions, W_hh, b_ih, b_hh, peepholes), so an
+/// same offsets (layer by layer: W_ih of both directions, W_hh, b_ih, b_hh, peepholes, W_hr), so an
 /// optimizer or checkpoint may treat them as one flat vector. Each `Parameter` is a view.
 final class RecurrentStack {
     let kind: RecurrentCellKind
     let inputSize, hiddenSize, numLayers: Int
+    /// P: the LSTM's projection size (PyTorch's `proj_size`), 0 for none.
+    let projectionSize: Int
     let bidirectional, hasBias: Bool
     let dropout: Float
     var batchFirst: Bool
@@ -59,12 +63,14 @@ final class RecurrentStack {
     let gradients: Storage
     let weights: [RecurrentLayerWeights]
     /// PyTorch `state_dict` order: per layer, per direction: weight_ih, weight_hh, bias_ih,
-    /// bias_hh, then (peepholes) weight_ci, weight_cf, weight_co.
+    /// bias_hh, (projection) weight_hr, then (peepholes) weight_ci, weight_cf, weight_co.
     let parameters: [Parameter]
     let dropouts: [Dropout]
 
     var numDirections: Int { bidirectional ? 2 : 1 }
     var gateCount: Int { kind.gateCount }
+    /// Features of h: P with a projection, else H (PyTorch's `real_hidden_size`). The cell c has H.
+    var realHiddenSize: Int { projectionSize > 0 ? projectionSize : hiddenSize }
 
     // What the last forward recorded.
     var steps = 0, batchSize = 0
@@ -83,9 +89,19 @@ final class RecurrentStack {
     /// Packed copies of W_hh per layer and direction (index k·D + d), made on first use and
     /// refreshed by every forward / backward (see `RecurrentStack+Packing.swift`).
     var packedHiddenWeights: [PackedMatrix] = [], packedHiddenWeightsBackward: [PackedMatrix] = []
+    /// With a projection (`RecurrentStack+Projection.swift`): o ⊙ tanh(c) per layer `(T·B, D·H)`,
+    /// scratch for backward, and packed W_hrᵀ / W_hr per layer and direction.
+    let unprojectedSpace: [GrowableBuffer]
+    let dProjectedSpace = GrowableBuffer(), dUnprojectedSpace = GrowableBuffer(), zeroCarrySpace = GrowableBuffer()
+    var packedProjections: [PackedMatrix] = [], packedProjectionsBackward: [PackedMatrix] = []
+    /// Each sequence's length in the last forward, or empty when all have T steps
+    /// (`RecurrentStack+Lengths.swift`), and the buffers that path uses.
+    var lengths: [Int] = []
+    let maskedOutputSpace = GrowableBuffer(), savedCarryHiddenSpace = GrowableBuffer(), savedCarryCellSpace = GrowableBuffer()
 
     init(kind: RecurrentCellKind, inputSize: Int, hiddenSize: Int, numLayers: Int, bias: Bool,
-         batchFirst: Bool, dropout: Float, bidirectional: Bool, generator: inout RandomGenerator) {
+         batchFirst: Bool, dropout: Float, bidirectional: Bool, projectionSize: Int = 0,
+         generator: inout RandomGenerator) {
         precondition(inputSize > 0 && hiddenSize > 0 && numLayers > 0,
                      "recurrent layer sizes must be positive: input \(inputSize), hidden \(hiddenSize), layers \(numLayers)")
         precondition(dropout >= 0 && dropout <= 1, "dropout must be in [0, 1], got \(dropout)")
@@ -93,15 +109,20 @@ final class RecurrentStack {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.numLayers = numLayers
+        precondition(projectionSize == 0 || (kind.hasCellState && projectionSize > 0 && projectionSize < hiddenSize),
+                     "projection size must be in 1..<hiddenSize (\(hiddenSize)) and needs an LSTM, got \(projectionSize)")
+        self.projectionSize = projectionSize
         self.hasBias = bias
         self.batchFirst = batchFirst
         self.dropout = dropout
         self.bidirectional = bidirectional
 
         let d = bidirectional ? 2 : 1, h = hiddenSize, gh = kind.gateCount * hiddenSize
-        func layerInput(_ k: Int) -> Int { k == 0 ? inputSize : d * h }
+        let p = projectionSize > 0 ? projectionSize : hiddenSize           // features of h
+        func layerInput(_ k: Int) -> Int { k == 0 ? inputSize : d * p }
         func layerCount(_ k: Int) -> Int {
-            d * gh * (layerInput(k) + h) + (bias ? 2 * d * gh : 0) + (kind.hasPeepholes ? d * 3 * h : 0)
+            d * gh * (layerInput(k) + p) + (bias ? 2 * d * gh : 0) + (kind.hasPeepholes ? d * 3 * h : 0)
+                + (projectionSize > 0 ? d * p * h : 0)
         }
         let total = (0..<numLayers).reduce(0) { $0 + layerCount($1) }
         let values = Storage(count: total), gradients = Storage(count: total)
@@ -118,26 +139,33 @@ final class RecurrentStack {
         var parameters: [Parameter] = []
         for k in 0..<numLayers {
             let (wih, dwih) = take(d * gh, layerInput(k))
-            let (whh, dwhh) = take(d * gh, h)
+            let (whh, dwhh) = take(d * gh, p)
             let (bih, dbih) = bias ? take(1, d * gh) : (Matrix(rows: 1, cols: d * gh), Matrix(rows: 1, cols: d * gh))
             let (bhh, dbhh) = bias ? take(1, d * gh) : (Matrix(rows: 1, cols: d * gh), Matrix(rows: 1, cols: d * gh))
             let peep: (Matrix, Matrix)? = kind.hasPeepholes ? take(d, 3 * h) : nil
+            let projection: (Matrix, Matrix)? = projectionSize > 0 ? take(d * p, h) : nil
             weights.append(RecurrentLayerWeights(
                 inputWeight: wih, inputWeightGradient: dwih, hiddenWeight: whh, hiddenWeightGradient: dwhh,
                 inputBias: bih, inputBiasGradient: dbih, hiddenBias: bhh, hiddenBiasGradient: dbhh,
-                peepholes: peep?.0, peepholesGradient: peep?.1))
+                peepholes: peep?.0, peepholesGradient: peep?.1,
+                projection: projection?.0, projectionGradient: projection?.1))
             for dir in 0..<d {
                 let suffix = "_l\(k)" + (dir == 1 ? "_reverse" : "")
                 let rows = dir * gh..<(dir + 1) * gh
                 parameters.append(Parameter(name: "weight_ih" + suffix, shape: [gh, layerInput(k)],
                                             value: wih.rows(rows), gradient: dwih.rows(rows)))
-                parameters.append(Parameter(name: "weight_hh" + suffix, shape: [gh, h],
+                parameters.append(Parameter(name: "weight_hh" + suffix, shape: [gh, p],
                                             value: whh.rows(rows), gradient: dwhh.rows(rows)))
                 if bias {
                     parameters.append(Parameter(name: "bias_ih" + suffix, shape: [gh],
                                                 value: bih.columns(rows), gradient: dbih.columns(rows)))
                     parameters.append(Parameter(name: "bias_hh" + suffix, shape: [gh],
                                                 value: bhh.columns(rows), gradient: dbhh.columns(rows)))
+                }
+                if let (wv, wg) = projection {
+                    let rows = dir * p..<(dir + 1) * p
+                    parameters.append(Parameter(name: "weight_hr" + suffix, shape: [p, h],
+                                                value: wv.rows(rows), gradient: wg.rows(rows)))
                 }
                 if let (pv, pg) = peep {
                     for (gate, name) in ["weight_ci", "weight_cf", "weight_co"].enumerated() {
@@ -155,6 +183,7 @@ final class RecurrentStack {
         func spaces() -> [GrowableBuffer] { (0..<numLayers).map { _ in GrowableBuffer() } }
         gatesSpace = spaces(); outputSpace = spaces(); cellSpace = spaces(); tanhCellSpace = spaces()
         hiddenLinearSpace = spaces(); combinedBiasSpace = spaces(); dInputSpace = spaces()
+        unprojectedSpace = spaces()
 
         // PyTorch's default: every parameter U(−1/√H, 1/√H), drawn in `parameters` order,
         // each tensor in row-major order.

@@ -10,7 +10,7 @@
 ///     logits = h_{L−1}·Wᵀ + b                           (1, V)
 public final class LanguageModelStepper {
     public let model: LanguageModel
-    /// h (and c for an LSTM), (L, H): row k is layer k. Writable, e.g. to restore a saved state.
+    /// h (L, H) — (L, P) with a projection — and c (L, H) for an LSTM: row k is layer k. Writable, e.g. to restore a saved state.
     public let state: RecurrentState
     /// The logits of the last `step`, (1, V).
     public let logits: Matrix

@@ -28,7 +28,9 @@
 /// → `embedding.weight` (V, E), `rnn.weight_ih_l0` (G·H, E), `rnn.weight_hh_l0` (G·H, H),
 /// `rnn.bias_ih_l0`, `rnn.bias_hh_l0` (G·H), … for each layer, `decoder.weight` (V, H),
 /// `decoder.bias` (V); G = 4 (LSTM), 3 (GRU), 1 (RNN). Peephole LSTMs add
-/// `rnn.weight_ci_l{k}`, `rnn.weight_cf_l{k}`, `rnn.weight_co_l{k}` (H).
+/// `rnn.weight_ci_l{k}`, `rnn.weight_cf_l{k}`, `rnn.weight_co_l{k}` (H). With a projection P
+/// (`nn.LSTM(E, H, L, dropout=p, proj_size=P)`, decoder `nn.Linear(P, V)`): `rnn.weight_hr_l{k}`
+/// (P, H), `rnn.weight_hh_l{k}` (4H, P), layer k > 0 reads P features, `decoder.weight` (V, P).
 ///
 /// Every buffer is owned by a layer and reused from call to call; outputs are views valid until
 /// the next call. Backward passes *add* into gradients; the trainer zeroes them.
@@ -74,7 +76,8 @@ public final class LanguageModel: ParameterContainer {
         switch c.cell {
         case .lstm:
             let lstm = LSTM(inputSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
-                            dropout: c.dropout, peepholes: c.peepholes, generator: &generator)
+                            dropout: c.dropout, projectionSize: c.projectionSize, peepholes: c.peepholes,
+                            generator: &generator)
             stack = .lstm(lstm)
             rnn = lstm
         case .gru:
@@ -89,7 +92,7 @@ public final class LanguageModel: ParameterContainer {
             rnn = plain
         }
         dropout = Dropout(c.dropout)
-        decoder = Linear(inputSize: c.hiddenSize, outputSize: c.vocabularySize, generator: &generator)
+        decoder = Linear(inputSize: c.realHiddenSize, outputSize: c.vocabularySize, generator: &generator)
         parameters = embedding.parameters.map { $0.prefixed("embedding") }
             + rnn.parameters.map { $0.prefixed("rnn") }
             + decoder.parameters.map { $0.prefixed("decoder") }
@@ -98,10 +101,11 @@ public final class LanguageModel: ParameterContainer {
     /// V.
     public var vocabularySize: Int { configuration.vocabularySize }
 
-    /// A zero state for `batchSize` streams: h (and c for an LSTM) of shape (L·B, H).
+    /// A zero state for `batchSize` streams: h (L·B, H) — (L·B, P) with a projection — and c
+    /// (L·B, H) for an LSTM.
     public func zeroState(batchSize: Int) -> RecurrentState {
         let rows = configuration.numLayers * batchSize, h = configuration.hiddenSize
-        return RecurrentState(h: Matrix(rows: rows, cols: h),
+        return RecurrentState(h: Matrix(rows: rows, cols: configuration.realHiddenSize),
                               c: configuration.cell == .lstm ? Matrix(rows: rows, cols: h) : nil)
     }
 }

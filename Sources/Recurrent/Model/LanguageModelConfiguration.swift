@@ -25,7 +25,8 @@ public enum LanguageModelCell: String, Codable, Sendable, CaseIterable {
 /// Letters: V vocabulary size, E embedding size, H hidden size, L layers.
 ///
 /// JSON keys are snake_case, as the PyTorch side reads them:
-/// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`.
+/// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`,
+/// plus `"projection_size":P` for an LSTM with a projection (absent when 0, so older files read as before).
 public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     public var cell: LanguageModelCell
     /// V: token ids are `0..<vocabularySize`.
@@ -40,9 +41,12 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     public var dropout: Float
     /// LSTM only: the diagonal cell → gate weights (TF/ONNX style).
     public var peepholes: Bool
+    /// P, LSTM only: each layer's h = W_hr (o ⊙ tanh c) has P < H features (PyTorch's
+    /// `proj_size`); the decoder then reads P features. 0 for none.
+    public var projectionSize: Int
 
     public init(cell: LanguageModelCell = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = 256,
-                numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false) {
+                numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false, projectionSize: Int = 0) {
         self.cell = cell
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
@@ -50,6 +54,7 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         self.numLayers = numLayers
         self.dropout = dropout
         self.peepholes = peepholes
+        self.projectionSize = projectionSize
     }
 
     enum CodingKeys: String, CodingKey {
@@ -60,6 +65,7 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         case numLayers = "num_layers"
         case dropout
         case peepholes
+        case projectionSize = "projection_size"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,15 +77,31 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         numLayers = try c.decode(Int.self, forKey: .numLayers)
         dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
         peepholes = try c.decodeIfPresent(Bool.self, forKey: .peepholes) ?? false
+        projectionSize = try c.decodeIfPresent(Int.self, forKey: .projectionSize) ?? 0
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(cell, forKey: .cell)
+        try c.encode(vocabularySize, forKey: .vocabularySize)
+        try c.encode(embeddingSize, forKey: .embeddingSize)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(numLayers, forKey: .numLayers)
+        try c.encode(dropout, forKey: .dropout)
+        try c.encode(peepholes, forKey: .peepholes)
+        if projectionSize != 0 { try c.encode(projectionSize, forKey: .projectionSize) }
+    }
+
+    /// Features of h, read by the next layer and the decoder: P with a projection, else H.
+    public var realHiddenSize: Int { projectionSize > 0 ? projectionSize : hiddenSize }
 
     /// Number of trainable floats.
     public var parameterCount: Int {
-        let g = gateCount, h = hiddenSize
-        var n = vocabularySize * embeddingSize + vocabularySize * h + vocabularySize
+        let g = gateCount, h = hiddenSize, p = realHiddenSize
+        var n = vocabularySize * embeddingSize + vocabularySize * p + vocabularySize
         for k in 0..<numLayers {
-            let input = k == 0 ? embeddingSize : h
-            n += g * h * (input + h) + 2 * g * h + (peepholes ? 3 * h : 0)
+            let input = k == 0 ? embeddingSize : p
+            n += g * h * (input + p) + 2 * g * h + (peepholes ? 3 * h : 0) + (projectionSize > 0 ? p * h : 0)
         }
         return n
     }
@@ -102,6 +124,10 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         if numLayers < 1 { out.append("number of layers must be at least 1, got \(numLayers)") }
         if !(dropout >= 0 && dropout < 1) { out.append("dropout must be in [0, 1), got \(dropout)") }
         if peepholes && cell != .lstm { out.append("peepholes exist only for LSTM cells, not \(cell.rawValue)") }
+        if projectionSize != 0 && cell != .lstm { out.append("a projection exists only for LSTM cells, not \(cell.rawValue)") }
+        if projectionSize < 0 || (projectionSize > 0 && projectionSize >= hiddenSize) {
+            out.append("projection size must be 0 (none) or below the hidden size \(hiddenSize), got \(projectionSize)")
+        }
         return out
     }
 

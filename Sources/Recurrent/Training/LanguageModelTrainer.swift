@@ -353,7 +353,7 @@ public final class LanguageModelTrainer {
         var moments: [String: Matrix] = [:]
         do {
             h = try file.matrix(TrainerTensor.hidden, shape: [carried.h.rows, carried.h.cols])
-            c = carried.c == nil ? nil : try file.matrix(TrainerTensor.cell, shape: [carried.h.rows, carried.h.cols])
+            c = carried.c == nil ? nil : try file.matrix(TrainerTensor.cell, shape: [carried.c!.rows, carried.c!.cols])
             for tensor in optimizer.state {
                 moments[tensor.name] = try file.matrix(tensor.name, shape: tensor.shape)
             }
@@ -379,6 +379,6 @@ public final class LanguageModelTrainer {
 public enum TrainerTensor {
     /// The hidden state carried to the next batch, (L·B, H).
     public static let hidden = "trainer.state.h"
-    /// The LSTM cell state carried to the next batch, (L·B, H).
+    /// The LSTM cell state carried to the next batch, (L·B, H) (h has P columns with a projection).
     public static let cell = "trainer.state.c"
 }

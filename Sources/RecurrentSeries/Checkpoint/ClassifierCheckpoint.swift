@@ -149,7 +149,8 @@ extension ClassifierCheckpoint {
                 examples = TextExamples(file: path, texts: lines.map(String.init),
                                         labels: Array(repeating: 0, count: lines.count), classNames: input.classNames)
             }
-            let sequences = examples.tokenSequences(vocabulary: input.vocabulary!, steps: input.steps)
+            let sequences = examples.tokenSequences(vocabulary: input.vocabulary!, steps: input.steps,
+                                                    padding: model.configuration.textPadding)
             return ClassifierData(inputs: .tokens(sequences: sequences, labels: examples.labels,
                                                   classNames: input.classNames), hasLabels: labelled)
         }

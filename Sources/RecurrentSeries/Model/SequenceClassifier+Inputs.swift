@@ -16,7 +16,14 @@ extension SequenceClassifier {
             for (b, i) in indices.enumerated() {
                 for t in 0..<steps { ids[t * n + b] = sequences[i][t] }
             }
-            return forward(tokens: ids, batchSize: n, generator: &generator)
+            guard configuration.textPadding == .lengths, let vocabularySize = configuration.vocabularySize else {
+                return forward(tokens: ids, batchSize: n, generator: &generator)
+            }
+            // Right-padded: a sequence's length is its count of ids before the padding id (the
+            // last id); an empty line is one padding token.
+            let padding = Int32(vocabularySize - 1)
+            let lengths = indices.map { i in max(1, sequences[i].firstIndex(of: padding) ?? steps) }
+            return forward(tokens: ids, batchSize: n, lengths: lengths, generator: &generator)
         }
     }
 

@@ -13,10 +13,14 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
     public var classCount: Int
     /// Tokens in the vocabulary when the input is text (an embedding is added), else `nil`.
     public var vocabularySize: Int?
+    /// How text examples are padded to T tokens (nil for numeric input). A text checkpoint
+    /// without it was written before variable-length batches and reads as `.left`.
+    public var padding: TextPadding?
 
+    /// `padding` nil means `.lengths` for text (a new classifier) and nothing for numeric input.
     public init(cell: RecurrentCellType = .lstm, inputSize: Int, hiddenSize: Int = 64, numLayers: Int = 1,
                 bidirectional: Bool = false, pooling: SequencePooling = .last, dropout: Float = 0,
-                classCount: Int, vocabularySize: Int? = nil) {
+                classCount: Int, vocabularySize: Int? = nil, padding: TextPadding? = nil) {
         self.cell = cell
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
@@ -26,7 +30,21 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         self.dropout = dropout
         self.classCount = classCount
         self.vocabularySize = vocabularySize
+        self.padding = vocabularySize == nil ? nil : padding ?? .lengths
     }
+
+    /// The text convention in force: `.left` for text checkpoints that do not record one.
+    public var textPadding: TextPadding { padding ?? .left }
+}
+
+/// How a text classifier turns a line into T token ids.
+public enum TextPadding: String, Codable, Sendable {
+    /// The last T tokens, padding ids *before* them, and all T steps run: the padding flows
+    /// into the state. Classifiers trained before variable-length batches.
+    case left
+    /// The last T tokens, padding ids *after* them, and each sequence run with its own length
+    /// (`lengths:`), so padding never touches the state.
+    case lengths
 }
 
 /// Sequence classification: a recurrent stack over the T steps, pooled to one vector (the
@@ -68,15 +86,16 @@ public final class SequenceClassifier: ParameterContainer {
         set { encoder.isTraining = newValue }
     }
 
-    /// Logits (B, C) for numeric inputs (T·B, F), time-major.
-    public func forward(_ inputs: Matrix, batchSize: Int, generator: inout RandomGenerator) -> Matrix {
-        head.forward(encoder.forward(inputs, batchSize: batchSize, generator: &generator))
+    /// Logits (B, C) for numeric inputs (T·B, F), time-major; `lengths` (1…T per sequence)
+    /// for a padded batch of shorter sequences.
+    public func forward(_ inputs: Matrix, batchSize: Int, lengths: [Int]? = nil, generator: inout RandomGenerator) -> Matrix {
+        head.forward(encoder.forward(inputs, batchSize: batchSize, lengths: lengths, generator: &generator))
     }
 
     /// Logits (B, C) for token ids (T·B), time-major.
-    public func forward(tokens: [Int32], batchSize: Int, generator: inout RandomGenerator) -> Matrix {
+    public func forward(tokens: [Int32], batchSize: Int, lengths: [Int]? = nil, generator: inout RandomGenerator) -> Matrix {
         guard let embedding else { preconditionFailure("forward(tokens:) needs a text classifier") }
-        return forward(embedding.forward(tokens), batchSize: batchSize, generator: &generator)
+        return forward(embedding.forward(tokens), batchSize: batchSize, lengths: lengths, generator: &generator)
     }
 
     /// Adds every parameter's gradient for ∂loss/∂logits (B, C).

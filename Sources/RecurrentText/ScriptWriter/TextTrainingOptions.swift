@@ -16,6 +16,8 @@ public struct TextTrainingOptions: Sendable {
     public var peepholes: Bool?
     public var embeddingSize: Int?
     public var hiddenSize: Int?
+    /// LSTM projection size P (0: none).
+    public var projectionSize: Int?
     public var layers: Int?
     public var dropout: Float?
     // Training.

@@ -65,7 +65,8 @@ public final class TextTrainingSession {
         let modelConfiguration = LanguageModelConfiguration(
             cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
             embeddingSize: o.embeddingSize ?? D.embeddingSize(level), hiddenSize: o.hiddenSize ?? D.hiddenSize,
-            numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? false)
+            numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? false,
+            projectionSize: o.projectionSize ?? 0)
         let totalSteps = o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
         let seed = o.seed ?? D.seed
         let configuration = TrainingConfiguration(
@@ -131,6 +132,7 @@ public final class TextTrainingSession {
         check(o.peepholes, m.peepholes, "--peepholes")
         check(o.embeddingSize, m.embeddingSize, "--embedding-size")
         check(o.hiddenSize, m.hiddenSize, "--hidden-size")
+        check(o.projectionSize, m.projectionSize, "--projection-size")
         check(o.layers, m.numLayers, "--layers")
         check(o.dropout, m.dropout, "--dropout")
         check(o.sequenceLength, configuration.sequenceLength, "--seq-length")

@@ -15,6 +15,10 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("hidden-size"), help: "Hidden units per recurrent layer. (default: 512)")
     var hiddenSize: Int?
 
+    @Option(name: .customLong("projection-size"),
+            help: "LSTM only: project each layer's hidden state to this many features (PyTorch's proj_size, below --hidden-size; cuts the recurrent and decoder cost). (default: 0, none)")
+    var projectionSize: Int?
+
     @Option(help: "Stacked recurrent layers. (default: 2)")
     var layers: Int?
 
@@ -26,6 +30,15 @@ struct ModelOptions: ParsableArguments {
             if let v = value, v < 1 { throw ValidationError("\(flag) must be at least 1, got \(v)") }
         }
         if let d = dropout, !(d >= 0 && d < 1) { throw ValidationError("--dropout must be in [0, 1), got \(d)") }
+        if let p = projectionSize {
+            if p < 0 { throw ValidationError("--projection-size must be 0 (none) or positive, got \(p)") }
+            if p > 0, let cell, cell != .lstm {
+                throw ValidationError("--projection-size needs --cell lstm (the projection is part of the LSTM layer)")
+            }
+            if p > 0, let h = hiddenSize, p >= h {
+                throw ValidationError("--projection-size must be below --hidden-size (\(h)), got \(p)")
+            }
+        }
         if peepholes == true, let cell, cell != .lstm {
             throw ValidationError("--peepholes needs --cell lstm (peepholes connect an LSTM's cell to its gates)")
         }

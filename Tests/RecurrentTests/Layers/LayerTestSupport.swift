@@ -19,9 +19,12 @@ enum LayerTestSupport {
         var batch = 2
         var inputSize = 3
         var hiddenSize = 4
+        /// LSTM projection size P (0: none).
+        var projectionSize = 0
 
         var testDescription: String {
             "\(kind.rawValue) L\(layers)\(bidirectional ? " bidir" : "")\(bias ? "" : " nobias")"
+                + "\(projectionSize > 0 ? " proj\(projectionSize)" : "")"
                 + "\(batchFirst ? " batchFirst" : "")\(peepholes ? " peepholes" : "")"
                 + "\(dropout > 0 ? " dropout\(dropout)" : "")\(initialState ? " h0" : "") T\(steps) B\(batch)"
         }
@@ -33,7 +36,7 @@ enum LayerTestSupport {
         case .lstm:
             return LSTM(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.layers, bias: c.bias,
                         batchFirst: c.batchFirst, dropout: c.dropout, bidirectional: c.bidirectional,
-                        peepholes: c.peepholes, generator: &g)
+                        projectionSize: c.projectionSize, peepholes: c.peepholes, generator: &g)
         case .gru:
             return GRU(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.layers, bias: c.bias,
                        batchFirst: c.batchFirst, dropout: c.dropout, bidirectional: c.bidirectional, generator: &g)
@@ -62,13 +65,14 @@ enum LayerTestSupport {
     static func makeProblem(_ c: Config, for layer: any RecurrentLayer, seed: UInt64 = 7) -> Problem {
         var g = RandomGenerator(seed: seed)
         let d = layer.numDirections, h = c.hiddenSize, stateRows = c.layers * d * c.batch
+        let p = c.projectionSize > 0 ? c.projectionSize : h                 // features of h
         let isLSTM = layer is LSTM
         let input = random(c.steps * c.batch, c.inputSize, &g)
         let state = c.initialState
-            ? RecurrentState(h: random(stateRows, h, &g, scale: 0.8), c: isLSTM ? random(stateRows, h, &g, scale: 0.8) : nil)
+            ? RecurrentState(h: random(stateRows, p, &g, scale: 0.8), c: isLSTM ? random(stateRows, h, &g, scale: 0.8) : nil)
             : nil
-        return Problem(input: input, state: state, weightOutput: random(c.steps * c.batch, d * h, &g),
-                       weightFinal: RecurrentState(h: random(stateRows, h, &g), c: isLSTM ? random(stateRows, h, &g) : nil),
+        return Problem(input: input, state: state, weightOutput: random(c.steps * c.batch, d * p, &g),
+                       weightFinal: RecurrentState(h: random(stateRows, p, &g), c: isLSTM ? random(stateRows, h, &g) : nil),
                        batch: c.batch)
     }
 

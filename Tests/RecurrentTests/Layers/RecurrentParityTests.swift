@@ -32,7 +32,8 @@ import Testing
 
         let state = f.h0.map { RecurrentState(h: $0.matrix(), c: f.c0?.matrix()) }
         var g = RandomGenerator(seed: 0)
-        let (output, final) = layer.forward(f.input.matrix(), batchSize: f.batch, initialState: state, generator: &g)
+        let (output, final) = layer.forward(f.input.matrix(), batchSize: f.batch, initialState: state, lengths: f.lengths,
+                                            generator: &g)
         #expect(f.output.mismatch(output) == nil, "\(name) output: \(f.output.mismatch(output) ?? "")")
         #expect(f.hN.mismatch(final.h) == nil, "\(name) h_n: \(f.hN.mismatch(final.h) ?? "")")
         if let cN = f.cN {
@@ -85,7 +86,7 @@ import Testing
         case "LSTM":
             return LSTM(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bias: c.bias,
                         batchFirst: c.batchFirst, dropout: Float(c.dropout), bidirectional: c.bidirectional,
-                        peepholes: c.peepholes, generator: &g)
+                        projectionSize: c.projSize ?? 0, peepholes: c.peepholes, generator: &g)
         case "GRU":
             return GRU(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bias: c.bias,
                        batchFirst: c.batchFirst, dropout: Float(c.dropout), bidirectional: c.bidirectional, generator: &g)

@@ -218,6 +218,8 @@ struct RecurrentConfig: Decodable {
     /// LSTM with peephole weights `weight_ci/cf/co_l{k}` (H).
     let peepholes: Bool
     let dropout: Double
+    /// LSTM `proj_size` (Scripts/make_library_fixtures.py); absent means 0.
+    let projSize: Int?
 
     var numDirections: Int { bidirectional ? 2 : 1 }
     /// Gate count G in the (G·H, ·) weights: 4 (i,f,g,o), 3 (r,z,n), 1.
@@ -226,6 +228,7 @@ struct RecurrentConfig: Decodable {
     enum CodingKeys: String, CodingKey {
         case module, bias, bidirectional, nonlinearity, peepholes, dropout
         case inputSize = "input_size", hiddenSize = "hidden_size", numLayers = "num_layers", batchFirst = "batch_first"
+        case projSize = "proj_size"
     }
 }
 
@@ -253,9 +256,11 @@ struct RecurrentFixture: FixtureKind {
     let loss: Double
     /// Every parameter name, plus "input", and "h0"/"c0" when the fixture gives them.
     let grads: [String: FixtureTensor]
+    /// Each sequence's length for a packed-sequence fixture (Scripts/make_library_fixtures.py).
+    let lengths: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case name, config, input, h0, c0, params, output, loss, grads, batch
+        case name, config, input, h0, c0, params, output, loss, grads, batch, lengths
         case seqLen = "seq_len", paramOrder = "param_order", hN = "h_n", cN = "c_n"
         case wO = "W_o", wH = "W_h", wC = "W_c"
     }
