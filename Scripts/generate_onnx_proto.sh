@@ -7,6 +7,7 @@
 # scratch folder outside the build (~10 minutes on 2 cores; built once and reused).
 #
 # Usage: Scripts/generate_onnx_proto.sh [ONNX_VERSION]     (default 1.23.2, the committed one)
+#        PROTOC_GEN_SWIFT=/path/to/protoc-gen-swift Scripts/generate_onnx_proto.sh   (reuse a built plugin)
 # Needs: python3 with pip, protoc (apt-get install protobuf-compiler), swift, unzip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,11 +24,14 @@ cp "$scratch/wheel/onnx/onnx.proto" "$proto_dir/onnx.proto"
 cp "$scratch/wheel/onnx-$version.dist-info/licenses/LICENSE" "$proto_dir/LICENSE"
 
 # 2. protoc-gen-swift from the swift-protobuf checkout SwiftPM resolved for this package.
-swift package resolve
-plugin_source=$(find .build/checkouts -maxdepth 1 -name 'swift-protobuf' -type d | head -n 1)
-[ -n "$plugin_source" ] || { echo "error: swift-protobuf is not in .build/checkouts after 'swift package resolve'" >&2; exit 1; }
-(cd "$plugin_source" && swift build -c release --product protoc-gen-swift --scratch-path "$OLDPWD/$scratch/plugin")
-plugin="$scratch/plugin/release/protoc-gen-swift"
+plugin="${PROTOC_GEN_SWIFT:-}"
+if [ -z "$plugin" ]; then
+    swift package resolve
+    plugin_source=$(find .build/checkouts -maxdepth 1 -name 'swift-protobuf' -type d | head -n 1)
+    [ -n "$plugin_source" ] || { echo "error: swift-protobuf is not in .build/checkouts after 'swift package resolve'" >&2; exit 1; }
+    (cd "$plugin_source" && swift build -c release --product protoc-gen-swift --scratch-path "$OLDPWD/$scratch/plugin")
+    plugin="$scratch/plugin/release/protoc-gen-swift"
+fi
 
 # 3. Generate: internal types (RecurrentONNX hands out serialized bytes only), one file.
 protoc --plugin=protoc-gen-swift="$plugin" --swift_opt=Visibility=Internal \

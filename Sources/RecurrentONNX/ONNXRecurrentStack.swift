@@ -94,8 +94,8 @@ struct ONNXRecurrentStack {
     }
 
     /// Adds the stack's nodes reading `input` (T, B, I). `initialH` / `initialC` give each
-    /// layer's initial state (D, B, H) by name; empty means zeros. `finalNames` names the final
-    /// state values of each layer (default: fresh names).
+    /// layer's initial state (D, B, H) by name; empty means zeros. `finalHNames` / `finalCNames`
+    /// name each layer's final state values (default: fresh names).
     func add(to g: inout ONNXGraphBuilder, prefix: String, input: String, initialH: [String] = [],
              initialC: [String] = [], finalHNames: [String]? = nil, finalCNames: [String]? = nil) -> Outputs {
         var x = input
