@@ -1,5 +1,3 @@
-@_exported import RecurrentKernels
-
 /// A trainable tensor: its value and its gradient (same shape), under the name and shape the
 /// equivalent PyTorch module's `state_dict` uses.
 ///

@@ -42,8 +42,9 @@ public struct ClassifierTrainingOptions: Codable, Equatable, Sendable {
     public var patience: Int
     public var seed: UInt64
 
-    public init(epochs: Int = 100, batchSize: Int = 32, learningRate: Double = 3e-3, clipNorm: Double = 1,
-                patience: Int = 10, seed: UInt64 = 1) {
+    public init(epochs: Int = 100, batchSize: Int = SeriesTrainingDefaults.batchSize,
+                learningRate: Double = SeriesTrainingDefaults.learningRate, clipNorm: Double = SeriesTrainingDefaults.clipNorm,
+                patience: Int = 10, seed: UInt64 = SeriesTrainingDefaults.seed) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate

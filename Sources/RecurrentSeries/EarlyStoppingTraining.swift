@@ -35,6 +35,17 @@ extension EarlyStoppingOptions {
     }
 }
 
+/// The settings `forecast train` and `classify train` share unless told otherwise (epochs and
+/// patience differ: `ForecastTrainingOptions`, `ClassifierTrainingOptions`).
+public enum SeriesTrainingDefaults {
+    public static let batchSize = 32
+    /// Adam's learning rate.
+    public static let learningRate = 3e-3
+    /// Maximum global L2 norm of the gradient.
+    public static let clipNorm = 1.0
+    public static let seed: UInt64 = 1
+}
+
 /// What one epoch of `EarlyStoppingTraining` did: the mean training loss over its batches and
 /// the validation result (whose score decides `improved`).
 struct EarlyStoppingEpoch<Validation> {
@@ -54,6 +65,9 @@ struct EarlyStoppingEpoch<Validation> {
 ///
 ///     zero gradients → forward, loss, ∂loss/∂outputs → backward → clip ‖g‖₂ ≤ clipNorm → Adam step
 ///
+/// (one `TrainingStep`; a non-finite loss stops with `trainingDiverged`, a non-finite gradient
+/// norm with `gradientDiverged`, before the weights change).
+///
 /// After each epoch the validation score (lower is better) is compared with the best so far;
 /// training stops after `epochs`, or after `patience` epochs without a lower score, and the
 /// weights of the best epoch are copied back into the network.
@@ -69,8 +83,8 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
     let epochs: Int
     let batchSize: Int
     let patience: Int
-    let clipNorm: Double
-    private let optimizer: Adam
+    /// Zero, forward/backward, clip ‖g‖₂ ≤ clipNorm (0: no clipping), Adam update.
+    private let step: TrainingStep
 
     /// Adam (PyTorch's defaults but the learning rate) over every parameter of `network`.
     init(network: Network, options: some EarlyStoppingOptions) throws {
@@ -78,9 +92,10 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
         epochs = options.epochs
         batchSize = options.batchSize
         patience = options.patience
-        clipNorm = options.clipNorm
         do {
-            optimizer = try Adam(parameters: network.parameters, learningRate: options.learningRate)
+            step = TrainingStep(parameters: network.parameters,
+                                optimizer: try Adam(parameters: network.parameters, learningRate: options.learningRate),
+                                clipping: options.clipNorm > 0 ? .norm(maxNorm: options.clipNorm, type: .l2) : nil)
         } catch {
             throw SeriesError.invalidArgument("\(error)")
         }
@@ -115,13 +130,14 @@ struct EarlyStoppingTraining<Network: TrainableSeriesNetwork> {
             while start < order.count {
                 let batch = order[start..<min(start + batchSize, order.count)]
                 start += batchSize
-                network.zeroGradients()
-                let (value, dOutputs) = lossAndGradient(batch, &generator)
-                guard value.isFinite else { throw SeriesError.trainingDiverged(epoch: epoch, loss: Double(value)) }
-                network.backward(dOutputs)
-                if clipNorm > 0 { _ = try? clipGradientNorm(parameters, maxNorm: clipNorm) }
-                optimizer.step()
-                total += Double(value)
+                let result = step {
+                    let (value, dOutputs) = lossAndGradient(batch, &generator)
+                    if value.isFinite { network.backward(dOutputs) }
+                    return value
+                }
+                guard result.loss.isFinite else { throw SeriesError.trainingDiverged(epoch: epoch, loss: Double(result.loss)) }
+                guard result.updated else { throw SeriesError.gradientDiverged(epoch: epoch, norm: Double(result.gradientNorm)) }
+                total += Double(result.loss)
                 batches += 1
             }
             let validation = validate(&generator)

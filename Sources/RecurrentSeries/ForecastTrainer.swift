@@ -14,8 +14,9 @@ public struct ForecastTrainingOptions: Codable, Equatable, Sendable {
     /// Seeds initialisation and the order of windows in each epoch.
     public var seed: UInt64
 
-    public init(epochs: Int = 200, batchSize: Int = 32, learningRate: Double = 3e-3, clipNorm: Double = 1,
-                patience: Int = 20, seed: UInt64 = 1) {
+    public init(epochs: Int = 200, batchSize: Int = SeriesTrainingDefaults.batchSize,
+                learningRate: Double = SeriesTrainingDefaults.learningRate, clipNorm: Double = SeriesTrainingDefaults.clipNorm,
+                patience: Int = 20, seed: UInt64 = SeriesTrainingDefaults.seed) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -60,7 +61,8 @@ public final class ForecastTrainer {
     private let training: EarlyStoppingTraining<ForecastModel>
     private let loss = MeanSquaredError()
 
-    public init(problem: ForecastProblem, cell: RecurrentCellType = .lstm, hiddenSize: Int = 32, numLayers: Int = 1,
+    public init(problem: ForecastProblem, cell: RecurrentCellKind = .lstm,
+                hiddenSize: Int = ForecastModelConfiguration.defaultHiddenSize, numLayers: Int = 1,
                 dropout: Float = 0, options: ForecastTrainingOptions = ForecastTrainingOptions()) throws {
         guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1, hiddenSize >= 1, numLayers >= 1 else {
             throw SeriesError.invalidArgument("--epochs, --batch-size, --patience, --hidden and --layers must be at least 1.")

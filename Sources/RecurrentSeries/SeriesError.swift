@@ -28,6 +28,8 @@ public enum SeriesError: Error, Equatable, Sendable {
     case invalidTextLine(file: String, row: Int, reason: String)
     /// Training produced a NaN or infinite loss.
     case trainingDiverged(epoch: Int, loss: Double)
+    /// The loss was finite but the gradient norm was NaN or ±∞ (the weights were not updated).
+    case gradientDiverged(epoch: Int, norm: Double)
     /// A checkpoint that is valid safetensors but not what was asked for (another kind of
     /// model, a missing or unreadable configuration entry).
     case invalidCheckpoint(file: String, reason: String)
@@ -73,6 +75,8 @@ extension SeriesError: CustomStringConvertible, LocalizedError {
             return "\(file): line \(row): \(reason). Each line must be 'label<TAB>text'."
         case .trainingDiverged(let epoch, let loss):
             return "training diverged in epoch \(epoch) (loss \(loss)). Lower --learning-rate, or clip harder with a smaller --clip."
+        case .gradientDiverged(let epoch, let norm):
+            return "training diverged in epoch \(epoch) (gradient norm \(norm)). Lower --learning-rate, or clip harder with a smaller --clip."
         case .invalidCheckpoint(let file, let reason):
             return "\(file): \(reason)."
         case .invalidArgument(let message):

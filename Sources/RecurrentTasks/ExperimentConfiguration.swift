@@ -8,7 +8,7 @@ public enum OptimizerKind: String, CaseIterable, Sendable, Codable {
 /// How every cell of an experiment is trained: the same budget, sizes and seeds for all.
 public struct ExperimentConfiguration: Sendable, Equatable {
     /// The cells compared, in table order.
-    public var cells: [CellKind]
+    public var cells: [RecurrentCellKind]
     /// One run per cell per seed; all cells see the same training batches for a seed.
     public var seeds: [UInt64]
     /// Optimizer steps per run (each on one fresh batch).
@@ -34,7 +34,11 @@ public struct ExperimentConfiguration: Sendable, Equatable {
     /// Runs trained at the same time (threads).
     public var jobs: Int
 
-    public init(cells: [CellKind] = CellKind.allCases, seeds: [UInt64] = Array(1...5), steps: Int = 1000,
+    /// The cells an experiment compares unless told otherwise, in table order: the plain RNN,
+    /// the GRU, the LSTM and the LSTM with peepholes.
+    public static let defaultCells: [RecurrentCellKind] = [.rnn, .gru, .lstm, .peephole]
+
+    public init(cells: [RecurrentCellKind] = defaultCells, seeds: [UInt64] = Array(1...5), steps: Int = 1000,
                 batchSize: Int = 32, hiddenSize: Int = 32, optimizer: OptimizerKind = .adam, learningRate: Double = 1e-2,
                 clipNorm: Double? = 1, compareClipping: Bool = false, recurrentGain: Float? = nil, forgetBias: Float? = 1,
                 evaluateEvery: Int = 50, stopWhenSolved: Bool = true, jobs: Int = 2) {
@@ -123,7 +127,7 @@ public struct ExperimentConfiguration: Sendable, Equatable {
 
 /// One trained configuration: a cell and its clipping.
 public struct ExperimentArm: Sendable, Hashable {
-    public let cell: CellKind
+    public let cell: RecurrentCellKind
     public let clipNorm: Double?
 
     /// "lstm", or "rnn no clip" / "rnn clip 1" when arms differ by clipping.

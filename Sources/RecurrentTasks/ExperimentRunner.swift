@@ -78,6 +78,8 @@ public struct ExperimentRunner: Sendable {
         } catch {
             throw ExperimentError.optimizer(error.description)
         }
+        let trainingStep = TrainingStep(parameters: model.parameters, optimizer: optimizer,
+                                        clipping: arm.clipNorm.map { .norm(maxNorm: $0, type: .l2) })
 
         report(.started(arm: label, seed: seed))
         var result = RunResult(arm: arm, label: label, seed: seed, parameterCount: model.parameterCount)
@@ -95,25 +97,23 @@ public struct ExperimentRunner: Sendable {
         var lossSinceEvaluation = 0.0, stepsSinceEvaluation = 0
         for step in 1...c.steps {
             let batch = try task.makeBatch(batchSize: c.batchSize, generator: &data)
-            model.zeroGradients()
-            let y = model.forward(batch, training: true)
-            let loss = model.lossAndGradient(y, targets: batch.targets)
-            model.backward(y)
-            let norm: Float
-            if let maxNorm = arm.clipNorm {
-                norm = (try? clipGradientNorm(model.parameters, maxNorm: maxNorm, errorIfNonfinite: true)) ?? .nan
-            } else {
-                norm = gradientNorm(model.parameters)
+            let trained = trainingStep {
+                let y = model.forward(batch, training: true)
+                let loss = model.lossAndGradient(y, targets: batch.targets)
+                model.backward(y)
+                return loss
             }
+            let loss = trained.loss
+            // A clipped run records a non-finite norm as NaN (the norm it could not clip).
+            let norm = arm.clipNorm != nil && !trained.gradientNorm.isFinite ? .nan : trained.gradientNorm
             result.trainLosses.append(loss)
             result.gradientNorms.append(norm)
             result.stepsRun = step
-            if !loss.isFinite || !norm.isFinite {
+            if !trained.updated {
                 result.divergedAtStep = step
                 test = evaluate(at: step, trainLoss: Double(loss))
                 break
             }
-            optimizer.step()
             lossSinceEvaluation += Double(loss)
             stepsSinceEvaluation += 1
             if step % c.evaluateEvery == 0 || step == c.steps {

@@ -1,4 +1,4 @@
-@_exported import Recurrent
+import Recurrent
 
 /// What a task asks the network to produce, and where.
 ///

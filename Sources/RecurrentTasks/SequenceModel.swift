@@ -8,7 +8,7 @@ import Recurrent
 /// For last-step targets only the final step is read, and backward feeds the read-out's
 /// gradient into the last B rows of an otherwise zero ∂loss/∂h.
 public final class SequenceModel: ParameterContainer {
-    public let cell: CellKind
+    public let cell: RecurrentCellKind
     public let layer: any RecurrentLayer
     public let head: Linear
     public let parameters: [Parameter]
@@ -19,7 +19,7 @@ public final class SequenceModel: ParameterContainer {
 
     /// Draws the layer's weights, then the head's, from `generator`. With `recurrentGain` g the
     /// hidden-to-hidden weights are redrawn from N(0, g²/H) (spectral radius ≈ g).
-    public init(cell: CellKind, inputSize: Int, hiddenSize: Int, outputSize: Int, forgetBias: Float?,
+    public init(cell: RecurrentCellKind, inputSize: Int, hiddenSize: Int, outputSize: Int, forgetBias: Float?,
                 recurrentGain: Float? = nil, generator: inout RandomGenerator) {
         self.cell = cell
         layer = cell.makeLayer(inputSize: inputSize, hiddenSize: hiddenSize, forgetBias: forgetBias,

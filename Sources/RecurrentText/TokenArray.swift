@@ -1,10 +1,11 @@
+import Recurrent
 /// A long sequence of token ids in the narrowest integer type the vocabulary allows:
 /// one byte per token for V ≤ 256 (byte level, most character vocabularies), two for
 /// V ≤ 65,536, four beyond. This, plus the vocabulary, is all the memory a corpus takes.
 ///
 /// `tokens(in:)` shares storage (and counts from 0), so a train/validation split copies nothing.
 /// Elements read as `Int32`.
-public struct TokenArray: RandomAccessCollection, Sendable {
+public struct TokenArray: RandomAccessCollection, Sendable, StridedTokenCopying {
     enum Storage: Sendable {
         case uint8([UInt8])
         case uint16([UInt16])
@@ -79,7 +80,7 @@ public struct TokenArray: RandomAccessCollection, Sendable {
 
     /// Copies `count` ids starting at `start` into `destination[0], destination[stride], …`
     /// (how a batch column is filled). One switch per call, not per token.
-    func copy(from start: Int, count: Int, to destination: UnsafeMutablePointer<Int32>, stride: Int) {
+    public func copy(from start: Int, count: Int, to destination: UnsafeMutablePointer<Int32>, stride: Int) {
         precondition(start >= 0 && count >= 0 && start + count <= window.count, "copy range outside the tokens")
         let base = window.lowerBound + start
         switch storage {

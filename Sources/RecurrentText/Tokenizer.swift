@@ -1,3 +1,4 @@
+import Recurrent
 import Foundation
 
 /// The unit a model reads and writes.
@@ -156,13 +157,7 @@ public struct TokenizerConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Compact JSON with sorted keys (the same configuration always gives the same string).
-    public func jsonString() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain strings, booleans and integers cannot fail.
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    public func jsonString() throws(MetadataJSONError) -> String { try MetadataJSON.encode(self) }
 
     /// Parses `jsonString()` output.
     public init(jsonString: String) throws(TextError) {

@@ -65,24 +65,24 @@ extension ClassifyCommand {
         var bidirectional = false
 
         @Option(help: "Hidden units per direction.")
-        var hidden = 64
+        var hidden = SequenceClassifierConfiguration.defaultHiddenSize
 
         @Option(help: "Stacked recurrent layers.")
         var layers = 1
 
         @Option(help: "Recurrent cell: lstm, gru or rnn.")
-        var cell: RecurrentCellType = .lstm
+        var cell = CellArgument<SeriesCells>(.lstm)
 
         @Option(help: "Maximum number of epochs.")
-        var epochs = 100
+        var epochs = ClassifierTrainingOptions().epochs
 
         @Option(name: .customLong("batch-size"), help: "Examples per training step.")
-        var batchSize = 32
+        var batchSize = SeriesTrainingDefaults.batchSize
 
         @OptionGroup var optimizer: SeriesOptimizerOptions
 
         @Option(help: "Stop after this many epochs without a better validation loss.")
-        var patience = 10
+        var patience = ClassifierTrainingOptions().patience
 
         @Option(help: "Fraction of each class held out for the test part.")
         var test = 0.2
@@ -91,7 +91,7 @@ extension ClassifyCommand {
         var validation = 0.1
 
         @Option(help: "Random seed (split, initialisation, order).")
-        var seed: UInt64 = 1
+        var seed = SeriesTrainingDefaults.seed
 
         @Option(help: "Directory for the checkpoint and the confusion matrix.")
         var output = "classify-run"
@@ -137,7 +137,7 @@ extension ClassifyCommand {
                                                              standardizer: nil, vocabulary: vocabulary,
                                                              classNames: examples.classNames)
                 configuration = SequenceClassifierConfiguration(
-                    cell: cell, inputSize: embeddingSize, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
+                    cell: cell.kind, inputSize: embeddingSize, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
                     pooling: pooling, classCount: examples.classNames.count, vocabularySize: vocabulary.count,
                     padding: .lengths)
                 seriesNote("\(data): \(examples.count) lines, \(examples.classNames.count) classes; vocabulary "
@@ -153,7 +153,7 @@ extension ClassifyCommand {
                                                              labelColumn: labelColumn, standardizer: standardizer,
                                                              vocabulary: nil, classNames: raw.classNames)
                 configuration = SequenceClassifierConfiguration(
-                    cell: cell, inputSize: raw.features, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
+                    cell: cell.kind, inputSize: raw.features, hiddenSize: hidden, numLayers: layers, bidirectional: bidirectional,
                     pooling: pooling, classCount: raw.classNames.count)
                 seriesNote("\(data): \(raw.count) examples of \(raw.steps) steps × \(raw.features) features, "
                     + "\(raw.classNames.count) classes.")

@@ -115,7 +115,7 @@ struct DemoCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var file = SafeTensors()
-            TextModel.write(model: textModel.model, tokenizer: textModel.tokenizer, into: &file)
+            try TextModel.write(model: textModel.model, tokenizer: textModel.tokenizer, into: &file)
             try file.write(to: model)
             if corpus != text {
                 try? FileManager.default.removeItem(atPath: text)

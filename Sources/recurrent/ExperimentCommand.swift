@@ -145,7 +145,7 @@ struct ExperimentCommand: ParsableCommand {
         if let cells {
             c.cells = try cells.split(separator: ",").map { name in
                 let trimmed = name.trimmingCharacters(in: .whitespaces)
-                guard let cell = CellKind(rawValue: trimmed) else {
+                guard let cell = RecurrentCellKind(rawValue: trimmed), ExperimentConfiguration.defaultCells.contains(cell) else {
                     throw ExperimentError.invalidOption(option: "--cells", message: "has unknown cell '\(trimmed)'; use rnn, gru, lstm, peephole")
                 }
                 return cell

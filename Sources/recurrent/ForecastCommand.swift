@@ -61,24 +61,24 @@ extension ForecastCommand {
         var season: Int?
 
         @Option(help: "Maximum number of epochs.")
-        var epochs = 200
+        var epochs = ForecastTrainingOptions().epochs
 
         @Option(help: "Hidden units of the recurrent layer.")
-        var hidden = 32
+        var hidden = ForecastModelConfiguration.defaultHiddenSize
 
         @Option(help: "Stacked recurrent layers.")
         var layers = 1
 
         @Option(help: "Recurrent cell: lstm, gru or rnn.")
-        var cell: RecurrentCellType = .lstm
+        var cell = CellArgument<SeriesCells>(.lstm)
 
         @Option(name: .customLong("batch-size"), help: "Windows per training step.")
-        var batchSize = 32
+        var batchSize = SeriesTrainingDefaults.batchSize
 
         @OptionGroup var optimizer: SeriesOptimizerOptions
 
         @Option(help: "Stop after this many epochs without a better validation loss.")
-        var patience = 20
+        var patience = ForecastTrainingOptions().patience
 
         @Option(help: ArgumentHelp("What the network forecasts relative to: seasonal (a correction to the seasonal-naive forecast), last (the window's last value) or mean (plain standardisation).", discussion: "auto: seasonal when a season ≤ --lookback is given or detected, else last."))
         var reference = ReferenceArgument(nil)
@@ -90,7 +90,7 @@ extension ForecastCommand {
         var validation = 0.15
 
         @Option(help: "Random seed (initialisation and window order).")
-        var seed: UInt64 = 1
+        var seed = SeriesTrainingDefaults.seed
 
         @Option(help: "Directory for the checkpoint, metrics and plot.")
         var output = "forecast-run"
@@ -130,7 +130,7 @@ extension ForecastCommand {
             try seriesMakeDirectory(output)
             let options = ForecastTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: optimizer.learningRate,
                                                   clipNorm: optimizer.clip, patience: patience, seed: seed)
-            let trainer = try ForecastTrainer(problem: problem, cell: cell, hiddenSize: hidden, numLayers: layers,
+            let trainer = try ForecastTrainer(problem: problem, cell: cell.kind, hiddenSize: hidden, numLayers: layers,
                                               options: options)
             let start = Date()
             let summary = try trainer.train { e in

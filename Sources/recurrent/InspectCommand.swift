@@ -120,7 +120,7 @@ struct InspectCommand: ParsableCommand {
         return rest
     }
 
-    func chosenUnit(cell: LanguageModelCell, hiddenSize: Int, layers: Int) throws -> UnitLocation? {
+    func chosenUnit(cell: RecurrentCellKind, hiddenSize: Int, layers: Int) throws -> UnitLocation? {
         guard let unit, let parsed = UnitArgument(unit) else { return nil }
         guard parsed.layer >= 1, parsed.layer <= layers else {
             throw CommandFailure("--unit \(unit): the model has layers 1 to \(layers)")

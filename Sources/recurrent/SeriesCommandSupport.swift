@@ -29,7 +29,6 @@ func seriesMakeDirectory(_ directory: String) throws {
 }
 
 extension MissingValuePolicy: ExpressibleByArgument {}
-extension RecurrentCellType: ExpressibleByArgument {}
 extension SequencePooling: ExpressibleByArgument {}
 /// `--reference`: auto (nil) or one of the encodings.
 struct ReferenceArgument: ExpressibleByArgument {

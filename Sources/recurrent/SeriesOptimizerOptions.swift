@@ -1,13 +1,14 @@
 import ArgumentParser
+import RecurrentSeries
 
 /// Adam's learning rate and the gradient clipping of `forecast train` and `classify train`,
 /// which train the same way (`EarlyStoppingTraining` in RecurrentSeries).
 struct SeriesOptimizerOptions: ParsableArguments {
     @Option(name: .customLong("learning-rate"), help: "Adam learning rate.")
-    var learningRate = 3e-3
+    var learningRate = SeriesTrainingDefaults.learningRate
 
     @Option(help: "Clip the global gradient norm to this (0: no clipping).")
-    var clip = 1.0
+    var clip = SeriesTrainingDefaults.clipNorm
 
     /// The commands call this from their `validate()` after their own checks. It is not named
     /// `validate()`: ArgumentParser would run that while parsing, before the command's checks,

@@ -52,7 +52,7 @@ struct TrainCommand: ParsableCommand {
         o.lowercase = data.lowercase
         o.minimumCount = data.minimumCount
         o.validationFraction = data.validationFraction
-        o.cell = model.cell
+        o.cell = model.cell?.kind
         o.peepholes = model.peepholes
         o.embeddingSize = model.embeddingSize
         o.hiddenSize = model.hiddenSize

@@ -20,37 +20,37 @@ import Testing
 
     @Test func sigmoidIsAccurateAndNeverNaN() {
         for x in Self.inputs {
-            let y = sigmoid(x)
+            let y = ScalarActivation.sigmoid(x)
             let reference = 1 / (1 + Foundation.exp(-Double(x)))
             #expect(!y.isNaN && y >= 0 && y <= 1, "sigmoid(\(x)) = \(y)")
             #expect(Self.close(y, reference), "sigmoid(\(x)) = \(y), want \(reference)")
         }
-        #expect(sigmoid(.infinity) == 1 && sigmoid(-.infinity) == 0)
-        #expect(sigmoid(.nan).isNaN)
+        #expect(ScalarActivation.sigmoid(.infinity) == 1 && ScalarActivation.sigmoid(-.infinity) == 0)
+        #expect(ScalarActivation.sigmoid(.nan).isNaN)
     }
 
     @Test func tanhIsAccurateAndSaturates() {
         for x in Self.inputs {
-            let y = RecurrentKernels.tanh(x)
+            let y = ScalarActivation.tanh(x)
             #expect(!y.isNaN && abs(y) <= 1, "tanh(\(x)) = \(y)")
             #expect(Self.close(y, Foundation.tanh(Double(x))), "tanh(\(x)) = \(y)")
         }
-        #expect(RecurrentKernels.tanh(1e30) == 1 && RecurrentKernels.tanh(-1e30) == -1)
+        #expect(ScalarActivation.tanh(1e30) == 1 && ScalarActivation.tanh(-1e30) == -1)
     }
 
     @Test func reluAndDerivativesFromOutputs() {
         for x in Self.inputs {
-            #expect(relu(x) == (x > 0 ? x : 0))
-            #expect(reluDerivative(output: relu(x)) == (x > 0 ? 1 : 0))
+            #expect(ScalarActivation.relu(x) == (x > 0 ? x : 0))
+            #expect(ScalarActivation.reluDerivative(output: ScalarActivation.relu(x)) == (x > 0 ? 1 : 0))
             // σ'(x) = σ(1 − σ) and tanh'(x) = 1 − tanh², compared with the Double derivative.
             let s = 1 / (1 + Foundation.exp(-Double(x)))
-            let ds = sigmoidDerivative(output: sigmoid(x))
+            let ds = ScalarActivation.sigmoidDerivative(output: ScalarActivation.sigmoid(x))
             #expect(!ds.isNaN && abs(Double(ds) - s * (1 - s)) <= 1e-7, "σ'(\(x)) = \(ds)")
             let t = Foundation.tanh(Double(x))
-            let dt = tanhDerivative(output: RecurrentKernels.tanh(x))
+            let dt = ScalarActivation.tanhDerivative(output: ScalarActivation.tanh(x))
             #expect(!dt.isNaN && abs(Double(dt) - (1 - t * t)) <= 3e-7, "tanh'(\(x)) = \(dt)")
         }
-        #expect(reluDerivative(output: 0) == 0)  // as PyTorch at x = 0
+        #expect(ScalarActivation.reluDerivative(output: 0) == 0)  // as PyTorch at x = 0
     }
 
     @Test func applyAddRowVectorAndSumRowsOnStridedViews() {

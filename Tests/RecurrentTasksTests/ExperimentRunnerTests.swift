@@ -5,15 +5,15 @@ import Testing
 /// The runner: determinism, independence from scheduling, divergence detection, options, and
 /// the report's table and plots. Tiny shapes: these run in a debug build.
 @Suite struct ExperimentRunnerTests {
-    static func tiny(_ cells: [CellKind] = [.rnn, .lstm], jobs: Int = 1) -> ExperimentConfiguration {
+    static func tiny(_ cells: [RecurrentCellKind] = [.rnn, .lstm], jobs: Int = 1) -> ExperimentConfiguration {
         ExperimentConfiguration(cells: cells, seeds: [1, 2], steps: 12, batchSize: 4, hiddenSize: 6,
                                 evaluateEvery: 4, stopWhenSolved: false, jobs: jobs)
     }
 
     @Test func sameSeedSameRunWhateverTheThreads() throws {
         let task = CopyTask(delay: 3, symbolCount: 2, testSize: 20)
-        let one = try ExperimentRunner(task: task, configuration: Self.tiny(CellKind.allCases, jobs: 1)).run()
-        let two = try ExperimentRunner(task: task, configuration: Self.tiny(CellKind.allCases, jobs: 2)).run()
+        let one = try ExperimentRunner(task: task, configuration: Self.tiny(ExperimentConfiguration.defaultCells, jobs: 1)).run()
+        let two = try ExperimentRunner(task: task, configuration: Self.tiny(ExperimentConfiguration.defaultCells, jobs: 2)).run()
         #expect(one.runs.count == 8 && two.runs.count == 8)
         for (a, b) in zip(one.runs, two.runs) {
             #expect(a.arm == b.arm && a.seed == b.seed)
@@ -39,10 +39,10 @@ import Testing
     }
 
     @Test func parameterCountsMatchTheModels() {
-        for cell in CellKind.allCases {
+        for cell in ExperimentConfiguration.defaultCells {
             var g = RandomGenerator(seed: 1)
             let model = SequenceModel(cell: cell, inputSize: 3, hiddenSize: 5, outputSize: 2, forgetBias: 1, generator: &g)
-            #expect(model.parameterCount == cell.parameterCount(inputSize: 3, hiddenSize: 5, outputSize: 2))
+            #expect(model.parameterCount == cell.parameterCount(inputSize: 3, hiddenSize: 5) + 2 * (5 + 1))
         }
     }
 

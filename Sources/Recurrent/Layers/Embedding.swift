@@ -23,7 +23,7 @@ public final class Embedding: ParameterContainer {
     /// `weight` (V, E).
     public let weight: Parameter
 
-    private var output: ScratchMatrix
+    private let outputSpace = GrowableBuffer()
     /// The ids seen by the last `forward` (N of them), kept for `backward`.
     private var tokens: [Int32] = []
 
@@ -40,7 +40,6 @@ public final class Embedding: ParameterContainer {
         for i in 0..<value.count { p[i] = generator.normal() }
         weight = Parameter(name: "weight", shape: [vocabularySize, embeddingSize], value: value,
                            gradient: Matrix(rows: vocabularySize, cols: embeddingSize))
-        output = ScratchMatrix(cols: embeddingSize)
     }
 
     /// Looks up N token ids (T·B, time-major) and returns their vectors, (N, E).
@@ -50,7 +49,7 @@ public final class Embedding: ParameterContainer {
 
     /// Looks up N token ids (T·B, time-major) and returns their vectors, (N, E).
     public func forward(_ tokens: UnsafeBufferPointer<Int32>) -> Matrix {
-        let result = output.view(rows: tokens.count)          // (N, E)
+        let result = outputSpace.matrix(rows: tokens.count, cols: embeddingSize)   // (N, E)
         forward(tokens, into: result)
         return result
     }

@@ -35,9 +35,9 @@ public final class GRUCell: RecurrentCellBase {
         let product = productSpace.matrix(rows: b, cols: 3 * h)                  // (B, 3H) W_hh h
         gemm(product, hPrevious, .none, weights.hiddenWeight, .transposed)
         let hidden = hiddenSpace.matrix(rows: b, cols: h)
-        GRUKernel.forward(gates: gates, hiddenProduct: product, biasInput: weights.inputBias,
-                          biasHidden: weights.hiddenBias, hiddenPrevious: hPrevious,
-                          hiddenLinear: linearSpace.matrix(rows: b, cols: h), hidden: hidden)
+        VectorMath.gruCellForward(hidden: hidden, hiddenLinear: linearSpace.matrix(rows: b, cols: h), inputGates: gates,
+                                  inputBias: weights.inputBias, hiddenGates: product, hiddenBias: weights.hiddenBias,
+                                  hiddenPrevious: hPrevious)
         return RecurrentState(h: hidden)
     }
 }

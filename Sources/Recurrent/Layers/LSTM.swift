@@ -41,7 +41,7 @@ public final class LSTM: RecurrentLayerBase {
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Float = 0, bidirectional: Bool = false, projectionSize: Int = 0, peepholes: Bool = false,
                 forgetBias1: Bool = false, generator: inout RandomGenerator) {
-        super.init(stack: RecurrentStack(kind: .lstm(peepholes: peepholes), inputSize: inputSize,
+        super.init(stack: RecurrentStack(kind: peepholes ? .peephole : .lstm, inputSize: inputSize,
                                          hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
                                          batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional,
                                          projectionSize: projectionSize, generator: &generator))

@@ -53,8 +53,9 @@ public final class LSTMCell: RecurrentCellBase {
         let cell = cellSpace.matrix(rows: b, cols: h), hidden = hiddenSpace.matrix(rows: b, cols: weights.realHiddenSize)
         let projection = weights.projection
         let unprojected = projection == nil ? hidden : unprojectedSpace.matrix(rows: b, cols: h)   // o ⊙ tanh c
-        LSTMKernel.forward(gates: gates, bias: bias, peepholes: weights.peepholes, cellPrevious: cPrevious,
-                           cell: cell, tanhCell: tanhCellSpace.matrix(rows: b, cols: h), hidden: unprojected)
+        VectorMath.lstmCellForward(cell: cell, tanhCell: tanhCellSpace.matrix(rows: b, cols: h), hidden: unprojected,
+                                   gates: gates, bias: bias, cellPrevious: cPrevious,
+                                   peepholes: weights.peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0) })
         if let projection { gemm(hidden, unprojected, .none, projection, .transposed) }
         return RecurrentState(h: hidden, c: cell)
     }

@@ -26,8 +26,7 @@ public final class Linear: ParameterContainer {
     /// b (O), or nil when built with `bias: false`.
     public let bias: Parameter?
 
-    private var output: ScratchMatrix
-    private var dInput: ScratchMatrix
+    private let outputSpace = GrowableBuffer(), dInputSpace = GrowableBuffer()
     private var input: Matrix?
 
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
@@ -50,13 +49,11 @@ public final class Linear: ParameterContainer {
         } else {
             self.bias = nil
         }
-        output = ScratchMatrix(cols: outputSize)
-        dInput = ScratchMatrix(cols: inputSize)
     }
 
     /// Y = X·Wᵀ + b for X (N, I); returns Y (N, O).
     public func forward(_ x: Matrix) -> Matrix {
-        let y = output.view(rows: x.rows)                     // (N, O)
+        let y = outputSpace.matrix(rows: x.rows, cols: outputSize)        // (N, O)
         forward(x, into: y)
         return y
     }
@@ -73,7 +70,7 @@ public final class Linear: ParameterContainer {
     /// Adds dW and db for dY (N, O) and returns dX (N, I).
     @discardableResult
     public func backward(_ dY: Matrix) -> Matrix {
-        let dX = dInput.view(rows: dY.rows)                    // (N, I)
+        let dX = dInputSpace.matrix(rows: dY.rows, cols: inputSize)       // (N, I)
         backward(dY, dInput: dX)
         return dX
     }

@@ -19,14 +19,14 @@ public final class RNN: RecurrentLayerBase {
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, nonlinearity: RNNNonlinearity = .tanh,
                 bias: Bool = true, batchFirst: Bool = false, dropout: Float = 0, bidirectional: Bool = false,
                 generator: inout RandomGenerator) {
-        super.init(stack: RecurrentStack(kind: .rnn(nonlinearity), inputSize: inputSize, hiddenSize: hiddenSize,
+        super.init(stack: RecurrentStack(kind: nonlinearity == .relu ? .rnnRelu : .rnn, inputSize: inputSize, hiddenSize: hiddenSize,
                                          numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
                                          bidirectional: bidirectional, generator: &generator))
     }
 
     /// φ.
     public var nonlinearity: RNNNonlinearity {
-        if case .rnn(let n) = stack.kind { return n }
-        preconditionFailure("RNN built on a non-RNN stack")
+        guard let n = stack.kind.nonlinearity else { preconditionFailure("RNN built on a non-RNN stack") }
+        return n
     }
 }

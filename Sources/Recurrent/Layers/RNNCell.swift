@@ -39,7 +39,7 @@ public final class RNNCell: RecurrentCellBase {
         bias.assign(weights.inputBias)
         bias.add(weights.hiddenBias)
         let hidden = hiddenSpace.matrix(rows: b, cols: h)
-        RNNKernel.forward(preactivation: a, bias: bias, nonlinearity: nonlinearity, hidden: hidden)
+        VectorMath.rnnCellForward(hidden: hidden, preactivation: a, bias: bias, activation: nonlinearity.vectorMathActivation)
         return RecurrentState(h: hidden)
     }
 }

@@ -57,26 +57,30 @@ extension RecurrentStack {
                 if hasLengths { saveInactiveCarry(step: time(s, direction: dir), hidden: dHiddenNext,
                                                   cell: kind.hasCellState ? dCell.rows(state) : nil) }
                 switch kind {
-                case .lstm:
+                case .lstm, .peephole:
                     let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
-                    LSTMKernel.backward(gates: gates.rows(rows).columns(gateCols), peepholes: w.peepholes?.row(dir),
-                                        dPeepholes: w.peepholesGradient?.row(dir), cellPrevious: cPrevious,
-                                        cell: cell.rows(rows).columns(cols), tanhCell: tanhCell.rows(rows).columns(cols),
-                                        dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
-                                        dCellNext: dCell.rows(state), dGates: dg)
+                    // dc(t−1) is written over dc(t) (the kernel reads each element before writing it).
+                    VectorMath.lstmCellBackward(dGates: dg, dCellPrevious: dCell.rows(state),
+                                                peepholeGradients: w.peepholesGradient.map { VectorMath.LSTMPeepholes(concatenated: $0.row(dir)) },
+                                                gates: gates.rows(rows).columns(gateCols), cell: cell.rows(rows).columns(cols),
+                                                tanhCell: tanhCell.rows(rows).columns(cols), cellPrevious: cPrevious,
+                                                peepholes: w.peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0.row(dir)) },
+                                                dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
+                                                dCellNext: dCell.rows(state))
                     gemm(dHiddenNext, dg, whh)
                 case .gru:
                     let hPrevious = previous.map { output.rows($0).columns(cols) } ?? initialHidden.rows(state)
                     let dgh = dGatesHidden.rows(rows).columns(gateCols)
-                    GRUKernel.backward(gates: gates.rows(rows).columns(gateCols),
-                                       hiddenLinear: hiddenLinear.rows(rows).columns(cols), hiddenPrevious: hPrevious,
-                                       dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
-                                       dGatesInput: dg, dGatesHidden: dgh)
+                    // The direct part dh ⊙ z of ∂L/∂h(t−1) is written over dHiddenNext (read first).
+                    VectorMath.gruCellBackward(dInputGates: dg, dHiddenGates: dgh, dHiddenPrevious: dHiddenNext,
+                                               gates: gates.rows(rows).columns(gateCols),
+                                               hiddenLinear: hiddenLinear.rows(rows).columns(cols), hiddenPrevious: hPrevious,
+                                               dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext)
                     gemm(dHiddenNext, dgh, whh, beta: 1)
-                case .rnn(let nonlinearity):
-                    RNNKernel.backward(hidden: output.rows(rows).columns(cols), nonlinearity: nonlinearity,
-                                       dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
-                                       dPreactivation: dg)
+                case .rnn, .rnnRelu:
+                    VectorMath.rnnCellBackward(dPreactivation: dg, hidden: output.rows(rows).columns(cols),
+                                               dHidden: dOutput.rows(rows).columns(cols), dHiddenNext: dHiddenNext,
+                                               activation: (kind.nonlinearity ?? .tanh).vectorMathActivation)
                     gemm(dHiddenNext, dg, whh)
                 }
                 if hasLengths { restoreInactiveCarry(step: time(s, direction: dir), hidden: dHiddenNext,

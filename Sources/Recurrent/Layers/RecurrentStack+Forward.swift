@@ -57,14 +57,14 @@ extension RecurrentStack {
         let output = outputSpace[k].matrix(rows: t * b, cols: d * h)               // (T·B, D·H)
 
         switch kind {
-        case .lstm:
+        case .lstm, .peephole:
             let cell = cellSpace[k].matrix(rows: t * b, cols: d * h)               // (T·B, D·H)
             let tanhCell = tanhCellSpace[k].matrix(rows: t * b, cols: d * h)       // (T·B, D·H)
             let bias = combinedBias(k)
             for dir in 0..<d {
                 let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
                 let whh = packHiddenWeight(layer: k, direction: dir, forBackward: false)  // W_hhᵀ (H, G·H)
-                let peepholes = w.peepholes?.row(dir)
+                let peepholes = w.peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0.row(dir)) }
                 let state = stateRows(layer: k, direction: dir)
                 for s in 0..<t {
                     let rows = stepRows(time(s, direction: dir))
@@ -73,9 +73,9 @@ extension RecurrentStack {
                     let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
                     let g = gates.rows(rows).columns(gateCols)
                     gemm(g, hPrevious, whh, beta: 1)
-                    LSTMKernel.forward(gates: g, bias: bias.columns(gateCols), peepholes: peepholes,
-                                       cellPrevious: cPrevious, cell: cell.rows(rows).columns(cols),
-                                       tanhCell: tanhCell.rows(rows).columns(cols), hidden: output.rows(rows).columns(cols))
+                    VectorMath.lstmCellForward(cell: cell.rows(rows).columns(cols), tanhCell: tanhCell.rows(rows).columns(cols),
+                                               hidden: output.rows(rows).columns(cols), gates: g,
+                                               bias: bias.columns(gateCols), cellPrevious: cPrevious, peepholes: peepholes)
                     if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
                                                      hidden: output, hiddenColumns: cols, cell: cell, cellColumns: cols) }
                 }
@@ -92,15 +92,17 @@ extension RecurrentStack {
                     let hPrevious = s == 0 ? initialHidden.rows(state)
                                            : output.rows(stepRows(time(s - 1, direction: dir))).columns(cols)
                     gemm(hiddenProduct, hPrevious, whh)
-                    GRUKernel.forward(gates: gates.rows(rows).columns(gateCols), hiddenProduct: hiddenProduct,
-                                      biasInput: w.inputBias.columns(gateCols), biasHidden: w.hiddenBias.columns(gateCols),
-                                      hiddenPrevious: hPrevious, hiddenLinear: hiddenLinear.rows(rows).columns(cols),
-                                      hidden: output.rows(rows).columns(cols))
+                    VectorMath.gruCellForward(hidden: output.rows(rows).columns(cols),
+                                              hiddenLinear: hiddenLinear.rows(rows).columns(cols),
+                                              inputGates: gates.rows(rows).columns(gateCols),
+                                              inputBias: w.inputBias.columns(gateCols), hiddenGates: hiddenProduct,
+                                              hiddenBias: w.hiddenBias.columns(gateCols), hiddenPrevious: hPrevious)
                     if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
                                                      hidden: output, hiddenColumns: cols, cell: nil, cellColumns: cols) }
                 }
             }
-        case .rnn(let nonlinearity):
+        case .rnn, .rnnRelu:
+            let activation = (kind.nonlinearity ?? .tanh).vectorMathActivation
             let bias = combinedBias(k)
             for dir in 0..<d {
                 let cols = dir * h..<(dir + 1) * h
@@ -112,8 +114,8 @@ extension RecurrentStack {
                                            : output.rows(stepRows(time(s - 1, direction: dir))).columns(cols)
                     let a = gates.rows(rows).columns(cols)
                     gemm(a, hPrevious, whh, beta: 1)
-                    RNNKernel.forward(preactivation: a, bias: bias.columns(cols), nonlinearity: nonlinearity,
-                                      hidden: output.rows(rows).columns(cols))
+                    VectorMath.rnnCellForward(hidden: output.rows(rows).columns(cols), preactivation: a,
+                                              bias: bias.columns(cols), activation: activation)
                     if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
                                                      hidden: output, hiddenColumns: cols, cell: nil, cellColumns: cols) }
                 }

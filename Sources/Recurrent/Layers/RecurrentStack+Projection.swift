@@ -26,7 +26,7 @@ extension RecurrentStack {
             let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h, outCols = dir * p..<(dir + 1) * p
             let whh = packHiddenWeight(layer: k, direction: dir, forBackward: false)   // W_hhᵀ (P, 4H)
             let whr = packProjection(layer: k, direction: dir, forBackward: false)     // W_hrᵀ (H, P)
-            let peepholes = w.peepholes?.row(dir)
+            let peepholes = w.peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0.row(dir)) }
             let state = stateRows(layer: k, direction: dir)
             for s in 0..<t {
                 let rows = stepRows(time(s, direction: dir))
@@ -36,9 +36,9 @@ extension RecurrentStack {
                 let g = gates.rows(rows).columns(gateCols)
                 gemm(g, hPrevious, whh, beta: 1)
                 let u = unprojected.rows(rows).columns(cols)
-                LSTMKernel.forward(gates: g, bias: bias.columns(gateCols), peepholes: peepholes,
-                                   cellPrevious: cPrevious, cell: cell.rows(rows).columns(cols),
-                                   tanhCell: tanhCell.rows(rows).columns(cols), hidden: u)
+                VectorMath.lstmCellForward(cell: cell.rows(rows).columns(cols), tanhCell: tanhCell.rows(rows).columns(cols),
+                                           hidden: u, gates: g, bias: bias.columns(gateCols), cellPrevious: cPrevious,
+                                           peepholes: peepholes)
                 gemm(output.rows(rows).columns(outCols), u, whr)
                 if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
                                                  hidden: output, hiddenColumns: outCols, cell: cell, cellColumns: cols) }
@@ -80,10 +80,13 @@ extension RecurrentStack {
                 dh.add(dHiddenNext)
                 gemm(dUnprojected, dh, whr)                                       // du = dh · W_hr
                 let dg = dGates.rows(rows).columns(gateCols)
-                LSTMKernel.backward(gates: gates.rows(rows).columns(gateCols), peepholes: w.peepholes?.row(dir),
-                                    dPeepholes: w.peepholesGradient?.row(dir), cellPrevious: cPrevious,
-                                    cell: cell.rows(rows).columns(cols), tanhCell: tanhCell.rows(rows).columns(cols),
-                                    dHidden: dUnprojected, dHiddenNext: noCarry, dCellNext: dCell.rows(state), dGates: dg)
+                // dc(t−1) is written over dc(t) (the kernel reads each element before writing it).
+                VectorMath.lstmCellBackward(dGates: dg, dCellPrevious: dCell.rows(state),
+                                            peepholeGradients: w.peepholesGradient.map { VectorMath.LSTMPeepholes(concatenated: $0.row(dir)) },
+                                            gates: gates.rows(rows).columns(gateCols), cell: cell.rows(rows).columns(cols),
+                                            tanhCell: tanhCell.rows(rows).columns(cols), cellPrevious: cPrevious,
+                                            peepholes: w.peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0.row(dir)) },
+                                            dHidden: dUnprojected, dHiddenNext: noCarry, dCellNext: dCell.rows(state))
                 gemm(dHiddenNext, dg, whh)
                 if hasLengths { restoreInactiveCarry(step: step, hidden: dHiddenNext, cell: dCell.rows(state)) }
             }

@@ -1,29 +1,3 @@
-/// Which recurrence a `RecurrentStack` runs.
-enum RecurrentCellKind: Equatable {
-    case lstm(peepholes: Bool)
-    case gru
-    case rnn(RNNNonlinearity)
-
-    /// G: gate blocks per step (rows of W_ih / W_hh are G·H).
-    var gateCount: Int {
-        switch self {
-        case .lstm: 4
-        case .gru: 3
-        case .rnn: 1
-        }
-    }
-
-    var hasCellState: Bool {
-        if case .lstm = self { return true }
-        return false
-    }
-
-    var hasPeepholes: Bool {
-        if case .lstm(let peepholes) = self { return peepholes }
-        return false
-    }
-}
-
 /// One layer's weights, both directions stacked, as views into the stack's flat allocations.
 ///
 /// Stacking the directions makes the input projection of both one GEMM, and the W_ih and bias

@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// Draws a token from softmax((h·Wᵀ + b)/τ) for one hidden state h — exactly that
@@ -156,7 +155,8 @@ public final class DecoderSampler {
         guard hInf.isFinite && hTwo.isFinite else { return nil }
         // z̃ = s ⊙ (Q·h) (+ b), then u = z̃ + ε. The kernel may round h to int16 steps first:
         // its rounding e adds (A_v + E1_v)·e.
-        let hError = rk_qgemv(-1, 0, v, k, h.pointer, quantized, k, scales, proposal)
+        let hError = quantizedGemv(proposal, rows: v, columns: k, x: h.pointer, quantized: quantized, rowStride: k,
+                                   scales: scales)
         let u = Float.ulpOfOne / 2
         let rounding = 2 * Float(k + 8) * u * hInf + hError
         var top = -Float.infinity

@@ -27,11 +27,11 @@ public enum CheckpointKey {
 extension LanguageModel {
     /// Adds every parameter as an F32 tensor under its PyTorch name and shape, and the model
     /// configuration (plus the format name and version) to the metadata.
-    public func write(into file: inout SafeTensors) {
+    public func write(into file: inout SafeTensors) throws(MetadataJSONError) {
         for p in parameters { file.put(p) }
         file.metadata[CheckpointKey.format] = CheckpointKey.formatName
         file.metadata[CheckpointKey.formatVersion] = CheckpointKey.currentVersion
-        file.metadata[CheckpointKey.model] = configuration.jsonString()
+        file.metadata[CheckpointKey.model] = try configuration.jsonString()
     }
 
     /// The model configuration stored in `file`'s metadata.

@@ -73,23 +73,13 @@ public final class LanguageModel: ParameterContainer {
         guard problems.isEmpty else { throw .invalidConfiguration(problems) }
         configuration = c
         embedding = Embedding(vocabularySize: c.vocabularySize, embeddingSize: c.embeddingSize, generator: &generator)
-        switch c.cell {
-        case .lstm:
-            let lstm = LSTM(inputSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
-                            dropout: c.dropout, projectionSize: c.projectionSize, peepholes: c.peepholes,
-                            generator: &generator)
-            stack = .lstm(lstm)
-            rnn = lstm
-        case .gru:
-            let gru = GRU(inputSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
-                          dropout: c.dropout, generator: &generator)
-            stack = .gru(gru)
-            rnn = gru
-        case .rnnTanh, .rnnRelu:
-            let plain = RNN(inputSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
-                            nonlinearity: c.cell == .rnnRelu ? .relu : .tanh, dropout: c.dropout, generator: &generator)
-            stack = .rnn(plain)
-            rnn = plain
+        rnn = c.kind.makeLayer(inputSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
+                               dropout: c.dropout, projectionSize: c.projectionSize, generator: &generator)
+        switch rnn {
+        case let lstm as LSTM: stack = .lstm(lstm)
+        case let gru as GRU: stack = .gru(gru)
+        case let plain as RNN: stack = .rnn(plain)
+        default: preconditionFailure("RecurrentCellKind.makeLayer made an unknown layer \(type(of: rnn))")
         }
         dropout = Dropout(c.dropout)
         decoder = Linear(inputSize: c.realHiddenSize, outputSize: c.vocabularySize, generator: &generator)
@@ -106,7 +96,7 @@ public final class LanguageModel: ParameterContainer {
     public func zeroState(batchSize: Int) -> RecurrentState {
         let rows = configuration.numLayers * batchSize, h = configuration.hiddenSize
         return RecurrentState(h: Matrix(rows: rows, cols: configuration.realHiddenSize),
-                              c: configuration.cell == .lstm ? Matrix(rows: rows, cols: h) : nil)
+                              c: configuration.kind.hasCellState ? Matrix(rows: rows, cols: h) : nil)
     }
 }
 

@@ -1,24 +1,5 @@
 import Foundation
 
-/// The recurrence a `LanguageModel` runs: PyTorch's `nn.LSTM`, `nn.GRU`, or `nn.RNN` with
-/// `nonlinearity='tanh'` / `'relu'`.
-public enum LanguageModelCell: String, Codable, Sendable, CaseIterable {
-    case lstm
-    case gru
-    case rnnTanh = "rnn"
-    case rnnRelu = "rnn-relu"
-
-    /// The PyTorch module that holds the same parameters.
-    public var pytorchModule: String {
-        switch self {
-        case .lstm: "nn.LSTM"
-        case .gru: "nn.GRU"
-        case .rnnTanh: "nn.RNN"
-        case .rnnRelu: "nn.RNN(nonlinearity='relu')"
-        }
-    }
-}
-
 /// Everything that fixes the shape of a `LanguageModel`: stored in every checkpoint's metadata
 /// (key `model`, as JSON) so a checkpoint rebuilds its model without being told the sizes.
 ///
@@ -28,7 +9,9 @@ public enum LanguageModelCell: String, Codable, Sendable, CaseIterable {
 /// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`,
 /// plus `"projection_size":P` for an LSTM with a projection (absent when 0, so older files read as before).
 public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
-    public var cell: LanguageModelCell
+    /// The recurrence: `.lstm`, `.gru`, `.rnn` or `.rnnRelu` (`.peephole` is stored as `.lstm`
+    /// with `peepholes`, the spelling checkpoints keep).
+    public var cell: RecurrentCellKind
     /// V: token ids are `0..<vocabularySize`.
     public var vocabularySize: Int
     /// E: the length of each token's embedding vector.
@@ -45,17 +28,23 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     /// `proj_size`); the decoder then reads P features. 0 for none.
     public var projectionSize: Int
 
-    public init(cell: LanguageModelCell = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = 256,
+    /// H when not given: the size `recurrent train` uses.
+    public static let defaultHiddenSize = 512
+
+    public init(cell: RecurrentCellKind = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = defaultHiddenSize,
                 numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false, projectionSize: Int = 0) {
-        self.cell = cell
+        self.cell = cell == .peephole ? .lstm : cell
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
         self.hiddenSize = hiddenSize
         self.numLayers = numLayers
         self.dropout = dropout
-        self.peepholes = peepholes
+        self.peepholes = peepholes || cell == .peephole
         self.projectionSize = projectionSize
     }
+
+    /// The recurrent layers' kind, peepholes included.
+    public var kind: RecurrentCellKind { cell == .lstm && peepholes ? .peephole : cell }
 
     enum CodingKeys: String, CodingKey {
         case cell
@@ -70,25 +59,28 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        cell = try c.decode(LanguageModelCell.self, forKey: .cell)
+        let cell = try c.decode(RecurrentCellKind.self, forKey: .cell)
+        self.cell = cell == .peephole ? .lstm : cell
         vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
         embeddingSize = try c.decode(Int.self, forKey: .embeddingSize)
         hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
         numLayers = try c.decode(Int.self, forKey: .numLayers)
         dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
-        peepholes = try c.decodeIfPresent(Bool.self, forKey: .peepholes) ?? false
+        peepholes = try c.decodeIfPresent(Bool.self, forKey: .peepholes) ?? false || cell == .peephole
         projectionSize = try c.decodeIfPresent(Int.self, forKey: .projectionSize) ?? 0
     }
 
+    /// Writes `.peephole` as `"cell":"lstm","peepholes":true`, today's checkpoint spelling, and
+    /// `projection_size` only when there is a projection.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(cell, forKey: .cell)
+        try c.encode(cell == .peephole ? .lstm : cell, forKey: .cell)
         try c.encode(vocabularySize, forKey: .vocabularySize)
         try c.encode(embeddingSize, forKey: .embeddingSize)
         try c.encode(hiddenSize, forKey: .hiddenSize)
         try c.encode(numLayers, forKey: .numLayers)
         try c.encode(dropout, forKey: .dropout)
-        try c.encode(peepholes, forKey: .peepholes)
+        try c.encode(peepholes || cell == .peephole, forKey: .peepholes)
         if projectionSize != 0 { try c.encode(projectionSize, forKey: .projectionSize) }
     }
 
@@ -97,22 +89,13 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
 
     /// Number of trainable floats.
     public var parameterCount: Int {
-        let g = gateCount, h = hiddenSize, p = realHiddenSize
+        let g = cell.gateCount, h = hiddenSize, p = realHiddenSize
         var n = vocabularySize * embeddingSize + vocabularySize * p + vocabularySize
         for k in 0..<numLayers {
             let input = k == 0 ? embeddingSize : p
-            n += g * h * (input + p) + 2 * g * h + (peepholes ? 3 * h : 0) + (projectionSize > 0 ? p * h : 0)
+            n += g * h * (input + p) + 2 * g * h + (kind.hasPeepholes ? 3 * h : 0) + (projectionSize > 0 ? p * h : 0)
         }
         return n
-    }
-
-    /// Gate blocks per step: 4 (LSTM), 3 (GRU), 1 (RNN).
-    public var gateCount: Int {
-        switch cell {
-        case .lstm: 4
-        case .gru: 3
-        case .rnnTanh, .rnnRelu: 1
-        }
     }
 
     /// The problems with these sizes, as one message each (empty when valid).
@@ -123,8 +106,8 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         if hiddenSize < 1 { out.append("hidden size must be at least 1, got \(hiddenSize)") }
         if numLayers < 1 { out.append("number of layers must be at least 1, got \(numLayers)") }
         if !(dropout >= 0 && dropout < 1) { out.append("dropout must be in [0, 1), got \(dropout)") }
-        if peepholes && cell != .lstm { out.append("peepholes exist only for LSTM cells, not \(cell.rawValue)") }
-        if projectionSize != 0 && cell != .lstm { out.append("a projection exists only for LSTM cells, not \(cell.rawValue)") }
+        if peepholes && !cell.hasCellState { out.append("peepholes exist only for LSTM cells, not \(cell.rawValue)") }
+        if projectionSize != 0 && !cell.hasCellState { out.append("a projection exists only for LSTM cells, not \(cell.rawValue)") }
         if projectionSize < 0 || (projectionSize > 0 && projectionSize >= hiddenSize) {
             out.append("projection size must be 0 (none) or below the hidden size \(hiddenSize), got \(projectionSize)")
         }
@@ -132,10 +115,5 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Compact JSON with sorted keys, as stored in checkpoint metadata.
-    public func jsonString() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    public func jsonString() throws(MetadataJSONError) -> String { try MetadataJSON.encode(self) }
 }

@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// Adam — `torch.optim.Adam` with its defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8,
@@ -157,7 +156,8 @@ final class AdamMoments {
                     if !shrinks && l2 == 0 && vMax == nil && abs(w1) < 0.5 {
                         // The common case (plain Adam, torchLerp's near-a branch): the vector
                         // kernel, lane by lane the same operations as the loop below.
-                        rk_adam_update(cols, theta, grad, m.base + start, v.base + start, w1, b2, w2, bc2, eps, -stepSize)
+                        VectorMath.adamUpdate(count: cols, theta: theta, gradient: grad, m: m.base + start, v: v.base + start,
+                                              w1: w1, b2: b2, w2: w2, bc2: bc2, eps: eps, negativeStep: -stepSize)
                         continue
                     }
                     for c in 0..<cols {

@@ -18,10 +18,14 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case configurationMismatch(file: String, differences: [String])
     /// The corpus is tokenized differently from the checkpoint's vocabulary.
     case tokenizerMismatch(file: String, reason: String)
+    /// A metadata value could not be written as JSON, so the checkpoint was not written.
+    case unencodableMetadata(MetadataJSONError)
 
     public var description: String {
         switch self {
         case .file(let e), .tensor(let e):
+            return e.description
+        case .unencodableMetadata(let e):
             return e.description
         case let .notALanguageModel(file, names):
             let shown = names.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ")

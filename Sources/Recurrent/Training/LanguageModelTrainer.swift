@@ -13,6 +13,8 @@ import Foundation
 ///    `TrainingError` (nothing is written after divergence, so the last checkpoint stays good);
 /// 4. the optimizer steps with the schedule's learning rate.
 ///
+/// Steps 2–4 are one `TrainingStep`, the package's one optimizer step.
+///
 /// Every `evaluationInterval` steps and at the last step it validates in evaluation mode (no
 /// dropout, no random draws) and saves a checkpoint; `shouldStop` is polled between steps (e.g.
 /// Ctrl-C), and then a checkpoint is saved before returning.
@@ -24,6 +26,8 @@ public final class LanguageModelTrainer {
     public let model: LanguageModel
     public private(set) var configuration: TrainingConfiguration
     public let optimizer: any Optimizer
+    /// Zero, forward/backward, clip, update: the optimizer step over `model.parameters`.
+    private let trainingStep: TrainingStep
     /// Where training is (the generator words are current).
     public var state: TrainingState {
         var s = progress
@@ -73,6 +77,7 @@ public final class LanguageModelTrainer {
         } catch {
             throw .optimizer(error)
         }
+        trainingStep = TrainingStep(parameters: model.parameters, optimizer: optimizer, clipping: configuration.clipping)
         progress = TrainingState(generator: generator, schedule: configuration.schedule.makeSchedule(
             initialRate: configuration.optimizer.learningRate, totalSteps: configuration.totalSteps))
         let b = configuration.batchSize, t = configuration.sequenceLength, k = configuration.microBatches
@@ -113,12 +118,6 @@ public final class LanguageModelTrainer {
         progress.schedule = schedule
     }
 
-    /// Changes the total number of steps (e.g. to train longer after resuming). A cosine
-    /// schedule keeps its own length.
-    public func setTotalSteps(_ steps: Int) {
-        configuration.totalSteps = steps
-    }
-
     // MARK: Training
 
     /// Trains until `configuration.totalSteps` steps are done or `shouldStop()` returns true.
@@ -142,17 +141,16 @@ public final class LanguageModelTrainer {
                 carried.c?.fill(0)
             }
             let rate = progress.schedule.learningRate
-            optimizer.learningRate = rate
-            let loss = trainBatch(progress.batchInEpoch)
+            let batchIndex = progress.batchInEpoch
+            let result = trainingStep(learningRate: rate) { trainBatch(batchIndex) }
+            let loss = result.loss, norm = result.gradientNorm
             let stepNumber = progress.step + 1
             guard loss.isFinite else {
                 throw .nonFiniteLoss(step: stepNumber, loss: loss, lastCheckpoint: lastCheckpoint)
             }
-            let norm = clipGradients()
             guard norm.isFinite else {
                 throw .nonFiniteGradient(step: stepNumber, norm: norm, lastCheckpoint: lastCheckpoint)
             }
-            optimizer.step()
 
             progress.step = stepNumber
             progress.optimizerSteps = optimizer.stepCount
@@ -187,11 +185,10 @@ public final class LanguageModelTrainer {
         return .finished
     }
 
-    /// Forward/backward of batch `index` into zeroed gradients, carrying the state; returns
-    /// the mean loss over its T·B tokens.
+    /// Forward/backward of batch `index` into the (zeroed) gradients, carrying the state;
+    /// returns the mean loss over its T·B tokens.
     private func trainBatch(_ index: Int) -> Float {
         model.isTraining = true
-        model.zeroGradients()
         training.fillBatch(index, inputs: inputs, targets: targets)
         let k = configuration.microBatches
         if k == 1 {
@@ -232,21 +229,6 @@ public final class LanguageModelTrainer {
         let scale = 1 / Float(k)
         for p in model.parameters { p.gradient.scale(by: scale) }
         return Float(total / Double(k))
-    }
-
-    /// Clips as configured; returns the total gradient norm before clipping.
-    private func clipGradients() -> Float {
-        switch configuration.clipping {
-        case .norm(let maxNorm, let type)?:
-            // Without errorIfNonfinite it never throws; a non-finite norm is checked by the caller.
-            return (try? clipGradientNorm(model.parameters, maxNorm: maxNorm, normType: type)) ?? .nan
-        case .value(let v)?:
-            let norm = gradientNorm(model.parameters)
-            clipGradientValues(model.parameters, clipValue: v)
-            return norm
-        case nil:
-            return gradientNorm(model.parameters)
-        }
     }
 
     // MARK: Evaluation
@@ -307,8 +289,10 @@ public final class LanguageModelTrainer {
     private func saveCheckpoint(validationLoss: Double?, reason: CheckpointReport.Reason,
                                 onEvent: (TrainingEvent) -> Void) throws(TrainingError) {
         guard let checkpoints else { return }
+        let file: SafeTensors
+        do { file = try makeCheckpoint() } catch { throw .checkpoint(.unencodableMetadata(error)) }
         do {
-            let result = try checkpoints.save(makeCheckpoint(), step: progress.step, validationLoss: validationLoss)
+            let result = try checkpoints.save(file, step: progress.step, validationLoss: validationLoss)
             lastCheckpoint = result.path
             onEvent(.checkpoint(CheckpointReport(step: progress.step, path: result.path, isBest: result.isBest, reason: reason)))
         } catch {
@@ -319,16 +303,16 @@ public final class LanguageModelTrainer {
     /// The whole training state as one safetensors file: the model (PyTorch names), the
     /// optimizer moments, the carried hidden state, and in the metadata the model and training
     /// configurations, the training state and `checkpointMetadata`.
-    public func makeCheckpoint() -> SafeTensors {
+    public func makeCheckpoint() throws(MetadataJSONError) -> SafeTensors {
         var file = SafeTensors()
-        model.write(into: &file)
+        try model.write(into: &file)
         for tensor in optimizer.state { file.put(tensor.name, matrix: tensor.value, shape: tensor.shape) }
         file.put(TrainerTensor.hidden, matrix: carried.h)
         if let c = carried.c { file.put(TrainerTensor.cell, matrix: c) }
         let saved = state
         for (key, value) in checkpointMetadata { file.metadata[key] = value }
-        file.metadata[CheckpointKey.trainingConfiguration] = configuration.jsonString()
-        file.metadata[CheckpointKey.trainingState] = saved.jsonString()
+        file.metadata[CheckpointKey.trainingConfiguration] = try configuration.jsonString()
+        file.metadata[CheckpointKey.trainingState] = try saved.jsonString()
         return file
     }
 
@@ -339,7 +323,7 @@ public final class LanguageModelTrainer {
     public func restore(from file: SafeTensors) throws(CheckpointError) {
         guard let json = file.metadata[CheckpointKey.trainingState] else { throw .missingTrainingState(file: file.origin) }
         let saved: TrainingState
-        do { saved = try decodeJSON(TrainingState.self, from: json) } catch {
+        do { saved = try MetadataJSON.decode(TrainingState.self, from: json) } catch {
             throw .invalidMetadata(file: file.origin, key: CheckpointKey.trainingState, reason: "\(error)")
         }
         guard let restoredGenerator = saved.restoredGenerator() else {

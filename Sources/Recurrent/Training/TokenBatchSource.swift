@@ -16,7 +16,16 @@ public protocol TokenBatchSource {
     func fillBatch(_ index: Int, inputs: UnsafeMutableBufferPointer<Int32>, targets: UnsafeMutableBufferPointer<Int32>)
 }
 
-/// The char-rnn batcher over any random-access token sequence: the first `B·T·batches + 1`
+/// Token storage that copies a run of ids to a strided destination itself, faster than
+/// element by element through a generic collection (e.g. ids packed in 8 or 16 bits).
+/// `StreamBatcher` uses it when its tokens provide it.
+public protocol StridedTokenCopying {
+    /// Writes ids `start ..< start + count` (0-based) to `destination[k · stride]`.
+    func copy(from start: Int, count: Int, to destination: UnsafeMutablePointer<Int32>, stride: Int)
+}
+
+/// The package's one batcher for truncated BPTT (char-rnn, torch-rnn), over any random-access
+/// token sequence: the first `B·T·batches + 1`
 /// tokens are cut into B contiguous streams, each of `T·batches` inputs (+1 for the last
 /// target); batch i is columns `i·T ..< (i+1)·T` of every stream. The ≤ B·T tokens left over
 /// at the end of the data are not used.
@@ -42,15 +51,18 @@ where Tokens.Element: BinaryInteger, Tokens.Index == Int {
         self.streamLength = batches * sequenceLength
     }
 
-    /// B·T + 1: the fewest tokens that make one batch.
-    public static func minimumTokenCount(batchSize: Int, sequenceLength: Int) -> Int {
-        batchSize * sequenceLength + 1
-    }
-
     public func fillBatch(_ index: Int, inputs: UnsafeMutableBufferPointer<Int32>, targets: UnsafeMutableBufferPointer<Int32>) {
         precondition(index >= 0 && index < batchesPerEpoch, "batch \(index) outside 0..<\(batchesPerEpoch)")
         let b = batchSize, t = sequenceLength
         precondition(inputs.count == t * b && targets.count == t * b, "fillBatch needs \(t * b) slots")
+        if let store = tokens as? any StridedTokenCopying, tokens.startIndex == 0 {
+            for stream in 0..<b {
+                let first = stream * streamLength + index * t
+                store.copy(from: first, count: t, to: inputs.baseAddress! + stream, stride: b)
+                store.copy(from: first + 1, count: t, to: targets.baseAddress! + stream, stride: b)
+            }
+            return
+        }
         let start = tokens.startIndex
         for stream in 0..<b {
             let first = start + stream * streamLength + index * t

@@ -68,26 +68,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Compact JSON with sorted keys, as stored in checkpoint metadata.
-    public func jsonString() -> String { encodeJSON(self) }
+    public func jsonString() throws(MetadataJSONError) -> String { try MetadataJSON.encode(self) }
 
     /// Parses `jsonString()` output.
     public init(jsonString: String) throws {
-        self = try decodeJSON(TrainingConfiguration.self, from: jsonString)
+        self = try MetadataJSON.decode(TrainingConfiguration.self, from: jsonString)
     }
 }
 
-/// Compact JSON with sorted keys (encoding plain values cannot fail).
-func encodeJSON<T: Encodable>(_ value: T) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    guard let data = try? encoder.encode(value) else { return "{}" }
-    return String(decoding: data, as: UTF8.self)
-}
-
-/// Parses JSON written by `encodeJSON`.
-func decodeJSON<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-    let decoder = JSONDecoder()
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return try decoder.decode(type, from: Data(text.utf8))
-}

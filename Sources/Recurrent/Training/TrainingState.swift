@@ -41,11 +41,11 @@ public struct TrainingState: Codable, Sendable, Equatable {
     }
 
     /// Compact JSON with sorted keys.
-    public func jsonString() -> String { encodeJSON(self) }
+    public func jsonString() throws(MetadataJSONError) -> String { try MetadataJSON.encode(self) }
 
     /// Parses `jsonString()` output.
     public init(jsonString: String) throws {
-        self = try decodeJSON(TrainingState.self, from: jsonString)
+        self = try MetadataJSON.decode(TrainingState.self, from: jsonString)
     }
 }
 

@@ -3,12 +3,9 @@ import Recurrent
 
 /// JSON values in a safetensors `__metadata__` (which holds only strings).
 enum CheckpointMetadata {
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        // Encoding plain Codable structs of numbers and strings cannot fail.
-        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    /// `MetadataJSON` with "/" escaped, as series checkpoints have always been written.
+    static func encode<T: Encodable>(_ value: T) throws(MetadataJSONError) -> String {
+        try MetadataJSON.encode(value, escapingSlashes: true)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, key: String, from file: SafeTensors) throws -> T {
@@ -16,10 +13,8 @@ enum CheckpointMetadata {
             throw SeriesError.invalidCheckpoint(file: file.origin, reason: "its metadata has no '\(key)' entry; "
                 + "it was not written by this version of recurrent")
         }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
-            return try decoder.decode(type, from: Data(text.utf8))
+            return try MetadataJSON.decode(type, from: text)
         } catch {
             throw SeriesError.invalidCheckpoint(file: file.origin, reason: "its '\(key)' metadata cannot be read (\(error))")
         }

@@ -71,10 +71,12 @@ public struct ClassifierCheckpoint: SeriesCheckpoint {
     }
 
     public var safeTensors: SafeTensors {
-        Self.safeTensors(configuration: model.configuration, entries: [
-            "input": CheckpointMetadata.encode(input),
-            "training": CheckpointMetadata.encode(training),
-        ], parameters: model.parameters)
+        get throws(MetadataJSONError) {
+            try Self.safeTensors(configuration: model.configuration, entries: [
+                "input": try CheckpointMetadata.encode(input),
+                "training": try CheckpointMetadata.encode(training),
+            ], parameters: model.parameters)
+        }
     }
 
     public init(_ file: SafeTensors) throws {

@@ -64,13 +64,15 @@ public struct ForecastCheckpoint: SeriesCheckpoint {
 
     /// The safetensors contents.
     public var safeTensors: SafeTensors {
-        Self.safeTensors(configuration: model.configuration, entries: [
-            "encoding": CheckpointMetadata.encode(encoding),
-            "source": CheckpointMetadata.encode(source),
-            "season": CheckpointMetadata.encode(season),
-            "frequency": CheckpointMetadata.encode(frequency),
-            "training": CheckpointMetadata.encode(training),
-        ], parameters: model.parameters)
+        get throws(MetadataJSONError) {
+            try Self.safeTensors(configuration: model.configuration, entries: [
+                "encoding": try CheckpointMetadata.encode(encoding),
+                "source": try CheckpointMetadata.encode(source),
+                "season": try CheckpointMetadata.encode(season),
+                "frequency": try CheckpointMetadata.encode(frequency),
+                "training": try CheckpointMetadata.encode(training),
+            ], parameters: model.parameters)
+        }
     }
 
     /// Rebuilds the model from `file` and loads its weights.

@@ -10,7 +10,7 @@ public protocol SeriesCheckpoint {
     /// The `format` metadata entry, e.g. `recurrent-forecast-1`.
     static var format: String { get }
     /// The safetensors contents.
-    var safeTensors: SafeTensors { get }
+    var safeTensors: SafeTensors { get throws(MetadataJSONError) }
     /// Rebuilds the model from `file` and loads its weights; errors name the file.
     init(_ file: SafeTensors) throws
 }
@@ -28,10 +28,10 @@ extension SeriesCheckpoint {
     /// A file with `parameters` in their order, `format`, `model` (`configuration` as JSON) and
     /// the other metadata `entries` (JSON strings, keyed by name).
     static func safeTensors(configuration: some Encodable, entries: [String: String],
-                            parameters: [Parameter]) -> SafeTensors {
+                            parameters: [Parameter]) throws(MetadataJSONError) -> SafeTensors {
         var metadata = entries
         metadata["format"] = format
-        metadata["model"] = CheckpointMetadata.encode(configuration)
+        metadata["model"] = try CheckpointMetadata.encode(configuration)
         var file = SafeTensors(metadata: metadata)
         for p in parameters { file.put(p) }
         return file

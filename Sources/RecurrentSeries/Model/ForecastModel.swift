@@ -2,7 +2,7 @@ import Recurrent
 
 /// The shape of a forecasting network: everything needed to rebuild it from a checkpoint.
 public struct ForecastModelConfiguration: Codable, Equatable, Sendable {
-    public var cell: RecurrentCellType
+    public var cell: RecurrentCellKind
     public var inputSize: Int
     public var hiddenSize: Int
     public var numLayers: Int
@@ -12,7 +12,10 @@ public struct ForecastModelConfiguration: Codable, Equatable, Sendable {
     /// H: steps it forecasts at once.
     public var horizon: Int
 
-    public init(cell: RecurrentCellType = .lstm, inputSize: Int = 1, hiddenSize: Int = 32, numLayers: Int = 1,
+    /// Hidden units when not given (`forecast train --hidden`).
+    public static let defaultHiddenSize = 32
+
+    public init(cell: RecurrentCellKind = .lstm, inputSize: Int = 1, hiddenSize: Int = defaultHiddenSize, numLayers: Int = 1,
                 dropout: Float = 0, lookback: Int, horizon: Int) {
         self.cell = cell
         self.inputSize = inputSize

@@ -2,7 +2,7 @@ import Recurrent
 
 /// The shape of a sequence classifier: everything needed to rebuild it from a checkpoint.
 public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
-    public var cell: RecurrentCellType
+    public var cell: RecurrentCellKind
     /// F (numeric) or the embedding size (text).
     public var inputSize: Int
     public var hiddenSize: Int
@@ -17,8 +17,11 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
     /// without it was written before variable-length batches and reads as `.left`.
     public var padding: TextPadding?
 
+    /// Hidden units per direction when not given (`classify train --hidden`).
+    public static let defaultHiddenSize = 64
+
     /// `padding` nil means `.lengths` for text (a new classifier) and nothing for numeric input.
-    public init(cell: RecurrentCellType = .lstm, inputSize: Int, hiddenSize: Int = 64, numLayers: Int = 1,
+    public init(cell: RecurrentCellKind = .lstm, inputSize: Int, hiddenSize: Int = defaultHiddenSize, numLayers: Int = 1,
                 bidirectional: Bool = false, pooling: SequencePooling = .last, dropout: Float = 0,
                 classCount: Int, vocabularySize: Int? = nil, padding: TextPadding? = nil) {
         self.cell = cell

@@ -15,7 +15,7 @@ public final class SequenceEncoder: ParameterContainer {
     public let recurrent: any RecurrentLayer
     public let pooling: SequencePooling
 
-    private let featureBuffer = MatrixBuffer(), dOutputBuffer = MatrixBuffer()
+    private let featureBuffer = GrowableBuffer(), dOutputBuffer = GrowableBuffer()
     private var steps = 0, batchSize = 0
     private var lengths: [Int]? = nil
 

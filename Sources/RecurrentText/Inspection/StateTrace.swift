@@ -11,11 +11,11 @@ public enum StateSignal: String, Sendable, CaseIterable, Codable {
     case reset = "r", updateGate = "z", new = "n"
 
     /// The signals a cell of this kind has, memory first.
-    public static func signals(for cell: LanguageModelCell) -> [StateSignal] {
+    public static func signals(for cell: RecurrentCellKind) -> [StateSignal] {
         switch cell {
-        case .lstm: [.cell, .hidden, .input, .forget, .update, .output]
+        case .lstm, .peephole: [.cell, .hidden, .input, .forget, .update, .output]
         case .gru: [.hidden, .reset, .updateGate, .new]
-        case .rnnTanh, .rnnRelu: [.hidden]
+        case .rnn, .rnnRelu: [.hidden]
         }
     }
 
@@ -56,7 +56,7 @@ public enum StateSignal: String, Sendable, CaseIterable, Codable {
 ///
 /// A test checks h and c against the model's own `LanguageModelStepper` at every step.
 public struct StateTrace: Sendable {
-    public let cell: LanguageModelCell
+    public let cell: RecurrentCellKind
     /// T.
     public let steps: Int
     /// H.
@@ -126,7 +126,7 @@ public struct StateTrace: Sendable {
     private static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
     /// Runs one layer over its whole input, (T, I) → every signal, (T, H) each.
-    private static func run(cell: LanguageModelCell, weights w: LayerWeights, input: Matrix,
+    private static func run(cell: RecurrentCellKind, weights w: LayerWeights, input: Matrix,
                             hiddenSize h: Int) -> [StateSignal: [Float]] {
         let steps = input.rows, gh = w.hiddenWeight.rows
         // The input projection of every step at once: (T, G·H) = X·W_ihᵀ + b_ih.
@@ -152,7 +152,7 @@ public struct StateTrace: Sendable {
             for j in 0..<h {
                 let base = t * h + j
                 switch cell {
-                case .lstm:
+                case .lstm, .peephole:
                     var gi = x[0, j] + recurrent[0, j]
                     var gf = x[0, h + j] + recurrent[0, h + j]
                     let gg = x[0, 2 * h + j] + recurrent[0, 2 * h + j]
@@ -174,9 +174,9 @@ public struct StateTrace: Sendable {
                     gate1[base] = r; gate2[base] = z; gate3[base] = n
                     hs[base] = hv
                     hNext[0, j] = hv
-                case .rnnTanh, .rnnRelu:
+                case .rnn, .rnnRelu:
                     let a = x[0, j] + recurrent[0, j]
-                    let hv = cell == .rnnTanh ? tanhf(a) : max(0, a)
+                    let hv = cell == .rnn ? tanhf(a) : max(0, a)
                     hs[base] = hv
                     hNext[0, j] = hv
                 }
@@ -186,11 +186,11 @@ public struct StateTrace: Sendable {
         }
         var out: [StateSignal: [Float]] = [.hidden: hs]
         switch cell {
-        case .lstm:
+        case .lstm, .peephole:
             out[.cell] = cs; out[.input] = gate1; out[.forget] = gate2; out[.update] = gate3; out[.output] = gate4
         case .gru:
             out[.reset] = gate1; out[.updateGate] = gate2; out[.new] = gate3
-        case .rnnTanh, .rnnRelu:
+        case .rnn, .rnnRelu:
             break
         }
         return out

@@ -31,7 +31,7 @@ public struct UnitMatch: Sendable, Equatable {
 /// kept for each feature.
 public enum UnitSearch {
     /// The signals searched for a cell: the states, not the gates.
-    public static func searchedSignals(for cell: LanguageModelCell) -> [StateSignal] {
+    public static func searchedSignals(for cell: RecurrentCellKind) -> [StateSignal] {
         StateSignal.signals(for: cell).filter { $0 == .cell || $0 == .hidden }
     }
 

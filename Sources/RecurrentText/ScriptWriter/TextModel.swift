@@ -68,8 +68,9 @@ public struct TextModel {
     }
 
     /// Writes the model's weights and configuration and the tokenizer into `file`.
-    public static func write(model: LanguageModel, tokenizer: any Tokenizer, into file: inout SafeTensors) {
-        model.write(into: &file)
-        file.metadata[CheckpointKey.tokenizer] = tokenizer.configuration.jsonString()
+    public static func write(model: LanguageModel, tokenizer: any Tokenizer,
+                             into file: inout SafeTensors) throws(MetadataJSONError) {
+        try model.write(into: &file)
+        file.metadata[CheckpointKey.tokenizer] = try tokenizer.configuration.jsonString()
     }
 }

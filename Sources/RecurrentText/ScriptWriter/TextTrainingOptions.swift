@@ -12,7 +12,7 @@ public struct TextTrainingOptions: Sendable {
     public var minimumCount: Int?
     public var validationFraction: Double?
     // Model.
-    public var cell: LanguageModelCell?
+    public var cell: RecurrentCellKind?
     public var peepholes: Bool?
     public var embeddingSize: Int?
     public var hiddenSize: Int?
@@ -47,11 +47,18 @@ public struct TextTrainingOptions: Sendable {
     public enum Defaults {
         public static let level = TokenizerLevel.char
         public static let validationFraction = 0.1
-        public static let cell = LanguageModelCell.lstm
-        public static let hiddenSize = 512
+        public static let cell = RecurrentCellKind.lstm
+        public static let peepholes = false
+        /// No projection (LSTM `proj_size` 0).
+        public static let projectionSize = 0
+        public static let hiddenSize = LanguageModelConfiguration.defaultHiddenSize
         public static let layers = 2
         public static let dropout: Float = 0.2
+        public static let optimizer = OptimizerConfiguration.Kind.adam
         public static let learningRate = 2e-3
+        /// No schedule (a constant rate); a schedule's own settings default as in `ScheduleConfiguration`.
+        public static let schedule = ScheduleConfiguration()
+        public static let microBatches = 1
         public static let maxNorm = 5.0
         public static let epochs = 10
         public static let seed: UInt64 = 1

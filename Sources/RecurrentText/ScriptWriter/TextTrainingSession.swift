@@ -9,17 +9,17 @@ import Recurrent
 public final class TextTrainingSession {
     public let corpus: Corpus
     public let tokenizer: any Tokenizer
-    public let training: SequenceBatcher
-    public let validation: SequenceBatcher?
+    public let training: StreamBatcher<TokenArray>
+    public let validation: StreamBatcher<TokenArray>?
     public let model: LanguageModel
     public let trainer: LanguageModelTrainer
     public let outputDirectory: String
     /// The checkpoint resumed from, if any.
     public let resumedFrom: String?
 
-    private init(corpus: Corpus, training: SequenceBatcher, validation: SequenceBatcher?, model: LanguageModel,
+    private init(corpus: Corpus, training: StreamBatcher<TokenArray>, validation: StreamBatcher<TokenArray>?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
-                 validationFraction: Double) {
+                 validationFraction: Double) throws(MetadataJSONError) {
         self.corpus = corpus
         self.tokenizer = corpus.tokenizer
         self.training = training
@@ -29,7 +29,7 @@ public final class TextTrainingSession {
         self.outputDirectory = outputDirectory
         self.resumedFrom = resumedFrom
         trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
-        trainer.checkpointMetadata[CheckpointKey.tokenizer] = corpus.tokenizer.configuration.jsonString()
+        trainer.checkpointMetadata[CheckpointKey.tokenizer] = try corpus.tokenizer.configuration.jsonString()
         trainer.checkpointMetadata[CheckpointKey.validationFraction] = String(validationFraction)
     }
 
@@ -65,14 +65,14 @@ public final class TextTrainingSession {
         let modelConfiguration = LanguageModelConfiguration(
             cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
             embeddingSize: o.embeddingSize ?? D.embeddingSize(level), hiddenSize: o.hiddenSize ?? D.hiddenSize,
-            numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? false,
-            projectionSize: o.projectionSize ?? 0)
+            numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? D.peepholes,
+            projectionSize: o.projectionSize ?? D.projectionSize)
         let totalSteps = o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
         let seed = o.seed ?? D.seed
         let configuration = TrainingConfiguration(
-            sequenceLength: sequenceLength, batchSize: batchSize, microBatches: o.microBatches ?? 1,
-            optimizer: OptimizerConfiguration(kind: o.optimizer ?? .adam, learningRate: o.learningRate ?? D.learningRate),
-            schedule: o.schedule ?? ScheduleConfiguration(),
+            sequenceLength: sequenceLength, batchSize: batchSize, microBatches: o.microBatches ?? D.microBatches,
+            optimizer: OptimizerConfiguration(kind: o.optimizer ?? D.optimizer, learningRate: o.learningRate ?? D.learningRate),
+            schedule: o.schedule ?? D.schedule,
             clipping: o.clipping ?? .norm(maxNorm: D.maxNorm, type: .l2), totalSteps: totalSteps,
             evaluationInterval: o.evaluationInterval ?? min(training.batchesPerEpoch, D.maxEvaluationInterval),
             maxValidationBatches: o.maxValidationBatches ?? D.maxValidationBatches, seed: seed)
@@ -83,7 +83,7 @@ public final class TextTrainingSession {
                                                validation: validation, generator: generator)
         trainer.setDataFingerprint(corpus.tokens.fingerprint())
         let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
-        return TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
+        return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
                                    trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
                                    resumedFrom: nil, validationFraction: fraction)
     }
@@ -175,7 +175,7 @@ public final class TextTrainingSession {
         try trainer.restore(from: file)
         if restartSchedule { trainer.restartSchedule() }
         let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
-        return TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
+        return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
                                    trainer: trainer, outputDirectory: output,
                                    keepLast: o.keepLast ?? TextTrainingOptions.Defaults.keepLast, resumedFrom: loaded.path,
                                    validationFraction: fraction)
@@ -208,16 +208,27 @@ public final class TextTrainingSession {
     /// Training and validation batchers over the corpus split; validation runs min(B, what
     /// fits) streams.
     static func batchers(_ corpus: Corpus, fraction: Double, batchSize: Int,
-                         sequenceLength: Int) throws -> (SequenceBatcher, SequenceBatcher?) {
+                         sequenceLength: Int) throws -> (StreamBatcher<TokenArray>, StreamBatcher<TokenArray>?) {
         let (train, held) = corpus.split(validationFraction: fraction)
-        let training = try SequenceBatcher(tokens: train, batchSize: batchSize, sequenceLength: sequenceLength, part: "training")
+        let training = try batcher(train, batchSize: batchSize, sequenceLength: sequenceLength, part: "training")
         guard fraction > 0 else { return (training, nil) }
         let streams = min(batchSize, held.count > 0 ? (held.count - 1) / sequenceLength : 0)
         guard streams >= 1 else {
             throw TextTrainingError.validationTooShort(tokenCount: held.count, sequenceLength: sequenceLength, fraction: fraction)
         }
-        let validation = try SequenceBatcher(tokens: held, batchSize: streams, sequenceLength: sequenceLength, part: "validation")
+        let validation = try batcher(held, batchSize: streams, sequenceLength: sequenceLength, part: "validation")
         return (training, validation)
+    }
+
+    /// A batcher over `tokens`, or `TextError.corpusTooShort` naming `part` when they cannot
+    /// fill one batch (fewer than B·T + 1 tokens).
+    static func batcher(_ tokens: TokenArray, batchSize: Int, sequenceLength: Int,
+                        part: String) throws(TextError) -> StreamBatcher<TokenArray> {
+        guard let batcher = StreamBatcher(tokens: tokens, batchSize: batchSize, sequenceLength: sequenceLength) else {
+            throw .corpusTooShort(part: part, tokenCount: tokens.count, needed: batchSize * sequenceLength + 1,
+                                  batchSize: batchSize, sequenceLength: sequenceLength)
+        }
+        return batcher
     }
 
     static func checkFraction(_ f: Double) throws {

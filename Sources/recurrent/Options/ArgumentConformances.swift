@@ -4,6 +4,5 @@ import RecurrentText
 
 // Enums named on the command line by their raw values (`--level char`, `--cell gru`, …).
 extension TokenizerLevel: ExpressibleByArgument {}
-extension LanguageModelCell: ExpressibleByArgument {}
 extension OptimizerConfiguration.Kind: ExpressibleByArgument {}
 extension ScheduleConfiguration.Kind: ExpressibleByArgument {}

@@ -3,26 +3,26 @@ import Recurrent
 
 /// The model's shape: embedding → recurrent stack → dropout → linear.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Recurrent cell: lstm, gru, rnn (tanh) or rnn-relu. (default: lstm)")
-    var cell: LanguageModelCell?
+    @Option(help: "Recurrent cell: lstm, gru, rnn (tanh) or rnn-relu. \(defaultNote(TextDefaults.cell))")
+    var cell: CellArgument<LanguageModelCells>?
 
     @Flag(inversion: .prefixedNo, help: "LSTM only: add peephole connections from the cell to the gates. (default: off)")
     var peepholes: Bool?
 
-    @Option(name: .customLong("embedding-size"), help: "Length of each token's embedding vector. (default: 64 char/byte, 256 word)")
+    @Option(name: .customLong("embedding-size"), help: "Length of each token's embedding vector. (default: \(TextDefaults.embeddingSize(.char)) char/byte, \(TextDefaults.embeddingSize(.word)) word)")
     var embeddingSize: Int?
 
-    @Option(name: .customLong("hidden-size"), help: "Hidden units per recurrent layer. (default: 512)")
+    @Option(name: .customLong("hidden-size"), help: "Hidden units per recurrent layer. \(defaultNote(TextDefaults.hiddenSize))")
     var hiddenSize: Int?
 
     @Option(name: .customLong("projection-size"),
-            help: "LSTM only: project each layer's hidden state to this many features (PyTorch's proj_size, below --hidden-size; cuts the recurrent and decoder cost). (default: 0, none)")
+            help: "LSTM only: project each layer's hidden state to this many features (PyTorch's proj_size, below --hidden-size; cuts the recurrent and decoder cost). (default: \(TextDefaults.projectionSize), none)")
     var projectionSize: Int?
 
-    @Option(help: "Stacked recurrent layers. (default: 2)")
+    @Option(help: "Stacked recurrent layers. \(defaultNote(TextDefaults.layers))")
     var layers: Int?
 
-    @Option(help: "Dropout between layers and before the decoder, in [0, 1). (default: 0.2)")
+    @Option(help: "Dropout between layers and before the decoder, in [0, 1). \(defaultNote(TextDefaults.dropout))")
     var dropout: Float?
 
     func validate() throws {
@@ -32,14 +32,14 @@ struct ModelOptions: ParsableArguments {
         if let d = dropout, !(d >= 0 && d < 1) { throw ValidationError("--dropout must be in [0, 1), got \(d)") }
         if let p = projectionSize {
             if p < 0 { throw ValidationError("--projection-size must be 0 (none) or positive, got \(p)") }
-            if p > 0, let cell, cell != .lstm {
+            if p > 0, let cell, cell.kind != .lstm {
                 throw ValidationError("--projection-size needs --cell lstm (the projection is part of the LSTM layer)")
             }
             if p > 0, let h = hiddenSize, p >= h {
                 throw ValidationError("--projection-size must be below --hidden-size (\(h)), got \(p)")
             }
         }
-        if peepholes == true, let cell, cell != .lstm {
+        if peepholes == true, let cell, cell.kind != .lstm {
             throw ValidationError("--peepholes needs --cell lstm (peepholes connect an LSTM's cell to its gates)")
         }
     }

@@ -3,43 +3,43 @@ import Recurrent
 
 /// Batches, optimizer, learning-rate schedule and clipping.
 struct OptimizationOptions: ParsableArguments {
-    @Option(name: .customLong("seq-length"), help: "Time steps per batch (how far gradients flow back). (default: 64 char/byte, 32 word)")
+    @Option(name: .customLong("seq-length"), help: "Time steps per batch (how far gradients flow back). (default: \(TextDefaults.sequenceLength(.char)) char/byte, \(TextDefaults.sequenceLength(.word)) word)")
     var sequenceLength: Int?
 
-    @Option(name: .customLong("batch-size"), help: "Parallel streams per batch. (default: 64)")
+    @Option(name: .customLong("batch-size"), help: "Parallel streams per batch. \(defaultNote(TextDefaults.batchSize(.char)))")
     var batchSize: Int?
 
-    @Option(name: .customLong("micro-batches"), help: "Split each batch into this many micro-batches whose gradients are accumulated (same result, less memory). (default: 1)")
+    @Option(name: .customLong("micro-batches"), help: "Split each batch into this many micro-batches whose gradients are accumulated (same result, less memory). \(defaultNote(TextDefaults.microBatches))")
     var microBatches: Int?
 
-    @Option(help: "Optimizer: adam, adamw, sgd or rmsprop. (default: adam)")
+    @Option(help: "Optimizer: adam, adamw, sgd or rmsprop. \(defaultNote(TextDefaults.optimizer))")
     var optimizer: OptimizerConfiguration.Kind?
 
-    @Option(name: .customLong("learning-rate"), help: "Initial learning rate. (default: 0.002)")
+    @Option(name: .customLong("learning-rate"), help: "Initial learning rate. \(defaultNote(TextDefaults.learningRate))")
     var learningRate: Double?
 
-    @Option(help: "Learning-rate schedule: constant, step (×factor per epoch after --decay-after epochs), exponential (×factor per epoch), cosine (to the last step), plateau (×factor when validation stalls). (default: constant)")
+    @Option(help: "Learning-rate schedule: constant, step (×factor per epoch after --decay-after epochs), exponential (×factor per epoch), cosine (to the last step), plateau (×factor when validation stalls). \(defaultNote(TextDefaults.schedule.kind))")
     var schedule: ScheduleConfiguration.Kind?
 
-    @Option(name: .customLong("decay-factor"), help: "step/exponential/plateau: multiplier per decay. (default: 0.97; plateau 0.5)")
+    @Option(name: .customLong("decay-factor"), help: "step/exponential/plateau: multiplier per decay. (default: \(plain(ScheduleConfiguration(kind: .step).factor)); plateau \(plain(ScheduleConfiguration(kind: .plateau).factor)))")
     var decayFactor: Double?
 
-    @Option(name: .customLong("decay-after"), help: "step: epochs before the first decay. (default: 10)")
+    @Option(name: .customLong("decay-after"), help: "step: epochs before the first decay. \(defaultNote(TextDefaults.schedule.decayAfter))")
     var decayAfter: Int?
 
-    @Option(name: .customLong("decay-every"), help: "step: epochs between decays. (default: 1)")
+    @Option(name: .customLong("decay-every"), help: "step: epochs between decays. \(defaultNote(TextDefaults.schedule.decayEvery))")
     var decayEvery: Int?
 
-    @Option(name: .customLong("warmup-steps"), help: "cosine: steps of linear warm-up. (default: 0)")
+    @Option(name: .customLong("warmup-steps"), help: "cosine: steps of linear warm-up. \(defaultNote(TextDefaults.schedule.warmupSteps))")
     var warmupSteps: Int?
 
-    @Option(name: .customLong("min-learning-rate"), help: "cosine/plateau: lowest learning rate. (default: 0)")
+    @Option(name: .customLong("min-learning-rate"), help: "cosine/plateau: lowest learning rate. \(defaultNote(TextDefaults.schedule.minimumRate))")
     var minimumLearningRate: Double?
 
-    @Option(help: "plateau: evaluations without improvement before a decay. (default: 2)")
+    @Option(help: "plateau: evaluations without improvement before a decay. \(defaultNote(TextDefaults.schedule.patience))")
     var patience: Int?
 
-    @Option(help: "Clip the gradient's global L2 norm to this value. (default: 5)")
+    @Option(help: "Clip the gradient's global L2 norm to this value. \(defaultNote(TextDefaults.maxNorm))")
     var clip: Double?
 
     @Option(name: .customLong("clip-value"), help: "Instead clamp every gradient element to [-v, v].")

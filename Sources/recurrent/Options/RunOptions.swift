@@ -2,25 +2,25 @@ import ArgumentParser
 
 /// How long to train, where checkpoints go, how progress is shown.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Passes over the training text. (default: 10)")
+    @Option(help: "Passes over the training text. \(defaultNote(TextDefaults.epochs))")
     var epochs: Int?
 
     @Option(help: "Optimizer steps (batches) in all, instead of --epochs.")
     var steps: Int?
 
-    @Option(name: .customLong("eval-every"), help: "Validate and save a checkpoint every this many steps. (default: once per epoch, at most 500)")
+    @Option(name: .customLong("eval-every"), help: "Validate and save a checkpoint every this many steps. (default: once per epoch, at most \(TextDefaults.maxEvaluationInterval))")
     var evaluationInterval: Int?
 
-    @Option(name: .customLong("max-validation-batches"), help: "Validate on at most this many batches. (default: 100)")
+    @Option(name: .customLong("max-validation-batches"), help: "Validate on at most this many batches. \(defaultNote(TextDefaults.maxValidationBatches))")
     var maxValidationBatches: Int?
 
-    @Option(help: "Seed for initialisation, dropout and everything random. (default: 1)")
+    @Option(help: "Seed for initialisation, dropout and everything random. \(defaultNote(TextDefaults.seed))")
     var seed: UInt64?
 
     @Option(name: [.customShort("o"), .long], help: "Directory for checkpoints. (default: checkpoints/<corpus name>)")
     var output: String?
 
-    @Option(name: .customLong("keep-last"), help: "Step checkpoints to keep besides latest and best. (default: 3)")
+    @Option(name: .customLong("keep-last"), help: "Step checkpoints to keep besides latest and best. \(defaultNote(TextDefaults.keepLast))")
     var keepLast: Int?
 
     @Option(help: "Continue training from this checkpoint (a .safetensors file or a checkpoint directory).")

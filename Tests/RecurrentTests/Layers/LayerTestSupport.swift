@@ -4,7 +4,7 @@ import Testing
 /// Helpers for the recurrent-layer tests: building layers from a compact configuration, a
 /// scalar test loss, and central finite differences.
 enum LayerTestSupport {
-    enum Kind: String, Sendable { case lstm, gru, rnnTanh, rnnRelu }
+    typealias Kind = RecurrentCellKind
 
     struct Config: Sendable, CustomTestStringConvertible {
         var kind: Kind
@@ -33,16 +33,16 @@ enum LayerTestSupport {
     static func makeLayer(_ c: Config, seed: UInt64 = 1) -> any RecurrentLayer {
         var g = RandomGenerator(seed: seed)
         switch c.kind {
-        case .lstm:
+        case .lstm, .peephole:
             return LSTM(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.layers, bias: c.bias,
                         batchFirst: c.batchFirst, dropout: c.dropout, bidirectional: c.bidirectional,
-                        projectionSize: c.projectionSize, peepholes: c.peepholes, generator: &g)
+                        projectionSize: c.projectionSize, peepholes: c.peepholes || c.kind == .peephole, generator: &g)
         case .gru:
             return GRU(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.layers, bias: c.bias,
                        batchFirst: c.batchFirst, dropout: c.dropout, bidirectional: c.bidirectional, generator: &g)
-        case .rnnTanh, .rnnRelu:
+        case .rnn, .rnnRelu:
             return RNN(inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.layers,
-                       nonlinearity: c.kind == .rnnTanh ? .tanh : .relu, bias: c.bias, batchFirst: c.batchFirst,
+                       nonlinearity: c.kind.nonlinearity ?? .tanh, bias: c.bias, batchFirst: c.batchFirst,
                        dropout: c.dropout, bidirectional: c.bidirectional, generator: &g)
         }
     }

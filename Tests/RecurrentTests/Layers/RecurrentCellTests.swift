@@ -8,7 +8,7 @@ import Testing
 
     /// Stepping a cell through the sequence with the state carried reproduces layer 0's
     /// forward direction (outputs and final state) bit for bit.
-    @Test(arguments: [S.Kind.lstm, .gru, .rnnTanh, .rnnRelu])
+    @Test(arguments: [S.Kind.lstm, .gru, .rnn, .rnnRelu])
     func cellStepsReproduceTheLayer(_ kind: S.Kind) {
         let config = S.Config(kind: kind, peepholes: kind == .lstm, initialState: true, steps: 5, batch: 3)
         let layer = S.makeLayer(config)
@@ -27,7 +27,7 @@ import Testing
 
     /// Layer 1, reverse direction of a 2-layer bidirectional stack, one step (T = 1), fed with
     /// layer 0's output assembled from two more cells.
-    @Test(arguments: [S.Kind.lstm, .gru, .rnnTanh])
+    @Test(arguments: [S.Kind.lstm, .gru, .rnn])
     func cellsShareAnyLayerAndDirection(_ kind: S.Kind) {
         let config = S.Config(kind: kind, layers: 2, bidirectional: true, peepholes: kind == .lstm,
                               initialState: true, steps: 1, batch: 2)

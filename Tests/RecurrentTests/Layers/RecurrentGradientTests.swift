@@ -32,8 +32,8 @@ import Testing
         .init(kind: .gru),
         .init(kind: .gru, bias: false, initialState: true),
         .init(kind: .gru, layers: 2, bidirectional: true, dropout: 0.3, initialState: true, steps: 5),
-        .init(kind: .rnnTanh, initialState: true),
-        .init(kind: .rnnTanh, layers: 2, bidirectional: true, batchFirst: true, initialState: true, steps: 5),
+        .init(kind: .rnn, initialState: true),
+        .init(kind: .rnn, layers: 2, bidirectional: true, batchFirst: true, initialState: true, steps: 5),
         .init(kind: .rnnRelu, initialState: true),
         .init(kind: .rnnRelu, layers: 2, bidirectional: true, bias: false, steps: 3),
     ]

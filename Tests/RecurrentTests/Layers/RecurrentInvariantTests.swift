@@ -7,7 +7,7 @@ import Testing
     static let allKinds: [S.Config] = [
         .init(kind: .lstm, layers: 2, bidirectional: true, peepholes: true),
         .init(kind: .gru, layers: 2, bidirectional: true),
-        .init(kind: .rnnTanh, layers: 2, bidirectional: true),
+        .init(kind: .rnn, layers: 2, bidirectional: true),
         .init(kind: .rnnRelu, layers: 2),
     ]
 

@@ -10,7 +10,7 @@ import Testing
         .init(kind: .lstm, layers: 2, bidirectional: true, peepholes: true, initialState: true, steps: 5, batch: 3),
         .init(kind: .lstm, layers: 2, bidirectional: true, initialState: true, steps: 5, batch: 3, hiddenSize: 5, projectionSize: 3),
         .init(kind: .gru, layers: 2, bidirectional: true, batchFirst: true, initialState: true, steps: 5, batch: 3),
-        .init(kind: .rnnTanh, bidirectional: true, initialState: true, steps: 5, batch: 3),
+        .init(kind: .rnn, bidirectional: true, initialState: true, steps: 5, batch: 3),
     ]
     static let lengths = [2, 5, 1]
 

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct StateTraceTests {
     /// A small model of each cell kind, initialised from a seed.
-    static func model(_ cell: LanguageModelCell, peepholes: Bool = false, vocabulary: Int = 12) throws -> LanguageModel {
+    static func model(_ cell: RecurrentCellKind, peepholes: Bool = false, vocabulary: Int = 12) throws -> LanguageModel {
         var rng = RandomGenerator(seed: 5)
         let c = LanguageModelConfiguration(cell: cell, vocabularySize: vocabulary, embeddingSize: 6, hiddenSize: 7,
                                            numLayers: 2, dropout: 0, peepholes: peepholes)
@@ -13,8 +13,8 @@ import Testing
     }
 
     /// The trace's h and c after every token equal the model's own stepper (the sampling path).
-    @Test(arguments: [(LanguageModelCell.lstm, false), (.lstm, true), (.gru, false), (.rnnTanh, false), (.rnnRelu, false)])
-    func statesMatchTheModelsStepper(cell: LanguageModelCell, peepholes: Bool) throws {
+    @Test(arguments: [(RecurrentCellKind.lstm, false), (.lstm, true), (.gru, false), (.rnn, false), (.rnnRelu, false)])
+    func statesMatchTheModelsStepper(cell: RecurrentCellKind, peepholes: Bool) throws {
         let model = try Self.model(cell, peepholes: peepholes)
         let tokens = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7]
         let trace = StateTrace(model: model, tokens: tokens)
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func correlationOfAUnitThatEqualsAFeatureIsOne() throws {
-        let model = try StateTraceTests.model(.rnnTanh)
+        let model = try StateTraceTests.model(.rnn)
         let trace = StateTrace(model: model, tokens: [1, 2, 3, 4, 5, 6])
         let unit = try #require(trace.series(layer: 1, signal: .hidden, unit: 3))
         let matches = UnitSearch.bestUnits(trace: trace, features: [.capitals: unit.map { 2 * $0 + 1 }], count: 2)

@@ -15,19 +15,6 @@ import Testing
         return TextModel(model: model, tokenizer: tokenizer, path: "<memory>", file: SafeTensors())
     }
 
-    @Test func batcherFeedsTheTrainerTheSameBatches() throws {
-        let corpus = try Corpus.load(.text(String(repeating: Self.text, count: 5)), level: .char)
-        let batcher = try SequenceBatcher(tokens: corpus.tokens, batchSize: 3, sequenceLength: 7)
-        var inputs = [Int32](repeating: -1, count: 21), targets = inputs
-        for k in 0..<batcher.batchesPerEpoch {
-            inputs.withUnsafeMutableBufferPointer { x in targets.withUnsafeMutableBufferPointer { y in batcher.fillBatch(k, inputs: x, targets: y) } }
-            let expected = batcher.batch(at: k)
-            #expect(inputs == expected.inputs && targets == expected.targets)
-        }
-        let generic = try #require(StreamBatcher(tokens: corpus.tokens, batchSize: 3, sequenceLength: 7))
-        #expect(generic.batchesPerEpoch == batcher.batchesPerEpoch)
-    }
-
     @Test func fingerprintTellsTextsApart() throws {
         let a = try Corpus.load(.text(Self.text), level: .char).tokens
         let b = try Corpus.load(.text(Self.text.replacingOccurrences(of: "hello", with: "hellp")), level: .char).tokens

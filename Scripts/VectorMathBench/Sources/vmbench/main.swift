@@ -37,8 +37,8 @@ if only == "all" || only == "elementwise" {
         }
     }
     report("scalar expf (Swift)", scalar { expf($0) })
-    report("scalar sigmoid (Swift)", scalar { sigmoid($0) })
-    report("scalar tanhf (Swift)", scalar { RecurrentKernels.tanh($0) })
+    report("scalar sigmoid (Swift)", scalar { ScalarActivation.sigmoid($0) })
+    report("scalar tanhf (Swift)", scalar { ScalarActivation.tanh($0) })
     for k in VectorMathKernel.supported {
         report("exp \(k)") { VectorMath.exp(y, x, kernel: k) }
         report("sigmoid \(k)") { VectorMath.sigmoid(y, x, kernel: k) }
@@ -66,10 +66,10 @@ if only == "all" || only == "cells" {
             let g = flat(gates), cpp = flat(cp), cc = flat(c), t = flat(tc), hp = flat(hh)
             for r in 0..<b { for j in 0..<h {
                 let base = r * 4 * h
-                let i = sigmoid(g[base + j]), f = sigmoid(g[base + h + j]), gg = RecurrentKernels.tanh(g[base + 2 * h + j]), o = sigmoid(g[base + 3 * h + j])
+                let i = ScalarActivation.sigmoid(g[base + j]), f = ScalarActivation.sigmoid(g[base + h + j]), gg = ScalarActivation.tanh(g[base + 2 * h + j]), o = ScalarActivation.sigmoid(g[base + 3 * h + j])
                 g[base + j] = i; g[base + h + j] = f; g[base + 2 * h + j] = gg; g[base + 3 * h + j] = o
                 let cv = f * cpp[r * h + j] + i * gg
-                cc[r * h + j] = cv; let tv = RecurrentKernels.tanh(cv); t[r * h + j] = tv; hp[r * h + j] = o * tv
+                cc[r * h + j] = cv; let tv = ScalarActivation.tanh(cv); t[r * h + j] = tv; hp[r * h + j] = o * tv
             } }
         } }
         let tCopy = best(5) { for _ in 0..<reps { gates.assign(pre) } }

@@ -39,8 +39,8 @@ import Testing
     }
 
     /// The single-step path (cells, batch 1) gives the logits of the whole-sequence path.
-    @Test(arguments: [LanguageModelCell.lstm, .gru, .rnnTanh, .rnnRelu])
-    func stepperMatchesSequencePath(cell: LanguageModelCell) throws {
+    @Test(arguments: [RecurrentCellKind.lstm, .gru, .rnn, .rnnRelu])
+    func stepperMatchesSequencePath(cell: RecurrentCellKind) throws {
         let model = try S.model(cell: cell, vocabulary: 9, layers: 2, dropout: 0.3, peepholes: cell == .lstm)
         model.isTraining = false
         let tokens: [Int32] = [3, 1, 4, 1, 5, 8, 2, 6]
@@ -61,7 +61,7 @@ import Testing
     @Test func checkpointRoundTrip() throws {
         let model = try S.model(cell: .gru, vocabulary: 11, layers: 2, seed: 5)
         var file = SafeTensors()
-        model.write(into: &file)
+        try model.write(into: &file)
         let back = try LanguageModel(checkpoint: try SafeTensors(bytes: file.serialized()))
         #expect(back.configuration == model.configuration)
         #expect(S.values(back) == S.values(model))
@@ -70,7 +70,7 @@ import Testing
     @Test func checkpointErrorsNameTheProblem() throws {
         let model = try S.model()
         var file = SafeTensors()
-        model.write(into: &file)
+        try model.write(into: &file)
         var noMetadata = file
         noMetadata.metadata = [:]
         #expect(throws: CheckpointError.self) { _ = try LanguageModel(checkpoint: noMetadata) }
@@ -100,7 +100,7 @@ import Testing
     func trainingStepsMatchPyTorch(name: String) throws {
         let fixture = try Fixture.training(name)
         let c = fixture.config
-        let cell: LanguageModelCell = c.model.module == "LSTM" ? .lstm : c.model.module == "GRU" ? .gru : .rnnTanh
+        let cell: RecurrentCellKind = c.model.module == "LSTM" ? .lstm : c.model.module == "GRU" ? .gru : .rnn
         let model = try S.model(cell: cell, vocabulary: c.model.vocabSize, embedding: c.model.embeddingDim,
                                 hidden: c.model.hiddenSize, layers: c.model.numLayers)
         let prefix = c.model.module.lowercased() + "."

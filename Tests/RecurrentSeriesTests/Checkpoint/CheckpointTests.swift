@@ -67,7 +67,7 @@ import Testing
         var rng = RandomGenerator(seed: 1)
         let classifier = SequenceClassifier(configuration: SequenceClassifierConfiguration(inputSize: 1, hiddenSize: 2, classCount: 2),
                                             generator: &rng)
-        let file = ClassifierCheckpoint(model: classifier, input: ClassifierInputSpecification(
+        let file = try ClassifierCheckpoint(model: classifier, input: ClassifierInputSpecification(
             kind: .numeric, steps: 2, features: 1, labelColumn: nil, standardizer: nil, vocabulary: nil, classNames: ["a", "b"]),
             training: nil).safeTensors
         let error = #expect(throws: SeriesError.self) { try ForecastCheckpoint(file) }

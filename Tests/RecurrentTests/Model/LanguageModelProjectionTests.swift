@@ -25,7 +25,7 @@ import Testing
     @Test func checkpointRoundTripAndSampling() throws {
         let m = try Self.model()
         var file = SafeTensors()
-        m.write(into: &file)
+        try m.write(into: &file)
         #expect(file.metadata[CheckpointKey.model]?.contains("\"projection_size\":3") == true)
         let back = try LanguageModel(checkpoint: SafeTensors(bytes: file.serialized()))
         #expect(back.configuration == m.configuration)
@@ -42,9 +42,9 @@ import Testing
 
     @Test func configurationsWithoutProjectionAreUnchanged() throws {
         let plain = LanguageModelConfiguration(vocabularySize: 65, embeddingSize: 64, hiddenSize: 512, numLayers: 2, dropout: 0.2)
-        #expect(plain.jsonString()
+        #expect(try plain.jsonString()
                 == #"{"cell":"lstm","dropout":0.2,"embedding_size":64,"hidden_size":512,"num_layers":2,"peepholes":false,"vocabulary_size":65}"#)
-        let old = try JSONDecoder().decode(LanguageModelConfiguration.self, from: Data(plain.jsonString().utf8))
+        let old = try JSONDecoder().decode(LanguageModelConfiguration.self, from: Data(try plain.jsonString().utf8))
         #expect(old.projectionSize == 0)
         #expect(!LanguageModelConfiguration(cell: .gru, vocabularySize: 5, hiddenSize: 8, projectionSize: 3).problems().isEmpty)
         #expect(!LanguageModelConfiguration(vocabularySize: 5, hiddenSize: 8, projectionSize: 8).problems().isEmpty)

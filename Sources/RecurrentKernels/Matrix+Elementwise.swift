@@ -1,40 +1,5 @@
 import Foundation
 
-// Scalar activations and their derivatives. Derivatives take the activation's *output*
-// (y = σ(x) ⇒ σ'(x) = y(1−y); y = tanh(x) ⇒ tanh'(x) = 1−y²), which is what a forward cache holds.
-
-/// σ(x) = 1 / (1 + e^(−x)), safe for any input: the exponent is never positive, so it cannot
-/// overflow; ±∞ give exactly 0 and 1, NaN stays NaN.
-@inlinable
-public func sigmoid(_ x: Float) -> Float {
-    if x >= 0 {
-        return 1 / (1 + expf(-x))
-    } else {
-        let e = expf(x)
-        return e / (1 + e)
-    }
-}
-
-/// tanh(x); saturates to ±1 for large |x| (libm's tanhf never overflows).
-@inlinable
-public func tanh(_ x: Float) -> Float { tanhf(x) }
-
-/// max(0, x).
-@inlinable
-public func relu(_ x: Float) -> Float { x > 0 ? x : 0 }
-
-/// dσ/dx from y = σ(x).
-@inlinable
-public func sigmoidDerivative(output y: Float) -> Float { y * (1 - y) }
-
-/// dtanh/dx from y = tanh(x).
-@inlinable
-public func tanhDerivative(output y: Float) -> Float { 1 - y * y }
-
-/// drelu/dx from y = relu(x) (0 at x = 0, as PyTorch).
-@inlinable
-public func reluDerivative(output y: Float) -> Float { y > 0 ? 1 : 0 }
-
 extension Matrix {
     /// Applies `f` to every element in place.
     public func apply(_ f: (Float) -> Float) {

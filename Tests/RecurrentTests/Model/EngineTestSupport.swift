@@ -3,7 +3,7 @@ import Recurrent
 /// Helpers for the language-model and trainer tests.
 enum EngineTestSupport {
     /// A small model: V tokens, E 5, H 8, 2 layers.
-    static func model(cell: LanguageModelCell = .lstm, vocabulary: Int = 7, embedding: Int = 5, hidden: Int = 8,
+    static func model(cell: RecurrentCellKind = .lstm, vocabulary: Int = 7, embedding: Int = 5, hidden: Int = 8,
                       layers: Int = 2, dropout: Float = 0, peepholes: Bool = false, seed: UInt64 = 1) throws -> LanguageModel {
         var g = RandomGenerator(seed: seed)
         return try LanguageModel(configuration: LanguageModelConfiguration(

@@ -1,21 +1,23 @@
 /// A grow-only float buffer handing out matrix views of the size asked for.
 ///
-/// Layers keep one per cache or scratch array: the first call of a given size allocates, later
+/// The package's one scratch-buffer type. Layers and models keep one per cache or scratch array: the first call of a given size allocates, later
 /// calls with the same or a smaller size reuse the storage (so the last, shorter batch of an
 /// epoch does not allocate either). Views handed out earlier keep their old storage alive if
 /// the buffer has to grow.
-final class GrowableBuffer {
+public final class GrowableBuffer {
     private var storage = Storage(count: 0)
 
+    public init() {}
+
     /// A `(rows, cols)` contiguous view; its contents are whatever was there before.
-    func matrix(rows: Int, cols: Int) -> Matrix {
+    public func matrix(rows: Int, cols: Int) -> Matrix {
         let needed = rows * cols
         if storage.count < needed { storage = Storage(count: needed) }
         return Matrix(storage: storage, offset: 0, rows: rows, cols: cols)
     }
 
     /// A `(rows, cols)` view filled with zeros.
-    func zeros(rows: Int, cols: Int) -> Matrix {
+    public func zeros(rows: Int, cols: Int) -> Matrix {
         let m = matrix(rows: rows, cols: cols)
         m.fill(0)
         return m

@@ -1,0 +1,2 @@
+// `import Recurrent` brings the math core with it: Matrix, gemm(), RandomGenerator, VectorMath.
+@_exported import RecurrentKernels

@@ -1,0 +1,13 @@
+import CKernels
+
+/// y[j] ≈ scale[j] · Σ_p Q[j, p]·x[p] for j < N: int8 rows Q (N, K) with row stride `ldq`,
+/// Float32 x (K), scales (N) and y (N), rows split over the thread pool. The proposal step of
+/// exact rejection sampling from a large decoder (`DecoderSampler`).
+///
+/// Returns e ≥ 0 such that the products used x' with |x'_p − x_p| ≤ e (0 when x is used as is;
+/// the AVX-512BW path rounds x to int16 steps of max|x|/32767 first), for the caller's error
+/// bound.
+package func quantizedGemv(_ y: UnsafeMutablePointer<Float>, rows n: Int, columns k: Int, x: UnsafePointer<Float>,
+                           quantized q: UnsafePointer<Int8>, rowStride ldq: Int, scales: UnsafePointer<Float>) -> Float {
+    rk_qgemv(-1, 0, n, k, x, q, ldq, scales, y)
+}
