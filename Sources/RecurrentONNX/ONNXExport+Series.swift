@@ -20,8 +20,8 @@ extension ONNXExport {
         let features = pooled(out, pooling: model.encoder.pooling, directions: stack.numDirections, in: &g)
         g.linear(model.head, prefix: "head", input: features, output: "forecast")
         g.metadata.append(("recurrent.kind", "forecaster"))
-        g.metadata.append(("recurrent.model", jsonString(c)))
-        g.metadata.append(("recurrent.encoding", jsonString(checkpoint.encoding)))
+        g.metadata.append(("recurrent.model", try jsonString(c)))
+        g.metadata.append(("recurrent.encoding", try jsonString(checkpoint.encoding)))
         return try serialize(g, producerVersion: producerVersion,
                              doc: "Recurrent forecaster: encoded history (L, B, F) in, encoded forecast (B, H) out; "
                                 + "forecast[t+h] = r_h + scale · output_h (docs/export.md).")
@@ -59,9 +59,9 @@ extension ONNXExport {
         let features = pooled(out, pooling: model.encoder.pooling, directions: stack.numDirections, in: &g)
         g.linear(model.head, prefix: "head", input: features, output: "logits")
         g.metadata.append(("recurrent.kind", "classifier"))
-        g.metadata.append(("recurrent.model", jsonString(c)))
-        g.metadata.append(("recurrent.class_names", jsonString(spec.classNames)))
-        if let vocabulary = spec.vocabulary { g.metadata.append(("recurrent.vocabulary", jsonString(vocabulary))) }
+        g.metadata.append(("recurrent.model", try jsonString(c)))
+        g.metadata.append(("recurrent.class_names", try jsonString(spec.classNames)))
+        if let vocabulary = spec.vocabulary { g.metadata.append(("recurrent.vocabulary", try jsonString(vocabulary))) }
         return try serialize(g, producerVersion: producerVersion,
                              doc: "Recurrent sequence classifier: a sequence (T, B, …) in, class logits (B, C) out (docs/export.md).")
     }
@@ -84,10 +84,12 @@ extension ONNXExport {
         return features
     }
 
-    static func jsonString<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    /// Metadata JSON, written by the checkpoints' one JSON writer.
+    static func jsonString<T: Encodable>(_ value: T) throws(ONNXExportError) -> String {
+        do {
+            return try MetadataJSON.encode(value)
+        } catch {
+            throw .serialization(error.description)
+        }
     }
 }

@@ -62,7 +62,7 @@ struct ExportCommand: ParsableCommand {
                     + "so the checkpoint (and its training state) is kept")
             }
             if let weights {
-                try model.weightsOnly.write(to: weights)
+                try model.weightsOnly().write(to: weights)
                 Console.message("wrote \(weights): \(model.summary), weights only (\(Self.size(of: weights)))")
             }
             if let onnx {

@@ -56,14 +56,14 @@ enum ExportedModel {
 
     /// Tensors and the metadata that rebuilds the model, without optimizer or training state.
     /// Series checkpoints hold nothing else already and are written as they are.
-    var weightsOnly: SafeTensors {
+    func weightsOnly() throws -> SafeTensors {
         switch self {
         case .text(let m):
             var file = SafeTensors()
-            TextModel.write(model: m.model, tokenizer: m.tokenizer, into: &file)
+            try TextModel.write(model: m.model, tokenizer: m.tokenizer, into: &file)
             return file
-        case .forecaster(let f, _): return f.safeTensors
-        case .classifier(let k, _): return k.safeTensors
+        case .forecaster(let f, _): return try f.safeTensors
+        case .classifier(let k, _): return try k.safeTensors
         }
     }
 
@@ -72,7 +72,7 @@ enum ExportedModel {
         switch self {
         case .text(let m):
             return try ONNXExport.languageModel(m.model, modelJSON: m.file.metadata[CheckpointKey.model],
-                                                tokenizerJSON: m.tokenizer.configuration.jsonString(),
+                                                tokenizerJSON: try m.tokenizer.configuration.jsonString(),
                                                 producerVersion: recurrentVersion)
         case .forecaster(let f, _): return try ONNXExport.forecaster(f, producerVersion: recurrentVersion)
         case .classifier(let k, _): return try ONNXExport.classifier(k, producerVersion: recurrentVersion)
