@@ -64,7 +64,7 @@ extension ClassifyCommand {
         @Flag(help: "Also read each sequence backwards (a second recurrent direction).")
         var bidirectional = false
 
-        @Option(help: "Hidden units per direction.")
+        @Option(name: .customLong("hidden-size"), help: "Hidden units per direction.")
         var hidden = SequenceClassifierConfiguration.defaultHiddenSize
 
         @Option(help: "Stacked recurrent layers.")
@@ -110,7 +110,7 @@ extension ClassifyCommand {
             if let steps, steps < 1 { throw ValidationError("--steps must be at least 1.") }
             if let features, features < 1 { throw ValidationError("--features must be at least 1.") }
             guard epochs >= 1, hidden >= 1, layers >= 1, batchSize >= 1, patience >= 1, minCount >= 1, embeddingSize >= 1 else {
-                throw ValidationError("--epochs, --hidden, --layers, --batch-size, --patience, --min-count and --embedding-size must be at least 1.")
+                throw ValidationError("--epochs, --hidden-size, --layers, --batch-size, --patience, --min-count and --embedding-size must be at least 1.")
             }
             try optimizer.check()
             guard test >= 0, validation >= 0, test + validation < 1 else {
@@ -118,7 +118,11 @@ extension ClassifyCommand {
             }
         }
 
+        @OptionGroup(title: "Computation") var computation: ThreadOptions
+
         func run() throws {
+            computation.apply()
+            try InputFileCheck.requireDataFile(data, role: "data file")
             var generator = RandomGenerator(seed: seed)
             let inputs: ClassificationInputs
             let specification: ClassifierInputSpecification
@@ -206,7 +210,12 @@ extension ClassifyCommand {
         @Option(help: "Where to write the predictions CSV.")
         var output = "predictions.csv"
 
+        @OptionGroup(title: "Computation") var computation: ThreadOptions
+
         func run() throws {
+            computation.apply()
+            try InputFileCheck.requireCheckpoint(checkpoint, format: ClassifierCheckpoint.format, command: "classify predict")
+            try InputFileCheck.requireDataFile(data, role: "data file")
             let stored = try ClassifierCheckpoint(contentsOf: checkpoint)
             let read = try stored.read(contentsOf: data)
             let predictions = stored.model.predict(read.inputs)

@@ -51,7 +51,10 @@ struct DemoCommand: ParsableCommand {
         if hiddenSize < 1 { throw ValidationError("--hidden-size must be at least 1, got \(hiddenSize)") }
     }
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
             if let saveCorpus {
                 try DemoCorpus.generate(seed: seed, byteCount: corpusBytes).write(toFile: saveCorpus, atomically: true, encoding: .utf8)
@@ -89,7 +92,7 @@ struct DemoCommand: ParsableCommand {
             let c = session.trainer.configuration
             Console.message("training a \(hiddenSize)-unit LSTM for \(formatDuration(seconds)) (\(session.model.configuration.parameterCount) parameters)…")
             let reporter = ProgressReporter(logEvery: 100, batchesPerEpoch: session.training.batchesPerEpoch,
-                                            tokensPerStep: c.batchSize * c.sequenceLength)
+                                            evaluationInterval: c.evaluationInterval)
             reporter.deadlineSeconds = seconds
             let start = Date()
             InterruptFlag.install()
@@ -125,6 +128,6 @@ struct DemoCommand: ParsableCommand {
             throw CommandFailure("could not keep the model in \(folder): \(error)")
         }
         Console.message("kept the model in \(model) and its corpus in \(text)")
-        Console.message("look inside it with: recurrent inspect \(folder) \(text) --html inside.html")
+        Console.message("look inside it with: " + ShellHint.command("inspect", ShellHint.quoted(folder), ShellHint.quoted(text), "--html", "inside.html"))
     }
 }

@@ -30,8 +30,13 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("dump-tokens"), help: .hidden)
     var dumpTokens: Int = 64
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
+            try InputFileCheck.requireCheckpoint(checkpoint, format: CheckpointKey.formatName, command: "evaluate")
+            try InputFileCheck.requireDataFile(text, role: "text to evaluate on")
             let textModel = try TextModel.load(checkpoint)
             let result = try TextEvaluation.evaluate(textModel, on: .file(path: text))
             Console.out("checkpoint: \(textModel.path)\n")

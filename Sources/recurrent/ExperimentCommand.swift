@@ -44,13 +44,13 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Recurrent gain g: W_hh ~ N(0, g²/H) (clipping).")
     var gain: Float?
 
-    @Option(help: "Hidden size H, the same for every cell.")
+    @Option(name: .customLong("hidden-size"), help: "Hidden size H, the same for every cell.")
     var hidden: Int?
 
-    @Option(help: "Learning rate.")
+    @Option(name: .customLong("learning-rate"), help: "Learning rate.")
     var lr: Double?
 
-    @Option(help: "Sequences per training batch.")
+    @Option(name: .customLong("batch-size"), help: "Sequences per training batch.")
     var batch: Int?
 
     @Option(help: "Optimizer: adam, sgd or rmsprop.")
@@ -110,7 +110,10 @@ struct ExperimentCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         if list {
             print(Self.listing())
             return
@@ -120,7 +123,7 @@ struct ExperimentCommand: ParsableCommand {
             let config = try configuration(for: task)
             // Runs train side by side, one per core: their GEMMs are small (B × H × 4H), so
             // whole runs in parallel use the cores better than each GEMM split across them.
-            if config.jobs > 1 && ThreadPool.environmentThreadCount == nil { ThreadPool.threadCount = 1 }
+            if config.jobs > 1 && ThreadPool.environmentThreadCount == nil && computation.threads == nil { ThreadPool.threadCount = 1 }
             let quiet = self.quiet
             let runner = try ExperimentRunner(task: task, configuration: config)
             let report = try runner.run { event in

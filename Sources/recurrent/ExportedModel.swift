@@ -12,9 +12,16 @@ enum ExportedModel {
     case classifier(ClassifierCheckpoint, path: String)
 
     /// Loads `path` (a file or training directory, resolved as `generate` does). Anything that is
-    /// not a forecast or classifier checkpoint goes through `TextModel.load`, so a missing,
-    /// damaged, unknown or foreign file gives exactly `generate`'s error.
+    /// not a forecast or classifier checkpoint goes through `generate`'s checks and
+    /// `TextModel.load`, so a missing, damaged, unknown or foreign file gives `generate`'s error.
     static func load(_ path: String) throws -> ExportedModel {
+        switch SniffedFile.sniff(path) {
+        case .safetensors(let format) where format == ForecastCheckpoint.format || format == ClassifierCheckpoint.format:
+            break
+        default:
+            // A text file, a device, an empty file…: refused before reading, in generate's words.
+            try InputFileCheck.requireCheckpoint(path, format: CheckpointKey.formatName, command: "export")
+        }
         let resolved = TextModel.resolve(path, preferring: [CheckpointDirectory.bestFileName,
                                                             CheckpointDirectory.latestFileName,
                                                             TextModel.keptFileName,

@@ -63,7 +63,7 @@ extension ForecastCommand {
         @Option(help: "Maximum number of epochs.")
         var epochs = ForecastTrainingOptions().epochs
 
-        @Option(help: "Hidden units of the recurrent layer.")
+        @Option(name: .customLong("hidden-size"), help: "Hidden units of the recurrent layer.")
         var hidden = ForecastModelConfiguration.defaultHiddenSize
 
         @Option(help: "Stacked recurrent layers.")
@@ -99,7 +99,7 @@ extension ForecastCommand {
             guard lookback >= 1 else { throw ValidationError("--lookback must be at least 1.") }
             guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1.") }
             guard epochs >= 1, hidden >= 1, layers >= 1, batchSize >= 1, patience >= 1 else {
-                throw ValidationError("--epochs, --hidden, --layers, --batch-size and --patience must be at least 1.")
+                throw ValidationError("--epochs, --hidden-size, --layers, --batch-size and --patience must be at least 1.")
             }
             try optimizer.check()
             if let season, season < 1 { throw ValidationError("--season must be at least 1.") }
@@ -108,7 +108,11 @@ extension ForecastCommand {
             }
         }
 
+        @OptionGroup(title: "Computation") var computation: ThreadOptions
+
         func run() throws {
+            computation.apply()
+            try InputFileCheck.requireDataFile(data, role: "CSV file")
             let raw = try TimeSeries.read(contentsOf: data, column: input.column, dateColumn: input.dateColumn,
                                           wide: input.wide)
             let series = try raw.filled(input.missing)
@@ -228,7 +232,12 @@ extension ForecastCommand {
             if let horizon, horizon < 1 { throw ValidationError("--horizon must be at least 1.") }
         }
 
+        @OptionGroup(title: "Computation") var computation: ThreadOptions
+
         func run() throws {
+            computation.apply()
+            try InputFileCheck.requireCheckpoint(checkpoint, format: ForecastCheckpoint.format, command: "forecast predict")
+            try InputFileCheck.requireDataFile(data, role: "CSV file")
             let stored = try ForecastCheckpoint(contentsOf: checkpoint)
             let model = stored.model, encoding = stored.encoding
             let h = horizon ?? encoding.horizon

@@ -63,8 +63,12 @@ struct GenerateCommand: ParsableCommand {
         if length < 0 { throw ValidationError("--length must be at least 0, got \(length)") }
     }
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
+            try InputFileCheck.requireCheckpoint(checkpoint, format: CheckpointKey.formatName, command: "generate")
             let textModel = try TextModel.load(checkpoint)
             var generator = try TextGenerator(textModel: textModel, options: sampling.options, seed: sampling.resolvedSeed)
             var last: Character? = nil

@@ -60,8 +60,12 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
+            try InputFileCheck.requireCheckpoint(checkpoint, format: CheckpointKey.formatName, command: "inspect")
             let textModel = try TextModel.load(checkpoint)
             if textModel.model.configuration.projectionSize > 0 {
                 // StateTrace re-runs the plain LSTM step by hand; it has no W_hr.

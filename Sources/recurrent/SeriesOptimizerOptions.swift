@@ -7,14 +7,20 @@ struct SeriesOptimizerOptions: ParsableArguments {
     @Option(name: .customLong("learning-rate"), help: "Adam learning rate.")
     var learningRate = SeriesTrainingDefaults.learningRate
 
-    @Option(help: "Clip the global gradient norm to this (0: no clipping).")
-    var clip = SeriesTrainingDefaults.clipNorm
+    @Option(name: .customLong("clip"), help: "Clip the gradient's global L2 norm to this value (0, like --no-clip: no clipping).")
+    var clipOption = SeriesTrainingDefaults.clipNorm
+
+    @Flag(name: .customLong("no-clip"), help: "Do not clip gradients.")
+    var noClip = false
+
+    /// The clipping norm the trainer uses; 0 means none.
+    var clip: Double { noClip ? 0 : clipOption }
 
     /// The commands call this from their `validate()` after their own checks. It is not named
     /// `validate()`: ArgumentParser would run that while parsing, before the command's checks,
     /// and change which of several mistakes is reported.
     func check() throws {
         guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
-        guard clip >= 0 else { throw ValidationError("--clip must be ≥ 0.") }
+        guard clipOption >= 0 else { throw ValidationError("--clip must be ≥ 0.") }
     }
 }

@@ -39,9 +39,22 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("kill-after-checkpoint"), help: .hidden)
     var killAfterCheckpoint: Int?
 
+    /// Testing aid: after this step the process sends itself SIGINT, as a Ctrl-C at exactly
+    /// that point would.
+    @Option(name: .customLong("interrupt-after-step"), help: .hidden)
+    var interruptAfterStep: Int?
+
+    @OptionGroup(title: "Computation") var computation: ThreadOptions
+
     func run() throws {
+        computation.apply()
         try runReportingErrors {
+            try InputFileCheck.requireDataFile(corpus, role: "corpus (a text file)")
+            if let resume = runOptions.resume {
+                try InputFileCheck.requireCheckpoint(resume, format: CheckpointKey.formatName, command: "train --resume")
+            }
             let session = try TextTrainingSession.make(options())
+            try InputFileCheck.requireWritableFolder(session.outputDirectory)
             try train(session)
         }
     }
@@ -93,14 +106,17 @@ struct TrainCommand: ParsableCommand {
             + clippingText(c.clipping) + ", checkpoints in \(session.outputDirectory)")
 
         let reporter = ProgressReporter(logEvery: runOptions.logEvery, batchesPerEpoch: session.training.batchesPerEpoch,
-                                        tokensPerStep: c.batchSize * c.sequenceLength)
-        let killStep = killAfterCheckpoint
+                                        evaluationInterval: c.evaluationInterval)
+        let killStep = killAfterCheckpoint, interruptStep = interruptAfterStep
         InterruptFlag.install()
         defer { InterruptFlag.uninstall() }
         let outcome: TrainingOutcome
         do {
             outcome = try session.run(onEvent: { event in
                 reporter.handle(event)
+                if let interruptStep, case .step(let report) = event, report.step == interruptStep {
+                    raise(SIGINT)
+                }
                 if let killStep, case .checkpoint(let report) = event, report.step >= killStep {
                     kill(getpid(), SIGKILL)
                 }
@@ -119,9 +135,13 @@ struct TrainCommand: ParsableCommand {
             if let v = state.bestValidationLoss { summary += String(format: "; best validation loss %.4f", v) }
             Console.message(summary)
             let model = FileManager.default.fileExists(atPath: best) ? best : latest
-            Console.message("generate with: recurrent generate \(model) --prime \"...\"")
+            Console.message("generate with: " + ShellHint.command("generate", ShellHint.quoted(model), "--prime", "'...'"))
         case .interrupted(let step):
-            Console.message("stopped at step \(step); continue with: recurrent train \(corpus) --resume \(latest)")
+            if let since = trainer.lossSinceLastRecord {
+                Console.message(String(format: "train loss %.4f over the %d steps since the last evaluation", since.loss, since.steps))
+            }
+            Console.message("stopped at step \(step); continue with: "
+                + ShellHint.command("train", ShellHint.quoted(corpus), "--resume", ShellHint.quoted(latest)))
             throw ExitCode(130)
         }
     }

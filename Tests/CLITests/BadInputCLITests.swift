@@ -46,7 +46,7 @@ import Testing
         #expect(train.succeeded, "\(train.stderr)")
 
         Self.expectFailure(try CLI.run(["generate", "nothing.safetensors"], in: d), mentioning: ["nothing.safetensors", "does not exist"])
-        Self.expectFailure(try CLI.run(["generate", "a.txt"], in: d), mentioning: ["a.txt", "not a safetensors file"])
+        Self.expectFailure(try CLI.run(["generate", "a.txt"], in: d), mentioning: ["a.txt", "is a text file, not a checkpoint"])
         let full = try Data(contentsOf: d.appendingPathComponent("run/latest.safetensors"))
         try full.prefix(full.count / 2).write(to: d.appendingPathComponent("cut.safetensors"))
         Self.expectFailure(try CLI.run(["generate", "cut.safetensors"], in: d), mentioning: ["cut.safetensors"])

@@ -32,7 +32,13 @@ public final class LanguageModelTrainer {
     public var state: TrainingState {
         var s = progress
         s.generator = generator.state.map { String($0, radix: 16) }
+        s.interval = TrainingInterval(lossSum: lossSinceRecord, steps: stepsSinceRecord)
         return s
+    }
+    /// The mean training loss over the steps since the last history record (those before an
+    /// interruption included), and their count; nil right after a record.
+    public var lossSinceLastRecord: (loss: Double, steps: Int)? {
+        stepsSinceRecord > 0 ? (lossSinceRecord / Double(stepsSinceRecord), stepsSinceRecord) : nil
     }
     private var progress: TrainingState
     public let training: any TokenBatchSource
@@ -353,8 +359,11 @@ public final class LanguageModelTrainer {
         if let cc = carried.c, let c { cc.assign(c) }
         generator = restoredGenerator
         progress = saved
-        lossSinceRecord = 0
-        stepsSinceRecord = 0
+        // The interval's running loss, so the next history record is the uninterrupted run's
+        // (checkpoints written before it was saved resume with an empty interval).
+        lossSinceRecord = saved.interval?.lossSum ?? 0
+        stepsSinceRecord = saved.interval?.steps ?? 0
+        progress.interval = nil
         lastCheckpoint = file.origin
     }
 }

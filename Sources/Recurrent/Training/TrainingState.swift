@@ -27,6 +27,10 @@ public struct TrainingState: Codable, Sendable, Equatable {
     /// An identifier of the training data (set by the caller, e.g. token count and checksum), to
     /// tell on resume whether the data is the same.
     public var dataFingerprint: String?
+    /// The training loss summed since the last history record, so that a run resumed between
+    /// two evaluations writes the same next record as an uninterrupted one. Set in checkpoints
+    /// (nil in older ones: resumed as an empty interval).
+    public var interval: TrainingInterval?
 
     public init(generator: RandomGenerator, schedule: AnyLearningRateSchedule) {
         self.generator = generator.state.map { String($0, radix: 16) }
@@ -60,4 +64,16 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     public var validationLoss: Double?
     public var learningRate: Double
     public var seconds: Double
+}
+
+/// The steps since the last history record: their summed training loss (nats per token, the
+/// sum of each step's mean) and their count.
+public struct TrainingInterval: Codable, Sendable, Equatable {
+    public var lossSum: Double
+    public var steps: Int
+
+    public init(lossSum: Double, steps: Int) {
+        self.lossSum = lossSum
+        self.steps = steps
+    }
 }

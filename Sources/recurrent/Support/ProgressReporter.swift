@@ -8,7 +8,11 @@ final class ProgressReporter {
     let live: Bool
     let logEvery: Int
     let batchesPerEpoch: Int
-    let tokensPerStep: Int
+    /// Steps between evaluations (for the ETA).
+    let evaluationInterval: Int
+    /// Seconds on a monotonic clock (injected by tests).
+    let now: () -> Double
+    private var remainingTime = RemainingTimeEstimator()
     /// A time budget instead of a step count (the demo): the ETA counts down to it.
     var deadlineSeconds: Double?
     private var smoothedLoss: Double?
@@ -18,11 +22,19 @@ final class ProgressReporter {
     private var lineShown = false
     private var runStart = Date()
 
-    init(live: Bool = Console.stderrIsTerminal, logEvery: Int, batchesPerEpoch: Int, tokensPerStep: Int) {
+    init(live: Bool = Console.stderrIsTerminal, logEvery: Int, batchesPerEpoch: Int,
+         evaluationInterval: Int, now: @escaping () -> Double = ProgressReporter.monotonicSeconds) {
         self.live = live
         self.logEvery = max(1, logEvery)
         self.batchesPerEpoch = batchesPerEpoch
-        self.tokensPerStep = tokensPerStep
+        self.evaluationInterval = max(1, evaluationInterval)
+        self.now = now
+        remainingTime.start(at: now())
+    }
+
+    /// Seconds since an arbitrary start, never going back.
+    static func monotonicSeconds() -> Double {
+        return Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
     }
 
     func handle(_ event: TrainingEvent) {
@@ -34,6 +46,7 @@ final class ProgressReporter {
     }
 
     private func step(_ r: StepReport) {
+        remainingTime.step(at: now())
         smoothedLoss = smoothedLoss.map { 0.95 * $0 + 0.05 * r.loss } ?? r.loss
         if r.tokensPerSecond > 0 {
             smoothedRate = smoothedRate.map { 0.9 * $0 + 0.1 * r.tokensPerSecond } ?? r.tokensPerSecond
@@ -67,14 +80,16 @@ final class ProgressReporter {
         if let rate = smoothedRate { parts.append("\(formatRate(rate)) tok/s") }
         if let deadline = deadlineSeconds {
             parts.append("\(formatDuration(max(0, deadline - Date().timeIntervalSince(runStart)))) left")
-        } else if let rate = smoothedRate, rate > 0 {
-            let remaining = Double((r.totalSteps - r.step) * tokensPerStep) / rate
+        } else if let remaining = remainingTime.remaining(
+            steps: r.totalSteps - r.step,
+            evaluations: RemainingTimeEstimator.evaluationsLeft(after: r.step, totalSteps: r.totalSteps, interval: evaluationInterval)) {
             parts.append("ETA \(formatDuration(remaining))")
         }
         return parts.joined(separator: " · ")
     }
 
     private func evaluation(_ e: EvaluationReport) {
+        remainingTime.evaluation(at: now())
         validationLoss = e.validationLoss ?? validationLoss
         var text = String(format: "step %d (epoch %d): train loss %.4f", e.step, e.epoch + 1, e.trainingLoss)
         if let v = e.validationLoss { text += String(format: ", validation loss %.4f%@", v, e.isBest ? " (best)" : "") }
@@ -82,6 +97,7 @@ final class ProgressReporter {
     }
 
     private func checkpoint(_ c: CheckpointReport) {
+        remainingTime.evaluation(at: now())
         switch c.reason {
         case .evaluation, .finished:
             permanent("  saved \(c.path)" + (c.isBest ? " (best)" : ""))

@@ -124,6 +124,55 @@ import Testing
         #expect(timeless(resumed.state) == timeless(one.state))
     }
 
+    /// Stopped between two evaluations (step 5 of an interval of 3) and resumed: every history
+    /// record — the interval's running training loss included — is bit-equal to the
+    /// uninterrupted run's, and the trainer reports the loss since the last record.
+    @Test func interruptedBetweenEvaluationsResumesTheRunningLoss() throws {
+        let tokens = S.stream(count: 130, vocabulary: 7)
+        let validation = S.stream(count: 40, vocabulary: 7, seed: 4)
+        let straight = try Self.trainer(try S.model(dropout: 0.3), tokens: tokens, steps: 12, validation: validation,
+                                        evaluationInterval: 3)
+        _ = try straight.train()
+
+        let first = try Self.trainer(try S.model(dropout: 0.3), tokens: tokens, steps: 12, validation: validation,
+                                     evaluationInterval: 3)
+        var stepsRun = 0
+        let outcome = try first.train(onEvent: { if case .step = $0 { stepsRun += 1 } }, shouldStop: { stepsRun == 5 })
+        #expect(outcome == .interrupted(step: 5))
+        let since = try #require(first.lossSinceLastRecord)
+        #expect(since.steps == 2)
+        let bytes = try first.makeCheckpoint().serialized()
+
+        let resumed = try Self.trainer(try LanguageModel(checkpoint: try SafeTensors(bytes: bytes)), tokens: tokens,
+                                       steps: 12, validation: validation, evaluationInterval: 3, seed: 777)
+        try resumed.restore(from: try SafeTensors(bytes: bytes))
+        #expect(resumed.lossSinceLastRecord?.loss == since.loss)
+        _ = try resumed.train()
+        let a = resumed.state.history, b = straight.state.history
+        #expect(a.count == b.count)
+        #expect(a.map(\.trainingLoss).map(\.bitPattern) == b.map(\.trainingLoss).map(\.bitPattern))
+        #expect(a.map(\.learningRate) == b.map(\.learningRate))
+        #expect(a.map(\.validationLoss) == b.map(\.validationLoss))
+        #expect(a.map(\.step) == b.map(\.step))
+    }
+
+    /// A checkpoint written before the interval was saved (no `interval` in its state) still
+    /// resumes, with an empty interval.
+    @Test func olderCheckpointsWithoutTheIntervalResume() throws {
+        let tokens = S.stream(count: 130, vocabulary: 7)
+        let trainer = try Self.trainer(try S.model(), tokens: tokens, steps: 4)
+        var stepsRun = 0
+        _ = try trainer.train(onEvent: { if case .step = $0 { stepsRun += 1 } }, shouldStop: { stepsRun == 2 })
+        var file = try trainer.makeCheckpoint()
+        var state = try TrainingState(jsonString: try #require(file.metadata[CheckpointKey.trainingState]))
+        state.interval = nil
+        file.metadata[CheckpointKey.trainingState] = try state.jsonString()
+        let resumed = try Self.trainer(try S.model(), tokens: tokens, steps: 4)
+        try resumed.restore(from: try SafeTensors(bytes: try file.serialized()))
+        #expect(resumed.lossSinceLastRecord == nil)
+        #expect(resumed.state.step == 2)
+    }
+
     @Test func scheduleAdvancesPerEpochAndValidation() throws {
         let tokens = S.stream(count: 4 * 6 * 3 + 1, vocabulary: 7)     // 3 batches per epoch
         let model = try S.model()

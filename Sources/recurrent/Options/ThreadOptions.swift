@@ -1,0 +1,20 @@
+import ArgumentParser
+import Recurrent
+
+/// `--threads N`: how many threads the matrix kernels use, on every command that computes.
+/// Without it, the `RECURRENT_THREADS` environment variable, else every core.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Threads for the matrix kernels, the calling thread included. (default: $RECURRENT_THREADS, else the number of cores)")
+    var threads: Int?
+
+    func validate() throws {
+        if let t = threads, !(1...ThreadPool.maximumThreadCount).contains(t) {
+            throw ValidationError("--threads must be in 1...\(ThreadPool.maximumThreadCount), got \(t)")
+        }
+    }
+
+    /// Sets the kernels' thread count when --threads was given.
+    func apply() {
+        if let threads { ThreadPool.threadCount = threads }
+    }
+}
