@@ -46,9 +46,6 @@ struct ExportCommand: ParsableCommand {
     var dumpCheck: String?
 
     func validate() throws {
-        if weights == nil && onnx == nil && dumpCheck == nil {
-            throw ValidationError("give --weights FILE, --onnx FILE or both")
-        }
         for (flag, path) in [("--weights", weights), ("--onnx", onnx)] {
             if let path, path.isEmpty { throw ValidationError("\(flag) needs a file name") }
         }
@@ -56,6 +53,10 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            // Here rather than in validate(), so a mistyped option is reported as such first.
+            guard weights != nil || onnx != nil || dumpCheck != nil else {
+                throw CommandFailure("give --weights FILE, --onnx FILE or both (recurrent export --help)")
+            }
             let model = try ExportedModel.load(checkpoint)
             for output in [weights, onnx].compactMap({ $0 }) where Self.sameFile(output, model.path) {
                 throw CommandFailure("\(output) is the checkpoint being exported; write the export to another file "
