@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // RFC 4180 CSV reading for RecurrentSeries (why this one: docs/series.md).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // ONNX export (RecurrentONNX, used only by the CLI; docs/export.md).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "CKernels", cSettings: optimizedC),
@@ -36,11 +38,19 @@ let package = Package(
             .product(name: "CSV", package: "CSV.swift"),
         ]),
         .target(name: "RecurrentTasks", dependencies: ["Recurrent"]),
+        // ONNX graphs of trained models; the generated onnx.pb.swift is committed
+        // (Scripts/generate_onnx_proto.sh), its source onnx.proto is excluded.
+        .target(name: "RecurrentONNX", dependencies: [
+            "Recurrent",
+            "RecurrentSeries",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], exclude: ["Proto/onnx.proto", "Proto/LICENSE", "Proto/README.md"]),
         .executableTarget(name: "recurrent", dependencies: [
             "Recurrent",
             "RecurrentText",
             "RecurrentSeries",
             "RecurrentTasks",
+            "RecurrentONNX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),

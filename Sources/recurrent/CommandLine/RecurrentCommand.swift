@@ -11,7 +11,7 @@ struct RecurrentCommand: ParsableCommand {
         version: recurrentVersion,
         subcommands: [DemoCommand.self, TrainCommand.self, GenerateCommand.self, EvaluateCommand.self,
                       ForecastCommand.self, ClassifyCommand.self, ExperimentCommand.self, InspectCommand.self,
-                      PlotCommand.self, DataCommand.self, Bench.self]
+                      PlotCommand.self, ExportCommand.self, DataCommand.self, Bench.self]
     )
 
     /// Parses with the aliases rewritten (`OptionAliases`), and words every mistake in one
