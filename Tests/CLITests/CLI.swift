@@ -77,6 +77,23 @@ enum CLI {
     }
 
     /// A fresh empty directory under the system's temporary directory.
+    /// A fresh temporary folder holding `a.txt`, a small script-like corpus.
+    static func corpusFolder(_ name: String) throws -> URL {
+        let d = try temporaryDirectory(name)
+        let text = String(repeating: "jerry: hello there.\nnora: what now?\n", count: 30)
+        try text.write(to: d.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        return d
+    }
+
+    /// Every file directly in `directory` (hidden ones too) with its bytes.
+    static func snapshot(_ directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            files[name] = try Data(contentsOf: directory.appendingPathComponent(name))
+        }
+        return files
+    }
+
     static func temporaryDirectory(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("recurrent-cli-tests-\(ProcessInfo.processInfo.processIdentifier)")

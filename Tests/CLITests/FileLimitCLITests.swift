@@ -15,20 +15,7 @@ import Darwin
     static let options = ["--hidden-size", "64", "--embedding-size", "16", "--layers", "1", "--seq-length", "8",
                           "--batch-size", "4", "--eval-every", "2", "--log-every", "1000"]
 
-    static func folder(_ name: String) throws -> URL {
-        let d = try CLI.temporaryDirectory(name)
-        let text = String(repeating: "jerry: hello there.\nnora: what now?\n", count: 30)
-        try text.write(to: d.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
-        return d
-    }
 
-    static func snapshot(_ directory: URL) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
-            files[name] = try Data(contentsOf: directory.appendingPathComponent(name))
-        }
-        return files
-    }
 
     /// Runs `recurrent arguments…` through /bin/sh after `ulimit -f blocks` (512-byte blocks).
     static func runLimited(_ arguments: [String], blocks: Int, in directory: URL) throws -> CLI.Result {
@@ -61,18 +48,18 @@ import Darwin
     /// Under `ulimit -f 100` (50 KB) a resumed run cannot write its next checkpoint: exit 1
     /// with the message (not death by SIGXFSZ), and the folder exactly as before.
     @Test func fileSizeLimitIsAnError() throws {
-        let d = try Self.folder("ulimit")
+        let d = try CLI.corpusFolder("ulimit")
         let run = d.appendingPathComponent("run")
         let first = try CLI.run(["train", "a.txt", "--output", "run", "--steps", "4"] + Self.options, in: d)
         #expect(first.succeeded, "\(first.stderr)")
-        var before = try Self.snapshot(run)
+        var before = try CLI.snapshot(run)
         #expect(try #require(before["latest.safetensors"]).count > 100 * 512)
 
         let limited = try Self.runLimited(["train", "a.txt", "--resume", "run", "--steps", "8"], blocks: 100, in: d)
         Self.expectNoRoomError(limited, file: "run/step-000006.safetensors", detail: "File too large")
         // The checkpoints are as before; only the metrics log has the steps trained since
         // (a later --resume drops the lines past its checkpoint).
-        var after = try Self.snapshot(run)
+        var after = try CLI.snapshot(run)
         #expect(after.removeValue(forKey: "metrics.jsonl")?.last == UInt8(ascii: "\n"))
         before.removeValue(forKey: "metrics.jsonl")
         #expect(after == before, "files changed or a temporary file was left")
@@ -108,10 +95,10 @@ import Darwin
     /// stays complete, with no temporary file beside it.
     @Test(.enabled(if: canMountTmpfs, "mounting a tmpfs needs root with CAP_SYS_ADMIN"))
     func fullDiskIsAnError() throws {
-        let d = try Self.folder("full-disk")
+        let d = try CLI.corpusFolder("full-disk")
         let probe = try CLI.run(["train", "a.txt", "--output", "probe", "--steps", "2"] + Self.options, in: d)
         #expect(probe.succeeded, "\(probe.stderr)")
-        let size = try #require(try Self.snapshot(d.appendingPathComponent("probe"))["latest.safetensors"]).count
+        let size = try #require(try CLI.snapshot(d.appendingPathComponent("probe"))["latest.safetensors"]).count
         let disk = d.appendingPathComponent("disk")
         try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
         try #require(Self.mount(disk.path, size: (size * 3 / 2 + 4095) / 4096 * 4096))

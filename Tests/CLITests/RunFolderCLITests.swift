@@ -13,22 +13,7 @@ import Darwin
     static let small = ["--hidden-size", "8", "--layers", "1", "--seq-length", "8", "--batch-size", "4",
                         "--eval-every", "2", "--log-every", "1000"]
 
-    /// A folder with `a.txt`, a small corpus.
-    static func folder(_ name: String) throws -> URL {
-        let d = try CLI.temporaryDirectory(name)
-        let text = String(repeating: "jerry: hello there.\nnora: what now?\n", count: 30)
-        try text.write(to: d.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
-        return d
-    }
 
-    /// Every file under `directory` (hidden ones too) with its bytes.
-    static func snapshot(_ directory: URL) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
-            files[name] = try Data(contentsOf: directory.appendingPathComponent(name))
-        }
-        return files
-    }
 
     static func seed(of checkpoint: URL) throws -> UInt64 {
         let header = try SafeTensors.readHeader(contentsOf: checkpoint.path)
@@ -45,17 +30,17 @@ import Darwin
     /// naming what is there and the ways on; the old checkpoints stay byte for byte. `--resume`
     /// continues it; `--overwrite` replaces it whole (no `best` of the old run left behind).
     @Test func freshRunIntoAnotherRunsFolderIsRefused() throws {
-        let d = try Self.folder("fresh-into-finished")
+        let d = try CLI.corpusFolder("fresh-into-finished")
         let run = d.appendingPathComponent("run")
         let first = try CLI.run(["train", "a.txt", "--output", "run", "--steps", "6"] + Self.small, in: d)
         #expect(first.succeeded, "\(first.stderr)")
-        let before = try Self.snapshot(run)
+        let before = try CLI.snapshot(run)
         #expect(before.keys.contains("latest.safetensors") && before.keys.contains("best.safetensors"))
 
         let second = try CLI.run(["train", "a.txt", "--output", "run", "--steps", "2", "--seed", "9"] + Self.small, in: d)
         Self.expectRefused(second, mentioning: ["'run' already holds another run's checkpoints", "latest.safetensors",
                                                 "best.safetensors", "step-000006", "--resume run", "--output DIR", "--overwrite"])
-        #expect(try Self.snapshot(run) == before, "the refused run changed the folder")
+        #expect(try CLI.snapshot(run) == before, "the refused run changed the folder")
 
         // The default folder (checkpoints/a) is guarded the same way.
         let defaultRun = try CLI.run(["train", "a.txt", "--steps", "2"] + Self.small, in: d)
@@ -70,7 +55,7 @@ import Darwin
                            mentioning: ["'run' already holds", "leave out --output"])
         Self.expectRefused(try CLI.run(["train", "a.txt", "--resume", "run", "--overwrite", "--steps", "8"], in: d),
                            mentioning: ["--overwrite would delete the checkpoints being resumed"])
-        #expect(try Self.snapshot(run) == before)
+        #expect(try CLI.snapshot(run) == before)
 
         let resumed = try CLI.run(["train", "a.txt", "--resume", "run", "--steps", "8", "--log-every", "1000"], in: d)
         #expect(resumed.succeeded, "\(resumed.stderr)")
@@ -90,14 +75,14 @@ import Darwin
     /// A folder whose lock another process holds is refused at once, naming the holder's PID;
     /// nothing is written into it. (Here the holder is this test process.)
     @Test func folderInUseIsRefused() throws {
-        let d = try Self.folder("in-use")
+        let d = try CLI.corpusFolder("in-use")
         let run = d.appendingPathComponent("run")
         let lock = try RunFolderLock(directory: run.path)
-        let before = try Self.snapshot(run)
+        let before = try CLI.snapshot(run)
         let r = try CLI.run(["train", "a.txt", "--output", "run", "--steps", "2"] + Self.small, in: d)
         Self.expectRefused(r, mentioning: ["'run' is in use by another training run", "process \(getpid())", "--output DIR"])
         #expect(!r.stderr.contains("corpus:"), "the corpus was read before refusing: \(r.stderr)")
-        #expect(try Self.snapshot(run) == before)
+        #expect(try CLI.snapshot(run) == before)
         lock.release()
         let after = try CLI.run(["train", "a.txt", "--output", "run", "--steps", "2"] + Self.small, in: d)
         #expect(after.succeeded, "\(after.stderr)")
@@ -107,7 +92,7 @@ import Darwin
     /// The case from the issue: a second `recurrent train` while the first is training in the
     /// folder is refused and names the first's PID; the first finishes normally.
     @Test func secondProcessIsRefused() throws {
-        let d = try Self.folder("second-process")
+        let d = try CLI.corpusFolder("second-process")
         let lockFile = d.appendingPathComponent("run/" + RunFolderLock.fileName)
         let first = try CLI.start(["train", "a.txt", "--output", "run", "--steps", "100000", "--log-every", "1"]
                                   + Self.small.dropLast(2), in: d)
@@ -125,7 +110,7 @@ import Darwin
 
     /// A lock file left by a process that died (SIGKILL) is taken over.
     @Test func staleLockIsTakenOver() throws {
-        let d = try Self.folder("stale-lock")
+        let d = try CLI.corpusFolder("stale-lock")
         let killed = try CLI.run(["train", "a.txt", "--output", "run", "--steps", "6", "--kill-after-checkpoint", "2"] + Self.small, in: d)
         #expect(killed.signaled && killed.status == SIGKILL, "\(killed.stderr)")
         let lockFile = d.appendingPathComponent("run/" + RunFolderLock.fileName)
