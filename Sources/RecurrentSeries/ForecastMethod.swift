@@ -8,6 +8,8 @@ public enum ForecastMethodKind: String, Codable, Sendable, CaseIterable {
     case ets
     /// The theta method (`Theta`).
     case theta
+    /// ARIMA chosen by AICc at each origin (`ARIMAMethod`).
+    case arima
 }
 
 /// A way of forecasting that can be judged on rolling origins and chosen between: the
@@ -114,12 +116,13 @@ public struct NetworkMethod: ForecastMethod {
 
 extension ForecastMethodKind {
     /// The methods every forecast is compared with, for a series of season `season`: last
-    /// value, seasonal naive (with a season), ETS by AICc and theta.
+    /// value, seasonal naive (with a season), ETS by AICc, theta and ARIMA by AICc.
     public static func baselines(season: Int?) -> [any ForecastMethod] {
         var methods: [any ForecastMethod] = [Baseline.lastValue]
         if let m = season { methods.append(Baseline.seasonalNaive(season: m)) }
         methods.append(StatisticalMethod.ets(period: season))
         methods.append(StatisticalMethod.theta(period: season))
+        methods.append(ARIMAMethod(period: season))
         return methods
     }
 }
