@@ -12,7 +12,7 @@ struct ForecastCommand: ParsableCommand {
         once (direct multi-step). The series is split in time into training, validation and \
         test parts (70/15/15 %), normalised on the training part only, and the test part is \
         scored (MAE, RMSE, MASE) next to the last-value and seasonal-naive baselines, ETS \
-        (chosen by AICc) and theta. Rolling origins in the validation part pick the model \
+        and ARIMA (each chosen by AICc) and theta. Rolling origins in the validation part pick the model \
         predict uses: the network only when it beats every baseline.
         """,
         subcommands: [Train.self, Predict.self]
@@ -228,7 +228,7 @@ extension ForecastCommand {
             --origins origins --step values apart (rolling origin), each from the values \
             before it: the CSV gains actual and origin columns, the plot shows the actual \
             values, and every model's errors (the network, last value, seasonal naive, ETS, \
-            theta) are printed side by side.
+            theta, ARIMA) are printed side by side.
 
             Example: recurrent forecast predict forecast-run/forecast.safetensors co2.csv --horizon 26
             """
@@ -261,7 +261,7 @@ extension ForecastCommand {
         @Option(help: "Values between backtest origins (default: half the horizon, rounded up).")
         var step: Int?
 
-        @Option(help: ArgumentHelp("The model to forecast with: network, ets, theta, last-value or seasonal-naive.",
+        @Option(help: ArgumentHelp("The model to forecast with: network, ets, theta, arima, last-value or seasonal-naive.",
                                    discussion: "Default: the model forecast train recommended (the network for checkpoints written before it recommended one)."))
         var model: ForecastMethodKind?
 
@@ -294,7 +294,7 @@ extension ForecastCommand {
             let kind = model ?? stored.recommended
             guard let chosen = methods.first(where: { $0.kind == kind }) else {
                 throw SeriesError.invalidArgument("--model \(kind.rawValue) needs a season, and this checkpoint has none; "
-                    + "use last-value, ets, theta or network.")
+                    + "use last-value, ets, theta, arima or network.")
             }
             let h = horizon ?? encoding.horizon
             if let limit = chosen.maximumHorizon, h > limit {
