@@ -7,7 +7,7 @@ import Recurrent
 struct SampleBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
-        abstract: "Measure sampling speed: one JSON line per configuration (char, word).",
+        abstract: "Measure sampling speed: one JSON line per configuration (char and word, or the one given).",
         discussion: """
             Evaluation mode, batch 1, the loop of `recurrent generate` (TokenStream): each \
             token is embedded and run through the LSTM stack with the state carried, and the \
@@ -54,7 +54,7 @@ struct SampleBench: ParsableCommand {
         let sizes = config.sizes
 
         var generator = RandomGenerator(seed: options.seed)
-        let model = try config.model(generator: &generator)
+        let model = try config.model(cell: options.cell, generator: &generator)
         // The generation loop of `recurrent generate` (TextGenerator): feed a token, draw the
         // next with plain temperature-1 sampling.
         let stream = TokenStream(model: model, options: SamplingOptions(temperature: 1),
@@ -81,7 +81,7 @@ struct SampleBench: ParsableCommand {
         let seconds = stamps[tokens] - stamps[0]
         let half = tokens / 2, n = Double(streams)
         var fields: [(String, Any)] = [
-            ("impl", "recurrent"), ("mode", "sample"), ("config", config.rawValue),
+            ("impl", "recurrent"), ("mode", "sample"), ("config", config.rawValue), ("cell", options.cell.rawValue),
             ("tokens_per_second", n * Double(tokens) / seconds),
             ("ms_per_step", 1000 * seconds / Double(tokens)),
             ("cpu_ms_per_step", 1000 * cpuSeconds / Double(tokens)),
