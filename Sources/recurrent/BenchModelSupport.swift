@@ -105,12 +105,14 @@ enum BenchSupport {
         return true
     }
 
-    /// One JSON object on one line, keys in the given order.
-    static func printLine(_ fields: [(String, Any)]) {
-        let body = fields.map { key, value -> String in
+    /// One JSON object on one line, keys in the given order, then the machine's fields
+    /// (`BenchMachine`: CPU, caches, and `kernel` — the one in force unless given — with its
+    /// micro-tile and blocking).
+    static func printLine(_ fields: [(String, Any)], kernel: GemmKernel = .current) {
+        let body = (fields + BenchMachine.current.fields(kernel: kernel)).map { key, value -> String in
             let v: String
             switch value {
-            case let s as String: v = "\"\(s)\""
+            case let s as String: v = "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
             case let d as Double: v = d.isFinite ? trimmed(d, digits: abs(d) >= 100 ? 1 : 3) : "null"
             case let f as Float: v = f.isFinite ? trimmed(Double(f), digits: 4) : "null"
             case let b as Bool: v = b ? "true" : "false"

@@ -44,6 +44,10 @@ int rk_gemm_kernel_nr(int kernel);
 /// Micro-tile height (rows of C per micro-kernel call).
 int rk_gemm_kernel_mr(int kernel);
 
+/// The cache blocking of a kernel (< 0: the current one): rows of A packed at once (mc), the
+/// depth of a K block (kc) and the columns of B per packed block (nc). -1 if unsupported.
+int rk_gemm_kernel_blocking(int kernel, long *mc, long *kc, long *nc);
+
 // MARK: - GEMM
 
 /// C = alpha·op(A)·op(B) + beta·C with `kernel` (< 0: the current one) on up to `threads`
