@@ -13,7 +13,7 @@ import Foundation
 ///    toggled) of lower AICc until none is lower. A constant is allowed when d + D ≤ 1.
 ///
 /// Every candidate is fitted by CSS from the same conditioning start (the largest AR span
-/// the search allows, 5 + m·1), so their AICc are comparable.
+/// the search allows, 5 + m·1; less for a series under 20 values), so their AICc are comparable.
 extension ARIMA {
     public static let maximumOrder = 5
     /// Seasonal strength at or above which the season is differenced.
