@@ -120,7 +120,7 @@ public struct MemoryTracePage: Sendable {
         if models.contains(where: { !$0.trace.cell.hasCellState }) {
             parts.append("A network without a cell state keeps it in its hidden state h, where it fades as new inputs arrive.")
         }
-        parts.append("Each panel draws, for its network, the unit that best holds each marked value (see the table below).")
+        parts.append("Each state panel draws, for its network, the unit that best holds each marked value (see the table below); the gate panel, the LSTM memory unit whose input gate opens most at its marker.")
         return e(parts.joined(separator: " "))
     }
 
@@ -156,9 +156,9 @@ public struct MemoryTracePage: Sendable {
         return shown
     }
 
-    /// "unit 3: marker 1 r −0.84, marker 2 r −0.70".
+    /// "unit 3: marker 1", "unit 3: markers 1, 2" (their r is in the unit table).
     func unitName(_ u: (unit: Int, best: [MemoryUnit])) -> String {
-        "unit \(u.unit): " + u.best.map { "marker \($0.marker + 1) r \(String(format: "%+.2f", $0.correlation))" }.joined(separator: ", ")
+        "unit \(u.unit): marker\(u.best.count > 1 ? "s" : "") " + u.best.map { "\($0.marker + 1)" }.joined(separator: ", ")
     }
 
     /// Dashed vertical lines at the marker steps of sequence `s`, spanning `range`.
@@ -188,8 +188,17 @@ public struct MemoryTracePage: Sendable {
         return plot
     }
 
+    /// Of the shown units, the one whose input gate opens most at its marker compared with
+    /// elsewhere (mean i at the marker steps − mean i at other steps): the clearest writer.
+    func writingUnit(_ trace: MemoryTrace) -> Int {
+        func contrast(_ u: (unit: Int, best: [MemoryUnit])) -> Float {
+            u.best.compactMap { trace.gateMeans(.input, unit: u.unit, marker: $0.marker) }.map { $0.atMarker - $0.elsewhere }.max() ?? -.infinity
+        }
+        return shownUnits(trace).max { contrast($0) < contrast($1) }?.unit ?? 0
+    }
+
     func gatePlot(_ trace: MemoryTrace, sequence s: Int) -> SVGLinePlot {
-        let unit = shownUnits(trace).first?.unit ?? 0
+        let unit = writingUnit(trace)
         var series = [StateSignal.input, .forget, .output].enumerated().map { n, gate in
             SVGLinePlot.Series(name: gate.title, points: trace.series(gate, sequence: s, unit: unit).enumerated().map { (Double($0.offset), Double($0.element)) },
                                color: ["#009E73", "#CC79A7", "#E69F00"][n])

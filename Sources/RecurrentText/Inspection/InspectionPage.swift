@@ -229,7 +229,6 @@ public struct InspectionPage: Sendable {
 
     .text{font-family:Menlo,Consolas,"DejaVu Sans Mono",monospace;white-space:pre-wrap;line-height:1.5;border:1px solid #ddd;padding:10px;max-height:32em;overflow:auto}
     .text span{border-radius:2px}
-    table.matches th{font-weight:normal}
     .r{color:#666}button[aria-pressed=true] .r{color:#ddd}.none{color:#999}
     """
 
