@@ -67,7 +67,7 @@ public struct MemoryTracePage: Sendable {
         <body>
         <h1>Memory in the \(e(taskName)) experiment (\(e(taskSettings)))</h1>
         <p class="meta">\(e(taskSummary))</p>
-        <p class="meta">Shown: \(e(provenance)), run on \(sampleCount) sequences of the fixed test set. \(modelLines())</p>
+        <p class="meta">Shown: \(e(provenance)), run on \(sampleCount) sequence\(sampleCount == 1 ? "" : "s") of the fixed test set. \(modelLines())</p>
 
         <section id="over-time">
         <h2>Written, held and read</h2>

@@ -46,6 +46,7 @@ extension ExperimentCommand {
                                           : "the networks of seed \(seeds[0]), the first of \(seeds.count) seeds"
         let others = report.configuration.cells.filter { cell in !runs.contains { $0.arm.cell == cell } }
         if !others.isEmpty { provenance += " (\(others.map(\.rawValue).joined(separator: ", ")) also trained, not shown)" }
+        if !runs.contains(where: { !$0.arm.cell.hasCellState }) { provenance += " (no plain RNN trained: add rnn to --cells to compare)" }
         let page = MemoryTracePage(task: task, provenance: provenance, models: models)
         try write(page.render(), to: path)
         Console.message("wrote \(path)")
