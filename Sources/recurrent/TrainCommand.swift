@@ -94,6 +94,7 @@ struct TrainCommand: ParsableCommand {
         o.clipping = optimization.clipping
         o.epochs = runOptions.epochs
         o.steps = runOptions.steps
+        o.timeBudget = runOptions.timeBudget
         o.evaluationInterval = runOptions.evaluationInterval
         o.maxValidationBatches = runOptions.maxValidationBatches
         o.seed = runOptions.seed
@@ -115,7 +116,11 @@ struct TrainCommand: ParsableCommand {
         Console.message("data: \(session.training.batchesPerEpoch) batches of \(c.batchSize) × \(c.sequenceLength) per epoch"
             + (session.validation.map { ", validation \($0.batchesPerEpoch) batches of \($0.batchSize) × \($0.sequenceLength)" } ?? ", no validation"))
         Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize), dropout \(m.dropout), \(m.parameterCount) parameters")
-        Console.message("training: \(c.totalSteps) steps, \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.schedule.kind.rawValue) schedule, "
+        let length = trainer.state.budget.map { budget in
+            "to a budget of \(formatDuration(budget.seconds))" + (budget.spent > 0 ? " (\(formatDuration(budget.remaining)) left)" : "")
+                + (budget.plan == nil ? " (steps planned from a speed probe)" : ", planned \(budget.plan!.totalSteps) steps")
+        } ?? "\(c.totalSteps) steps"
+        Console.message("training: \(length), \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.schedule.kind.rawValue) schedule, "
             + clippingText(c.clipping) + ", checkpoints in \(session.outputDirectory)")
 
         let reporter = ProgressReporter(logEvery: runOptions.logEvery, batchesPerEpoch: session.training.batchesPerEpoch,
@@ -124,8 +129,14 @@ struct TrainCommand: ParsableCommand {
         InterruptFlag.install()
         defer { InterruptFlag.uninstall() }
         let outcome: TrainingOutcome
+        var planShown = trainer.state.budget?.plan
         do {
             outcome = try session.run(onEvent: { event in
+                if case .step = event, let budget = trainer.state.budget, let plan = budget.plan,
+                   planShown.map({ abs($0.totalSteps - plan.totalSteps) * 100 > $0.totalSteps }) ?? true {
+                    reporter.permanent(planText(plan, budget: budget, first: planShown == nil))
+                    planShown = plan
+                }
                 reporter.handle(event)
                 if let interruptStep, case .step(let report) = event, report.step == interruptStep {
                     raise(SIGINT)
@@ -145,6 +156,7 @@ struct TrainCommand: ParsableCommand {
         case .finished:
             let state = trainer.state
             var summary = "finished \(state.step) steps in \(formatDuration(state.seconds))"
+                + (state.budget.map { " of training, \(formatDuration($0.spent)) of a \(formatDuration($0.seconds)) budget with validation" } ?? "")
             if let v = state.bestValidationLoss { summary += String(format: "; best validation loss %.4f", v) }
             Console.message(summary)
             let model = FileManager.default.fileExists(atPath: best) ? best : latest
@@ -157,6 +169,15 @@ struct TrainCommand: ParsableCommand {
                 + ShellHint.command("train", ShellHint.quoted(corpus), "--resume", ShellHint.quoted(latest)))
             throw ExitCode(130)
         }
+    }
+
+    /// `plan: 2,400 steps (1.2 s/step measured), validation every 120 steps, warm-up 48 steps`.
+    func planText(_ plan: TrainingPlan, budget: TimeBudget, first: Bool) -> String {
+        var text = first ? "plan: \(plan.totalSteps) steps" : "plan: \(plan.totalSteps) steps in all"
+        if let s = budget.stepSeconds { text += String(format: " (%.3g s/step", s) + (budget.evaluationSeconds.map { String(format: ", %.3g s/evaluation", $0) } ?? "") + ")" }
+        if first { text += ", validation every \(plan.evaluationInterval) steps, warm-up \(plan.warmupSteps) steps" }
+        else { text += String(format: ", %@ left", formatDuration(budget.remaining)) }
+        return text
     }
 
     func clippingText(_ clipping: GradientClipping?) -> String {

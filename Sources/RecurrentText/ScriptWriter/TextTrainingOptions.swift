@@ -30,6 +30,9 @@ public struct TextTrainingOptions: Sendable {
     public var clipping: GradientClipping??
     public var epochs: Int?
     public var steps: Int?
+    /// A wall-clock budget in seconds (`--time`): the run plans its steps to end within it,
+    /// instead of `epochs` or `steps`. On resume, a different value replaces the run's budget.
+    public var timeBudget: Double?
     public var evaluationInterval: Int?
     public var maxValidationBatches: Int?
     public var seed: UInt64?
@@ -58,6 +61,9 @@ public struct TextTrainingOptions: Sendable {
         public static let learningRate = 2e-3
         /// No schedule (a constant rate); a schedule's own settings default as in `ScheduleConfiguration`.
         public static let schedule = ScheduleConfiguration()
+        /// With a time budget: a cosine to zero after a linear warm-up, both fitted to the
+        /// planned steps (`TimeBudgetPlanner`).
+        public static let budgetSchedule = ScheduleConfiguration(kind: .cosine)
         public static let microBatches = 1
         public static let maxNorm = 5.0
         public static let epochs = 10

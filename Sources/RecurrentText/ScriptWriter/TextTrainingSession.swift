@@ -71,12 +71,14 @@ public final class TextTrainingSession {
             embeddingSize: o.embeddingSize ?? D.embeddingSize(level), hiddenSize: o.hiddenSize ?? D.hiddenSize,
             numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? D.peepholes,
             projectionSize: o.projectionSize ?? D.projectionSize)
-        let totalSteps = o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
+        // With a time budget the trainer plans the steps (and the evaluation interval and the
+        // warm-up) after a probe; until then one step stands in.
+        let totalSteps = o.timeBudget != nil ? 1 : o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
         let seed = o.seed ?? D.seed
         let configuration = TrainingConfiguration(
             sequenceLength: sequenceLength, batchSize: batchSize, microBatches: o.microBatches ?? D.microBatches,
             optimizer: OptimizerConfiguration(kind: o.optimizer ?? D.optimizer, learningRate: o.learningRate ?? D.learningRate),
-            schedule: o.schedule ?? D.schedule,
+            schedule: o.schedule ?? (o.timeBudget != nil ? D.budgetSchedule : D.schedule),
             clipping: o.clipping ?? .norm(maxNorm: D.maxNorm, type: .l2), totalSteps: totalSteps,
             evaluationInterval: o.evaluationInterval ?? min(training.batchesPerEpoch, D.maxEvaluationInterval),
             maxValidationBatches: o.maxValidationBatches ?? D.maxValidationBatches, seed: seed)
@@ -86,6 +88,7 @@ public final class TextTrainingSession {
         let trainer = try LanguageModelTrainer(model: model, configuration: configuration, training: training,
                                                validation: validation, generator: generator)
         trainer.setDataFingerprint(corpus.tokens.fingerprint())
+        if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
         let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
         return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
                                    trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
@@ -158,6 +161,7 @@ public final class TextTrainingSession {
                 reason: "\(o.corpusPath) is not the text it was trained on (\(corpus.tokens.count) tokens, fingerprint \(fingerprint); the checkpoint's: \(saved)) — resume with the same corpus file")
         }
 
+        let lengthGiven = o.steps != nil || o.epochs != nil
         if let steps = o.steps { configuration.totalSteps = steps }
         else if let epochs = o.epochs { configuration.totalSteps = epochs * training.batchesPerEpoch }
         if let interval = o.evaluationInterval { configuration.evaluationInterval = interval }
@@ -178,6 +182,8 @@ public final class TextTrainingSession {
                                                validation: validation, generator: RandomGenerator(seed: configuration.seed))
         try trainer.restore(from: file)
         if restartSchedule { trainer.restartSchedule() }
+        if lengthGiven { trainer.clearBudget() }
+        if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
         let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
         return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
                                    trainer: trainer, outputDirectory: output,
