@@ -85,6 +85,10 @@ struct TrainCommand: ParsableCommand {
         o.projectionSize = model.projectionSize
         o.layers = model.layers
         o.dropout = model.dropout
+        o.inputDropout = model.inputDropout
+        o.hiddenDropout = model.hiddenDropout
+        o.weightDrop = model.weightDrop
+        o.embeddingDropout = model.embeddingDropout
         o.sequenceLength = optimization.sequenceLength
         o.batchSize = optimization.batchSize
         o.microBatches = optimization.microBatches
@@ -115,7 +119,10 @@ struct TrainCommand: ParsableCommand {
             + (session.corpus.unknownCount > 0 ? ", \(session.corpus.unknownCount) <unk>" : ""))
         Console.message("data: \(session.training.batchesPerEpoch) batches of \(c.batchSize) × \(c.sequenceLength) per epoch"
             + (session.validation.map { ", validation \($0.batchesPerEpoch) batches of \($0.batchSize) × \($0.sequenceLength)" } ?? ", no validation"))
-        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize), dropout \(m.dropout), \(m.parameterCount) parameters")
+        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize), dropout \(m.dropout)"
+            + (m.inputDropout > 0 ? ", input dropout \(m.inputDropout)" : "") + (m.hiddenDropout > 0 ? ", hidden dropout \(m.hiddenDropout)" : "")
+            + (m.weightDrop > 0 ? ", weight drop \(m.weightDrop)" : "") + (m.embeddingDropout > 0 ? ", embedding dropout \(m.embeddingDropout)" : "")
+            + ", \(m.parameterCount) parameters")
         let length = trainer.state.budget.map { budget in
             "to a budget of \(formatDuration(budget.seconds))" + (budget.spent > 0 ? " (\(formatDuration(budget.remaining)) left)" : "")
                 + (budget.plan == nil ? " (steps planned from a speed probe)" : ", planned \(budget.plan!.totalSteps) steps")

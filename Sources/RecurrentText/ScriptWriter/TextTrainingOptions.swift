@@ -20,6 +20,11 @@ public struct TextTrainingOptions: Sendable {
     public var projectionSize: Int?
     public var layers: Int?
     public var dropout: Float?
+    /// AWD-LSTM regularisers (see `LanguageModelConfiguration`).
+    public var inputDropout: Float?
+    public var hiddenDropout: Float?
+    public var weightDrop: Float?
+    public var embeddingDropout: Float?
     // Training.
     public var sequenceLength: Int?
     public var batchSize: Int?

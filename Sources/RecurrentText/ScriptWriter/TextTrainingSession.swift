@@ -66,11 +66,15 @@ public final class TextTrainingSession {
         let corpus = try Corpus.load(path: o.corpusPath, level: level, wordOptions: wordOptions)
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: batchSize, sequenceLength: sequenceLength)
 
-        let modelConfiguration = LanguageModelConfiguration(
+        var modelConfiguration = LanguageModelConfiguration(
             cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
             embeddingSize: o.embeddingSize ?? D.embeddingSize(level), hiddenSize: o.hiddenSize ?? D.hiddenSize,
             numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? D.peepholes,
             projectionSize: o.projectionSize ?? D.projectionSize)
+        modelConfiguration.inputDropout = o.inputDropout ?? 0
+        modelConfiguration.hiddenDropout = o.hiddenDropout ?? 0
+        modelConfiguration.weightDrop = o.weightDrop ?? 0
+        modelConfiguration.embeddingDropout = o.embeddingDropout ?? 0
         // With a time budget the trainer plans the steps (and the evaluation interval and the
         // warm-up) after a probe; until then one step stands in.
         let totalSteps = o.timeBudget != nil ? 1 : o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
@@ -142,6 +146,10 @@ public final class TextTrainingSession {
         check(o.projectionSize, m.projectionSize, "--projection-size")
         check(o.layers, m.numLayers, "--layers")
         check(o.dropout, m.dropout, "--dropout")
+        check(o.inputDropout, m.inputDropout, "--input-dropout")
+        check(o.hiddenDropout, m.hiddenDropout, "--hidden-dropout")
+        check(o.weightDrop, m.weightDrop, "--weight-drop")
+        check(o.embeddingDropout, m.embeddingDropout, "--embedding-dropout")
         check(o.sequenceLength, configuration.sequenceLength, "--seq-length")
         check(o.batchSize, configuration.batchSize, "--batch-size")
         check(o.microBatches, configuration.microBatches, "--micro-batches")

@@ -25,7 +25,23 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Dropout between layers and before the decoder, in [0, 1). \(defaultNote(TextDefaults.dropout))")
     var dropout: Float?
 
+    @Option(name: .customLong("input-dropout"), help: "Variational dropout on the embedding output: one mask per sequence, shared by its time steps (AWD-LSTM dropouti), in [0, 1). (default: 0)")
+    var inputDropout: Float?
+
+    @Option(name: .customLong("hidden-dropout"), help: "Variational dropout on each recurrent layer's output, between layers and before the decoder (AWD-LSTM dropouth), in [0, 1). (default: 0)")
+    var hiddenDropout: Float?
+
+    @Option(name: .customLong("weight-drop"), help: "DropConnect on the recurrent weights W_hh, a new mask per batch (AWD-LSTM wdrop), in [0, 1). (default: 0)")
+    var weightDrop: Float?
+
+    @Option(name: .customLong("embedding-dropout"), help: "Drop whole words from the embedding for a batch, scaling the rest by 1/(1-p) (AWD-LSTM dropoute), in [0, 1). (default: 0)")
+    var embeddingDropout: Float?
+
     func validate() throws {
+        for (flag, value) in [("--input-dropout", inputDropout), ("--hidden-dropout", hiddenDropout),
+                              ("--weight-drop", weightDrop), ("--embedding-dropout", embeddingDropout)] {
+            if let p = value, !(p >= 0 && p < 1) { throw ValidationError("\(flag) must be in [0, 1), got \(p)") }
+        }
         for (flag, value) in [("--embedding-size", embeddingSize), ("--hidden-size", hiddenSize), ("--layers", layers)] {
             if let v = value, v < 1 { throw ValidationError("\(flag) must be at least 1, got \(v)") }
         }
