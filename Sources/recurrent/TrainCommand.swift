@@ -115,6 +115,7 @@ struct TrainCommand: ParsableCommand {
         if let from = session.resumedFrom {
             Console.message("resuming from \(from) at step \(trainer.state.step) (epoch \(trainer.state.epoch + 1))")
         }
+        for choice in session.choices { Console.message("chose " + choice) }
         Console.message("corpus: \(corpus), \(session.corpus.byteCount) bytes → \(session.corpus.tokens.count) \(tokenizer.level.rawValue) tokens, vocabulary \(tokenizer.vocabularySize)"
             + (session.corpus.unknownCount > 0 ? ", \(session.corpus.unknownCount) <unk>" : ""))
         Console.message("data: \(session.training.batchesPerEpoch) batches of \(c.batchSize) × \(c.sequenceLength) per epoch"

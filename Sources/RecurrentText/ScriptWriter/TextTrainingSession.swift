@@ -17,6 +17,8 @@ public final class TextTrainingSession {
     public let outputDirectory: String
     /// The checkpoint resumed from, if any.
     public let resumedFrom: String?
+    /// What the defaults rule chose for a new run, and why (`TrainingDefaultsRule`), one line each.
+    public private(set) var choices: [String] = []
 
     private init(corpus: Corpus, training: StreamBatcher<TokenArray>, validation: StreamBatcher<TokenArray>?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
@@ -66,15 +68,19 @@ public final class TextTrainingSession {
         let corpus = try Corpus.load(path: o.corpusPath, level: level, wordOptions: wordOptions)
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: batchSize, sequenceLength: sequenceLength)
 
+        // Sizes and regularisation not given: by rule, from the level, the text and the budget.
+        let rule = TrainingDefaultsRule(options: o, level: level,
+                                        trainingTokens: training.batchesPerEpoch * batchSize * sequenceLength,
+                                        vocabularySize: corpus.tokenizer.vocabularySize)
         var modelConfiguration = LanguageModelConfiguration(
             cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
-            embeddingSize: o.embeddingSize ?? D.embeddingSize(level), hiddenSize: o.hiddenSize ?? D.hiddenSize,
-            numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? D.peepholes,
+            embeddingSize: rule.embeddingSize, hiddenSize: rule.hiddenSize,
+            numLayers: rule.layers, dropout: rule.dropout, peepholes: o.peepholes ?? D.peepholes,
             projectionSize: o.projectionSize ?? D.projectionSize)
-        modelConfiguration.inputDropout = o.inputDropout ?? 0
-        modelConfiguration.hiddenDropout = o.hiddenDropout ?? 0
-        modelConfiguration.weightDrop = o.weightDrop ?? 0
-        modelConfiguration.embeddingDropout = o.embeddingDropout ?? 0
+        modelConfiguration.inputDropout = rule.inputDropout
+        modelConfiguration.hiddenDropout = rule.hiddenDropout
+        modelConfiguration.weightDrop = rule.weightDrop
+        modelConfiguration.embeddingDropout = rule.embeddingDropout
         // With a time budget the trainer plans the steps (and the evaluation interval and the
         // warm-up) after a probe; until then one step stands in.
         let totalSteps = o.timeBudget != nil ? 1 : o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
@@ -94,9 +100,11 @@ public final class TextTrainingSession {
         trainer.setDataFingerprint(corpus.tokens.fingerprint())
         if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
         let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
-        return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
-                                   trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
-                                   resumedFrom: nil, validationFraction: fraction)
+        let session = try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
+                                              trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
+                                              resumedFrom: nil, validationFraction: fraction)
+        session.choices = rule.reasons
+        return session
     }
 
     /// The directory part of `path` as written ("." for a bare file name).
