@@ -59,9 +59,10 @@ public struct TextTrainingOptions: Sendable {
         public static let peepholes = false
         /// No projection (LSTM `proj_size` 0).
         public static let projectionSize = 0
+        /// Sizes and regularisation not given are chosen by `TrainingDefaultsRule` (these are
+        /// its starting points).
         public static let hiddenSize = LanguageModelConfiguration.defaultHiddenSize
         public static let layers = 2
-        public static let dropout: Float = 0.2
         public static let optimizer = OptimizerConfiguration.Kind.adam
         public static let learningRate = 2e-3
         /// No schedule (a constant rate); a schedule's own settings default as in `ScheduleConfiguration`.
