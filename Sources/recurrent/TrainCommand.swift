@@ -126,7 +126,7 @@ struct TrainCommand: ParsableCommand {
             + ", \(m.parameterCount) parameters")
         let length = trainer.state.budget.map { budget in
             "to a budget of \(formatDuration(budget.seconds))" + (budget.spent > 0 ? " (\(formatDuration(budget.remaining)) left)" : "")
-                + (budget.plan == nil ? " (steps planned from a speed probe)" : ", planned \(budget.plan!.totalSteps) steps")
+                + (budget.plan.map { ", planned \($0.totalSteps) steps" } ?? " (steps planned from a speed probe)")
         } ?? "\(c.totalSteps) steps"
         Console.message("training: \(length), \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.schedule.kind.rawValue) schedule, "
             + clippingText(c.clipping) + ", checkpoints in \(session.outputDirectory)")
@@ -179,12 +179,13 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// `plan: 2,400 steps (1.2 s/step measured), validation every 120 steps, warm-up 48 steps`.
+    /// `plan: 2400 steps (0.5 s/step, 3.1 s/evaluation), validation every 120 steps, warm-up 48 steps`
+    /// first; then `plan: 2350 steps in all (0.51 s/step, 2.9 s/evaluation), 14m02s left`.
     func planText(_ plan: TrainingPlan, budget: TimeBudget, first: Bool) -> String {
         var text = first ? "plan: \(plan.totalSteps) steps" : "plan: \(plan.totalSteps) steps in all"
         if let s = budget.stepSeconds { text += String(format: " (%.3g s/step", s) + (budget.evaluationSeconds.map { String(format: ", %.3g s/evaluation", $0) } ?? "") + ")" }
         if first { text += ", validation every \(plan.evaluationInterval) steps, warm-up \(plan.warmupSteps) steps" }
-        else { text += String(format: ", %@ left", formatDuration(budget.remaining)) }
+        else { text += ", \(formatDuration(budget.remaining)) left" }
         return text
     }
 
