@@ -85,6 +85,10 @@ struct TrainCommand: ParsableCommand {
         o.projectionSize = model.projectionSize
         o.layers = model.layers
         o.dropout = model.dropout
+        o.inputDropout = model.inputDropout
+        o.hiddenDropout = model.hiddenDropout
+        o.weightDrop = model.weightDrop
+        o.embeddingDropout = model.embeddingDropout
         o.sequenceLength = optimization.sequenceLength
         o.batchSize = optimization.batchSize
         o.microBatches = optimization.microBatches
@@ -94,6 +98,7 @@ struct TrainCommand: ParsableCommand {
         o.clipping = optimization.clipping
         o.epochs = runOptions.epochs
         o.steps = runOptions.steps
+        o.timeBudget = runOptions.timeBudget
         o.evaluationInterval = runOptions.evaluationInterval
         o.maxValidationBatches = runOptions.maxValidationBatches
         o.seed = runOptions.seed
@@ -110,12 +115,20 @@ struct TrainCommand: ParsableCommand {
         if let from = session.resumedFrom {
             Console.message("resuming from \(from) at step \(trainer.state.step) (epoch \(trainer.state.epoch + 1))")
         }
+        for choice in session.choices { Console.message("chose " + choice) }
         Console.message("corpus: \(corpus), \(session.corpus.byteCount) bytes → \(session.corpus.tokens.count) \(tokenizer.level.rawValue) tokens, vocabulary \(tokenizer.vocabularySize)"
             + (session.corpus.unknownCount > 0 ? ", \(session.corpus.unknownCount) <unk>" : ""))
         Console.message("data: \(session.training.batchesPerEpoch) batches of \(c.batchSize) × \(c.sequenceLength) per epoch"
             + (session.validation.map { ", validation \($0.batchesPerEpoch) batches of \($0.batchSize) × \($0.sequenceLength)" } ?? ", no validation"))
-        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize), dropout \(m.dropout), \(m.parameterCount) parameters")
-        Console.message("training: \(c.totalSteps) steps, \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.schedule.kind.rawValue) schedule, "
+        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize), dropout \(m.dropout)"
+            + (m.inputDropout > 0 ? ", input dropout \(m.inputDropout)" : "") + (m.hiddenDropout > 0 ? ", hidden dropout \(m.hiddenDropout)" : "")
+            + (m.weightDrop > 0 ? ", weight drop \(m.weightDrop)" : "") + (m.embeddingDropout > 0 ? ", embedding dropout \(m.embeddingDropout)" : "")
+            + ", \(m.parameterCount) parameters")
+        let length = trainer.state.budget.map { budget in
+            "to a budget of \(formatDuration(budget.seconds))" + (budget.spent > 0 ? " (\(formatDuration(budget.remaining)) left)" : "")
+                + (budget.plan.map { ", planned \($0.totalSteps) steps" } ?? " (steps planned from a speed probe)")
+        } ?? "\(c.totalSteps) steps"
+        Console.message("training: \(length), \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.schedule.kind.rawValue) schedule, "
             + clippingText(c.clipping) + ", checkpoints in \(session.outputDirectory)")
 
         let reporter = ProgressReporter(logEvery: runOptions.logEvery, batchesPerEpoch: session.training.batchesPerEpoch,
@@ -124,8 +137,14 @@ struct TrainCommand: ParsableCommand {
         InterruptFlag.install()
         defer { InterruptFlag.uninstall() }
         let outcome: TrainingOutcome
+        var planShown = trainer.state.budget?.plan
         do {
             outcome = try session.run(onEvent: { event in
+                if case .step = event, let budget = trainer.state.budget, let plan = budget.plan,
+                   planShown.map({ abs($0.totalSteps - plan.totalSteps) * 100 > $0.totalSteps }) ?? true {
+                    reporter.permanent(planText(plan, budget: budget, first: planShown == nil))
+                    planShown = plan
+                }
                 reporter.handle(event)
                 if let interruptStep, case .step(let report) = event, report.step == interruptStep {
                     raise(SIGINT)
@@ -145,6 +164,7 @@ struct TrainCommand: ParsableCommand {
         case .finished:
             let state = trainer.state
             var summary = "finished \(state.step) steps in \(formatDuration(state.seconds))"
+                + (state.budget.map { " of training, \(formatDuration($0.spent)) of a \(formatDuration($0.seconds)) budget with validation" } ?? "")
             if let v = state.bestValidationLoss { summary += String(format: "; best validation loss %.4f", v) }
             Console.message(summary)
             let model = FileManager.default.fileExists(atPath: best) ? best : latest
@@ -157,6 +177,16 @@ struct TrainCommand: ParsableCommand {
                 + ShellHint.command("train", ShellHint.quoted(corpus), "--resume", ShellHint.quoted(latest)))
             throw ExitCode(130)
         }
+    }
+
+    /// `plan: 2400 steps (0.5 s/step, 3.1 s/evaluation), validation every 120 steps, warm-up 48 steps`
+    /// first; then `plan: 2350 steps in all (0.51 s/step, 2.9 s/evaluation), 14m02s left`.
+    func planText(_ plan: TrainingPlan, budget: TimeBudget, first: Bool) -> String {
+        var text = first ? "plan: \(plan.totalSteps) steps" : "plan: \(plan.totalSteps) steps in all"
+        if let s = budget.stepSeconds { text += String(format: " (%.3g s/step", s) + (budget.evaluationSeconds.map { String(format: ", %.3g s/evaluation", $0) } ?? "") + ")" }
+        if first { text += ", validation every \(plan.evaluationInterval) steps, warm-up \(plan.warmupSteps) steps" }
+        else { text += ", \(formatDuration(budget.remaining)) left" }
+        return text
     }
 
     func clippingText(_ clipping: GradientClipping?) -> String {

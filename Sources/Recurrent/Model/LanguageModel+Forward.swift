@@ -8,9 +8,12 @@ extension LanguageModel {
                        generator: inout RandomGenerator) -> (logits: Matrix, finalState: RecurrentState) {
         precondition(batchSize > 0 && inputs.count % batchSize == 0 && !inputs.isEmpty,
                      "LanguageModel: \(inputs.count) tokens is not a positive multiple of batch size \(batchSize)")
-        let x = embedding.forward(inputs)                                          // (T·B, E)
+        let embedded = embedding.forward(inputs)                                   // (T·B, E)
+        let words = embeddingDropout.forward(embedded, tokens: inputs, vocabularySize: vocabularySize, generator: &generator)
+        let x = inputDropout.forward(words, batchSize: batchSize, generator: &generator)
         let (y, state) = rnn.forward(x, batchSize: batchSize, initialState: initialState, generator: &generator)
-        let dropped = dropout.forward(y, generator: &generator)                    // (T·B, H)
+        let top = outputDropout.forward(y, batchSize: batchSize, generator: &generator)
+        let dropped = dropout.forward(top, generator: &generator)                  // (T·B, H)
         return (decoder.forward(dropped), state)                                   // (T·B, V)
     }
 
@@ -39,9 +42,9 @@ extension LanguageModel {
                                           generator: &generator)
         let value = loss.lossAndGradient(logits: logits, targets: targets)         // logits now hold dlogits
         let dDropped = decoder.backward(logits)                                     // (T·B, H)
-        let dY = dropout.backward(dDropped)
+        let dY = outputDropout.backward(dropout.backward(dDropped))
         let (dX, _) = rnn.backward(dOutput: dY, dFinalState: nil)                   // (T·B, E)
-        embedding.backward(dX)
+        embedding.backward(embeddingDropout.backward(inputDropout.backward(dX)))
         return (value, state)
     }
 }

@@ -9,6 +9,11 @@
 ///     y, state = rnn(x, state)              (T·B, H)   dropout p between layers (training)
 ///     logits = decoder(dropout(y))          (T·B, V)   = dropout(y)·Wᵀ + b
 ///
+/// In training, AWD-LSTM's regularisers may join in (each off at 0; `LanguageModelConfiguration`):
+/// embedding dropout of whole words on `embedding`, variational dropout on x (`inputDropout`)
+/// and on every layer's output (between layers inside `rnn`, then `outputDropout` before
+/// `dropout`), and weight drop on each W_hh inside `rnn`. Evaluation is the plain model above.
+///
 /// Its parameters are, name for name and shape for shape, the `state_dict` of this PyTorch
 /// module (see `docs/checkpoints.md`), so a checkpoint loads into it with `load_state_dict`:
 ///
@@ -41,6 +46,12 @@ public final class LanguageModel: ParameterContainer {
     public let rnn: any RecurrentLayer
     /// Dropout on the top layer's output, before the decoder.
     public let dropout: Dropout
+    /// AWD-LSTM's regularisers (see `LanguageModelConfiguration`): whole words of the
+    /// embedding, variational dropout on the embedding output and on the top layer's output
+    /// (between layers it is inside `rnn`, with the weight drop).
+    public let embeddingDropout: EmbeddingDropout
+    public let inputDropout: LockedDropout
+    public let outputDropout: LockedDropout
     public let decoder: Linear
     /// Every parameter under its PyTorch `state_dict` name, in `state_dict` order.
     public let parameters: [Parameter]
@@ -51,6 +62,9 @@ public final class LanguageModel: ParameterContainer {
         didSet {
             rnn.isTraining = isTraining
             dropout.isTraining = isTraining
+            embeddingDropout.isTraining = isTraining
+            inputDropout.isTraining = isTraining
+            outputDropout.isTraining = isTraining
         }
     }
 
@@ -82,6 +96,15 @@ public final class LanguageModel: ParameterContainer {
         default: preconditionFailure("RecurrentCellKind.makeLayer made an unknown layer \(type(of: rnn))")
         }
         dropout = Dropout(c.dropout)
+        embeddingDropout = EmbeddingDropout(c.embeddingDropout)
+        inputDropout = LockedDropout(c.inputDropout)
+        outputDropout = LockedDropout(c.hiddenDropout)
+        if c.hiddenDropout > 0 || c.weightDrop > 0 {
+            guard let layer = rnn as? RecurrentLayerBase else {
+                preconditionFailure("RecurrentCellKind.makeLayer made an unknown layer \(type(of: rnn))")
+            }
+            layer.setRegularization(lockedDropout: c.hiddenDropout, weightDrop: c.weightDrop)
+        }
         decoder = Linear(inputSize: c.realHiddenSize, outputSize: c.vocabularySize, generator: &generator)
         parameters = embedding.parameters.map { $0.prefixed("embedding") }
             + rnn.parameters.map { $0.prefixed("rnn") }

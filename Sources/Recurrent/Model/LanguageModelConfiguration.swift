@@ -7,7 +7,8 @@ import Foundation
 ///
 /// JSON keys are snake_case, as the PyTorch side reads them:
 /// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`,
-/// plus `"projection_size":P` for an LSTM with a projection (absent when 0, so older files read as before).
+/// plus `"projection_size":P` for an LSTM with a projection and `"input_dropout"`, `"hidden_dropout"`,
+/// `"weight_drop"`, `"embedding_dropout"` when set (each absent when 0, so older files read as before).
 public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     /// The recurrence: `.lstm`, `.gru`, `.rnn` or `.rnnRelu` (`.peephole` is stored as `.lstm`
     /// with `peepholes`, the spelling checkpoints keep).
@@ -27,6 +28,14 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     /// P, LSTM only: each layer's h = W_hr (o ⊙ tanh c) has P < H features (PyTorch's
     /// `proj_size`); the decoder then reads P features. 0 for none.
     public var projectionSize: Int
+    /// AWD-LSTM's regularisers (Merity, Keskar & Socher 2018), in training only, each in [0, 1):
+    /// variational dropout on the embedding output (`dropouti`), variational dropout on every
+    /// recurrent layer's output — between layers and before the decoder (`dropouth`) —, weight
+    /// drop on W_hh (`wdrop`) and embedding dropout of whole words (`dropoute`). 0 is off.
+    public var inputDropout: Float = 0
+    public var hiddenDropout: Float = 0
+    public var weightDrop: Float = 0
+    public var embeddingDropout: Float = 0
 
     /// H when not given: the size `recurrent train` uses.
     public static let defaultHiddenSize = 512
@@ -55,6 +64,16 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         case dropout
         case peepholes
         case projectionSize = "projection_size"
+        case inputDropout = "input_dropout"
+        case hiddenDropout = "hidden_dropout"
+        case weightDrop = "weight_drop"
+        case embeddingDropout = "embedding_dropout"
+    }
+
+    /// The AWD-LSTM regularisers, in `CodingKeys` order (key, value).
+    var regularizers: [(CodingKeys, Float)] {
+        [(.inputDropout, inputDropout), (.hiddenDropout, hiddenDropout), (.weightDrop, weightDrop),
+         (.embeddingDropout, embeddingDropout)]
     }
 
     public init(from decoder: any Decoder) throws {
@@ -68,6 +87,10 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
         peepholes = try c.decodeIfPresent(Bool.self, forKey: .peepholes) ?? false || cell == .peephole
         projectionSize = try c.decodeIfPresent(Int.self, forKey: .projectionSize) ?? 0
+        inputDropout = try c.decodeIfPresent(Float.self, forKey: .inputDropout) ?? 0
+        hiddenDropout = try c.decodeIfPresent(Float.self, forKey: .hiddenDropout) ?? 0
+        weightDrop = try c.decodeIfPresent(Float.self, forKey: .weightDrop) ?? 0
+        embeddingDropout = try c.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0
     }
 
     /// Writes `.peephole` as `"cell":"lstm","peepholes":true`, today's checkpoint spelling, and
@@ -82,6 +105,7 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         try c.encode(dropout, forKey: .dropout)
         try c.encode(peepholes || cell == .peephole, forKey: .peepholes)
         if projectionSize != 0 { try c.encode(projectionSize, forKey: .projectionSize) }
+        for (key, value) in regularizers where value != 0 { try c.encode(value, forKey: key) }
     }
 
     /// Features of h, read by the next layer and the decoder: P with a projection, else H.
@@ -106,6 +130,9 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         if hiddenSize < 1 { out.append("hidden size must be at least 1, got \(hiddenSize)") }
         if numLayers < 1 { out.append("number of layers must be at least 1, got \(numLayers)") }
         if !(dropout >= 0 && dropout < 1) { out.append("dropout must be in [0, 1), got \(dropout)") }
+        for (key, value) in regularizers where !(value >= 0 && value < 1) {
+            out.append("\(key.rawValue.replacingOccurrences(of: "_", with: " ")) must be in [0, 1), got \(value)")
+        }
         if peepholes && !cell.hasCellState { out.append("peepholes exist only for LSTM cells, not \(cell.rawValue)") }
         if projectionSize != 0 && !cell.hasCellState { out.append("a projection exists only for LSTM cells, not \(cell.rawValue)") }
         if projectionSize < 0 || (projectionSize > 0 && projectionSize >= hiddenSize) {

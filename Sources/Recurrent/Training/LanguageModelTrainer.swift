@@ -24,7 +24,7 @@ import Foundation
 /// run resumed from step N (`restore(from:)`) continues exactly as if it had never stopped.
 public final class LanguageModelTrainer {
     public let model: LanguageModel
-    public private(set) var configuration: TrainingConfiguration
+    public internal(set) var configuration: TrainingConfiguration
     public let optimizer: any Optimizer
     /// Zero, forward/backward, clip, update: the optimizer step over `model.parameters`.
     private let trainingStep: TrainingStep
@@ -40,7 +40,7 @@ public final class LanguageModelTrainer {
     public var lossSinceLastRecord: (loss: Double, steps: Int)? {
         stepsSinceRecord > 0 ? (lossSinceRecord / Double(stepsSinceRecord), stepsSinceRecord) : nil
     }
-    private var progress: TrainingState
+    var progress: TrainingState
     public let training: any TokenBatchSource
     public let validation: (any TokenBatchSource)?
     /// Extra metadata written into every checkpoint (e.g. the tokenizer).
@@ -52,11 +52,18 @@ public final class LanguageModelTrainer {
     /// The newest checkpoint written (or resumed from).
     public private(set) var lastCheckpoint: String?
 
-    private var generator: RandomGenerator
+    /// Seconds on a monotonic clock, for a time budget (`setBudget`); tests inject their own.
+    public var clock: () -> Double = LanguageModelTrainer.monotonicSeconds
+    /// Replaces the budget's throughput probe (seconds per step and per evaluation), for tests.
+    public var costProbe: (() -> (step: Double, evaluation: Double))?
+    /// The clock's reading when the budget was last charged (nil outside `train`).
+    var budgetMark: Double?
+
+    var generator: RandomGenerator
     /// The state carried between batches, (L·B, H); its own storage.
-    private let carried: RecurrentState
-    private let inputs: UnsafeMutableBufferPointer<Int32>          // (T·B) ids
-    private let targets: UnsafeMutableBufferPointer<Int32>         // (T·B) ids
+    let carried: RecurrentState
+    let inputs: UnsafeMutableBufferPointer<Int32>                  // (T·B) ids
+    let targets: UnsafeMutableBufferPointer<Int32>                 // (T·B) ids
     private let microInputs: UnsafeMutableBufferPointer<Int32>     // (T·B/K)
     private let microTargets: UnsafeMutableBufferPointer<Int32>
     private let microState: RecurrentState                         // (L·B/K, H)
@@ -137,8 +144,11 @@ public final class LanguageModelTrainer {
                       shouldStop: () -> Bool = { false }) throws(TrainingError) -> TrainingOutcome {
         let clock = ContinuousClock()
         let b = configuration.batchSize, t = configuration.sequenceLength
+        startBudget()
+        defer { budgetMark = nil }
         while progress.step < configuration.totalSteps {
             if shouldStop() {
+                chargeBudget(step: false)
                 try saveCheckpoint(validationLoss: nil, reason: .interrupted, onEvent: onEvent)
                 return .interrupted(step: progress.step)
             }
@@ -176,6 +186,7 @@ public final class LanguageModelTrainer {
             let elapsed = started.duration(to: clock.now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             progress.seconds += seconds
+            chargeBudget(step: true)
             onEvent(.step(StepReport(step: stepNumber, totalSteps: configuration.totalSteps, epoch: epoch, batch: batch,
                                      batchesPerEpoch: training.batchesPerEpoch, loss: Double(loss),
                                      gradientNorm: Double(norm), learningRate: rate,
@@ -199,6 +210,7 @@ public final class LanguageModelTrainer {
                 try saveCheckpoint(validationLoss: validationLoss,
                                    reason: stepNumber == configuration.totalSteps ? .finished : .evaluation,
                                    onEvent: onEvent)
+                replanAfterEvaluation()
             }
         }
         return .finished

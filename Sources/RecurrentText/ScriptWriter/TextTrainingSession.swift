@@ -17,6 +17,8 @@ public final class TextTrainingSession {
     public let outputDirectory: String
     /// The checkpoint resumed from, if any.
     public let resumedFrom: String?
+    /// What the defaults rule chose for a new run, and why (`TrainingDefaultsRule`), one line each.
+    public private(set) var choices: [String] = []
 
     private init(corpus: Corpus, training: StreamBatcher<TokenArray>, validation: StreamBatcher<TokenArray>?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
@@ -66,17 +68,27 @@ public final class TextTrainingSession {
         let corpus = try Corpus.load(path: o.corpusPath, level: level, wordOptions: wordOptions)
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: batchSize, sequenceLength: sequenceLength)
 
-        let modelConfiguration = LanguageModelConfiguration(
+        // Sizes and regularisation not given: by rule, from the level, the text and the budget.
+        let rule = TrainingDefaultsRule(options: o, level: level,
+                                        trainingTokens: training.batchesPerEpoch * batchSize * sequenceLength,
+                                        vocabularySize: corpus.tokenizer.vocabularySize)
+        var modelConfiguration = LanguageModelConfiguration(
             cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
-            embeddingSize: o.embeddingSize ?? D.embeddingSize(level), hiddenSize: o.hiddenSize ?? D.hiddenSize,
-            numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? D.peepholes,
+            embeddingSize: rule.embeddingSize, hiddenSize: rule.hiddenSize,
+            numLayers: rule.layers, dropout: rule.dropout, peepholes: o.peepholes ?? D.peepholes,
             projectionSize: o.projectionSize ?? D.projectionSize)
-        let totalSteps = o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
+        modelConfiguration.inputDropout = rule.inputDropout
+        modelConfiguration.hiddenDropout = rule.hiddenDropout
+        modelConfiguration.weightDrop = rule.weightDrop
+        modelConfiguration.embeddingDropout = rule.embeddingDropout
+        // With a time budget the trainer plans the steps (and the evaluation interval and the
+        // warm-up) after a probe; until then one step stands in.
+        let totalSteps = o.timeBudget != nil ? 1 : o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
         let seed = o.seed ?? D.seed
         let configuration = TrainingConfiguration(
             sequenceLength: sequenceLength, batchSize: batchSize, microBatches: o.microBatches ?? D.microBatches,
             optimizer: OptimizerConfiguration(kind: o.optimizer ?? D.optimizer, learningRate: o.learningRate ?? D.learningRate),
-            schedule: o.schedule ?? D.schedule,
+            schedule: o.schedule ?? (o.timeBudget != nil ? D.budgetSchedule : D.schedule),
             clipping: o.clipping ?? .norm(maxNorm: D.maxNorm, type: .l2), totalSteps: totalSteps,
             evaluationInterval: o.evaluationInterval ?? min(training.batchesPerEpoch, D.maxEvaluationInterval),
             maxValidationBatches: o.maxValidationBatches ?? D.maxValidationBatches, seed: seed)
@@ -86,10 +98,13 @@ public final class TextTrainingSession {
         let trainer = try LanguageModelTrainer(model: model, configuration: configuration, training: training,
                                                validation: validation, generator: generator)
         trainer.setDataFingerprint(corpus.tokens.fingerprint())
+        if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
         let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
-        return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
-                                   trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
-                                   resumedFrom: nil, validationFraction: fraction)
+        let session = try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
+                                              trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
+                                              resumedFrom: nil, validationFraction: fraction)
+        session.choices = rule.reasons
+        return session
     }
 
     /// The directory part of `path` as written ("." for a bare file name).
@@ -139,6 +154,10 @@ public final class TextTrainingSession {
         check(o.projectionSize, m.projectionSize, "--projection-size")
         check(o.layers, m.numLayers, "--layers")
         check(o.dropout, m.dropout, "--dropout")
+        check(o.inputDropout, m.inputDropout, "--input-dropout")
+        check(o.hiddenDropout, m.hiddenDropout, "--hidden-dropout")
+        check(o.weightDrop, m.weightDrop, "--weight-drop")
+        check(o.embeddingDropout, m.embeddingDropout, "--embedding-dropout")
         check(o.sequenceLength, configuration.sequenceLength, "--seq-length")
         check(o.batchSize, configuration.batchSize, "--batch-size")
         check(o.microBatches, configuration.microBatches, "--micro-batches")
@@ -158,6 +177,7 @@ public final class TextTrainingSession {
                 reason: "\(o.corpusPath) is not the text it was trained on (\(corpus.tokens.count) tokens, fingerprint \(fingerprint); the checkpoint's: \(saved)) — resume with the same corpus file")
         }
 
+        let lengthGiven = o.steps != nil || o.epochs != nil
         if let steps = o.steps { configuration.totalSteps = steps }
         else if let epochs = o.epochs { configuration.totalSteps = epochs * training.batchesPerEpoch }
         if let interval = o.evaluationInterval { configuration.evaluationInterval = interval }
@@ -178,6 +198,8 @@ public final class TextTrainingSession {
                                                validation: validation, generator: RandomGenerator(seed: configuration.seed))
         try trainer.restore(from: file)
         if restartSchedule { trainer.restartSchedule() }
+        if lengthGiven { trainer.clearBudget() }
+        if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
         let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
         return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
                                    trainer: trainer, outputDirectory: output,

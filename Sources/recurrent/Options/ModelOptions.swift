@@ -9,10 +9,10 @@ struct ModelOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "LSTM only: add peephole connections from the cell to the gates. (default: off)")
     var peepholes: Bool?
 
-    @Option(name: .customLong("embedding-size"), help: "Length of each token's embedding vector. (default: \(TextDefaults.embeddingSize(.char)) char/byte, \(TextDefaults.embeddingSize(.word)) word)")
+    @Option(name: .customLong("embedding-size"), help: "Length of each token's embedding vector. (default: by rule: \(TextDefaults.embeddingSize(.char)) char/byte, the hidden size for word; docs/script-writer.md)")
     var embeddingSize: Int?
 
-    @Option(name: .customLong("hidden-size"), help: "Hidden units per recurrent layer. \(defaultNote(TextDefaults.hiddenSize))")
+    @Option(name: .customLong("hidden-size"), help: "Hidden units per recurrent layer. (default: by rule from the level, the text's size and --time: \(TextDefaults.hiddenSize) or 256; docs/script-writer.md)")
     var hiddenSize: Int?
 
     @Option(name: .customLong("projection-size"),
@@ -22,10 +22,26 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Stacked recurrent layers. \(defaultNote(TextDefaults.layers))")
     var layers: Int?
 
-    @Option(help: "Dropout between layers and before the decoder, in [0, 1). \(defaultNote(TextDefaults.dropout))")
+    @Option(help: "Dropout between layers and before the decoder, a new mask at every time step, in [0, 1). (default: 0 — the regularisers below are set by rule from the passes over the text a run makes; giving any of these five sets the others to 0)")
     var dropout: Float?
 
+    @Option(name: .customLong("input-dropout"), help: "Variational dropout on the embedding output: one mask per sequence, shared by its time steps (AWD-LSTM dropouti), in [0, 1). (default: by rule)")
+    var inputDropout: Float?
+
+    @Option(name: .customLong("hidden-dropout"), help: "Variational dropout on each recurrent layer's output, between layers and before the decoder (AWD-LSTM dropouth), in [0, 1). (default: by rule)")
+    var hiddenDropout: Float?
+
+    @Option(name: .customLong("weight-drop"), help: "DropConnect on the recurrent weights W_hh, a new mask per batch (AWD-LSTM wdrop), in [0, 1). (default: by rule)")
+    var weightDrop: Float?
+
+    @Option(name: .customLong("embedding-dropout"), help: "Drop whole words from the embedding for a batch, scaling the rest by 1/(1-p) (AWD-LSTM dropoute), in [0, 1). (default: by rule)")
+    var embeddingDropout: Float?
+
     func validate() throws {
+        for (flag, value) in [("--input-dropout", inputDropout), ("--hidden-dropout", hiddenDropout),
+                              ("--weight-drop", weightDrop), ("--embedding-dropout", embeddingDropout)] {
+            if let p = value, !(p >= 0 && p < 1) { throw ValidationError("\(flag) must be in [0, 1), got \(p)") }
+        }
         for (flag, value) in [("--embedding-size", embeddingSize), ("--hidden-size", hiddenSize), ("--layers", layers)] {
             if let v = value, v < 1 { throw ValidationError("\(flag) must be at least 1, got \(v)") }
         }
