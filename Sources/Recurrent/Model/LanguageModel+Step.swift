@@ -7,7 +7,7 @@
 ///
 ///     x = embedding[token]                              (1, E)
 ///     h_k, c_k = cell_k(x_{k}, h_k, c_k)  for k < L      x_{k+1} = h_k
-///     logits = h_{L−1}·Wᵀ + b                           (1, V)
+///     logits = h_{L−1}·Wᵀ + b                           (1, V)   (adaptive softmax: log p)
 public final class LanguageModelStepper {
     public let model: LanguageModel
     /// h (L, H) — (L, P) with a projection — and c (L, H) for an LSTM: row k is layer k. Writable, e.g. to restore a saved state.
@@ -17,6 +17,7 @@ public final class LanguageModelStepper {
 
     private let steps: [(Matrix, RecurrentState) -> RecurrentState]
     private let input: Matrix                               // (1, E)
+    private let workspace = AdaptiveLogSoftmaxWithLoss.Workspace()
 
     public init(model: LanguageModel) {
         self.model = model
@@ -52,10 +53,14 @@ public final class LanguageModelStepper {
     /// Feeds `token` and returns the logits for the next one, (1, V) (the `logits` buffer).
     @discardableResult
     public func step(_ token: Int) -> Matrix {
-        let x = advance(token)
-        let decoder = model.decoder
-        gemm(logits, x, .none, decoder.weight.value, .transposed)
-        if let bias = decoder.bias { logits.add(bias.value) }
+        logits(of: advance(token))
+    }
+
+    /// Writes the logits for a top hidden state h (1, H) into `logits` (1, V) and returns it:
+    /// the decoder's, or the adaptive softmax's log-probabilities. Reads only the weights.
+    @discardableResult
+    public func logits(of h: Matrix) -> Matrix {
+        model.output.logits(h, into: logits, workspace: workspace)
         return logits
     }
 
