@@ -85,6 +85,9 @@ struct TrainCommand: ParsableCommand {
         o.projectionSize = model.projectionSize
         o.layers = model.layers
         o.dropout = model.dropout
+        o.softmax = model.softmax
+        o.cutoffs = try model.parsedCutoffs()
+        o.tieWeights = model.tieWeights
         o.sequenceLength = optimization.sequenceLength
         o.batchSize = optimization.batchSize
         o.microBatches = optimization.microBatches
@@ -114,7 +117,9 @@ struct TrainCommand: ParsableCommand {
             + (session.corpus.unknownCount > 0 ? ", \(session.corpus.unknownCount) <unk>" : ""))
         Console.message("data: \(session.training.batchesPerEpoch) batches of \(c.batchSize) × \(c.sequenceLength) per epoch"
             + (session.validation.map { ", validation \($0.batchesPerEpoch) batches of \($0.batchSize) × \($0.sequenceLength)" } ?? ", no validation"))
-        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize), dropout \(m.dropout), \(m.parameterCount) parameters")
+        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize)\(m.tieWeights ? " (tied to the decoder)" : ""), dropout \(m.dropout)"
+            + (m.adaptiveSoftmax.map { ", adaptive softmax (cutoffs \($0.cutoffs.map(String.init).joined(separator: ",")))" } ?? "")
+            + ", \(m.parameterCount) parameters")
         Console.message("training: \(c.totalSteps) steps, \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.schedule.kind.rawValue) schedule, "
             + clippingText(c.clipping) + ", checkpoints in \(session.outputDirectory)")
 

@@ -20,6 +20,13 @@ public struct TextTrainingOptions: Sendable {
     public var projectionSize: Int?
     public var layers: Int?
     public var dropout: Float?
+    /// Full or adaptive softmax (nil: adaptive when `cutoffs` are given, else the default).
+    public var softmax: SoftmaxKind?
+    /// The adaptive softmax's cutoffs (nil: `AdaptiveSoftmaxConfiguration.defaultCutoffs`).
+    public var cutoffs: [Int]?
+    /// Tie the embedding and the decoder weight; the embedding size then defaults to the
+    /// decoder's input size (H, or P with a projection).
+    public var tieWeights: Bool?
     // Training.
     public var sequenceLength: Int?
     public var batchSize: Int?
@@ -54,6 +61,9 @@ public struct TextTrainingOptions: Sendable {
         public static let hiddenSize = LanguageModelConfiguration.defaultHiddenSize
         public static let layers = 2
         public static let dropout: Float = 0.2
+        /// A full softmax at every level (`--softmax adaptive` is for word-level vocabularies).
+        public static let softmax = SoftmaxKind.full
+        public static let tieWeights = false
         public static let optimizer = OptimizerConfiguration.Kind.adam
         public static let learningRate = 2e-3
         /// No schedule (a constant rate); a schedule's own settings default as in `ScheduleConfiguration`.
