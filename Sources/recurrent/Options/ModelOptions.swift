@@ -29,7 +29,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Output layer: full (a softmax over every token) or adaptive (Grave et al.'s adaptive softmax: frequent tokens in a head, rarer ones in smaller clusters; word level only, much cheaper for a large vocabulary). (default: \(TextDefaults.softmax.rawValue))")
     var softmax: SoftmaxKind?
 
-    @Option(help: ArgumentHelp("Adaptive softmax cutoffs: increasing token ids (by frequency rank) where the head ends and each tail cluster ends, e.g. 2000,10000. Implies --softmax adaptive. (default: V/10,V/2 for a vocabulary of V)", valueName: "ids"))
+    @Option(help: ArgumentHelp("Adaptive softmax cutoffs: the first token id (frequency rank) of each tail cluster, increasing, e.g. 2000,10000 (the head keeps the ids below the first). Implies --softmax adaptive. (default: V/10,V/2 for a vocabulary of V)", valueName: "ids"))
     var cutoffs: String?
 
     @Flag(inversion: .prefixedNo, help: "Tie the input embedding and the decoder weight (Press & Wolf 2017): one (V, H) matrix; needs --embedding-size equal to --hidden-size (or --projection-size), which it defaults to; full softmax only. (default: off)")
