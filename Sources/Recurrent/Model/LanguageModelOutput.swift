@@ -47,16 +47,4 @@ public enum LanguageModelOutput {
             return adaptive.lossAndGradient(y, targets: targets)
         }
     }
-
-    /// Writes the logits of one or more rows h (N, H) into `out` (N, V) reading only the
-    /// weights (nothing a training forward recorded changes): the sampling path.
-    func logits(_ h: Matrix, into out: Matrix, workspace: AdaptiveLogSoftmaxWithLoss.Workspace) {
-        switch self {
-        case .softmax(let decoder):
-            gemm(out, h, .none, decoder.weight.value, .transposed)
-            if let bias = decoder.bias { out.addRowVector(bias.value) }
-        case .adaptive(let adaptive):
-            adaptive.logProb(h, into: out, workspace: workspace)
-        }
-    }
 }

@@ -177,4 +177,13 @@ import Testing
         }
         #expect(loss < 0.25, "loss \(loss) after 150 steps")
     }
+
+    /// Streams stepped together draw what each draws alone (`generate --samples N`), with an
+    /// adaptive softmax (log-probabilities row by row) and with tied weights.
+    @Test(arguments: [(true, false), (false, true)])
+    func batchedStreamsAreEachStreamAlone(adaptive: Bool, tied: Bool) throws {
+        let m = try Self.model(adaptive: adaptive, tied: tied)
+        TokenStreamBatchTests.check(m, SamplingOptions(temperature: 1.2), streams: 4, count: 20)
+        TokenStreamBatchTests.check(m, SamplingOptions(temperature: 0.9, topK: 5), streams: 4, count: 20)
+    }
 }
