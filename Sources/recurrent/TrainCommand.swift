@@ -89,6 +89,9 @@ struct TrainCommand: ParsableCommand {
         o.hiddenDropout = model.hiddenDropout
         o.weightDrop = model.weightDrop
         o.embeddingDropout = model.embeddingDropout
+        o.softmax = model.softmax
+        o.cutoffs = try model.parsedCutoffs()
+        o.tieWeights = model.tieWeights
         o.sequenceLength = optimization.sequenceLength
         o.batchSize = optimization.batchSize
         o.microBatches = optimization.microBatches
@@ -120,9 +123,10 @@ struct TrainCommand: ParsableCommand {
             + (session.corpus.unknownCount > 0 ? ", \(session.corpus.unknownCount) <unk>" : ""))
         Console.message("data: \(session.training.batchesPerEpoch) batches of \(c.batchSize) × \(c.sequenceLength) per epoch"
             + (session.validation.map { ", validation \($0.batchesPerEpoch) batches of \($0.batchSize) × \($0.sequenceLength)" } ?? ", no validation"))
-        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize), dropout \(m.dropout)"
+        Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize)\(m.tieWeights ? " (tied to the decoder)" : ""), dropout \(m.dropout)"
             + (m.inputDropout > 0 ? ", input dropout \(m.inputDropout)" : "") + (m.hiddenDropout > 0 ? ", hidden dropout \(m.hiddenDropout)" : "")
             + (m.weightDrop > 0 ? ", weight drop \(m.weightDrop)" : "") + (m.embeddingDropout > 0 ? ", embedding dropout \(m.embeddingDropout)" : "")
+            + (m.adaptiveSoftmax.map { ", adaptive softmax (cutoffs \($0.cutoffs.map(String.init).joined(separator: ",")))" } ?? "")
             + ", \(m.parameterCount) parameters")
         let length = trainer.state.budget.map { budget in
             "to a budget of \(formatDuration(budget.seconds))" + (budget.spent > 0 ? " (\(formatDuration(budget.remaining)) left)" : "")

@@ -25,6 +25,13 @@ public struct TextTrainingOptions: Sendable {
     public var hiddenDropout: Float?
     public var weightDrop: Float?
     public var embeddingDropout: Float?
+    /// Full or adaptive softmax (nil: adaptive when `cutoffs` are given, else the default).
+    public var softmax: SoftmaxKind?
+    /// The adaptive softmax's cutoffs (nil: `AdaptiveSoftmaxConfiguration.defaultCutoffs`).
+    public var cutoffs: [Int]?
+    /// Tie the embedding and the decoder weight; the embedding size then defaults to the
+    /// decoder's input size (H, or P with a projection).
+    public var tieWeights: Bool?
     // Training.
     public var sequenceLength: Int?
     public var batchSize: Int?
@@ -63,6 +70,9 @@ public struct TextTrainingOptions: Sendable {
         /// its starting points).
         public static let hiddenSize = LanguageModelConfiguration.defaultHiddenSize
         public static let layers = 2
+        /// A full softmax at every level (`--softmax adaptive` is for word-level vocabularies).
+        public static let softmax = SoftmaxKind.full
+        public static let tieWeights = false
         public static let optimizer = OptimizerConfiguration.Kind.adam
         public static let learningRate = 2e-3
         /// No schedule (a constant rate); a schedule's own settings default as in `ScheduleConfiguration`.

@@ -81,6 +81,7 @@ public final class TextTrainingSession {
         modelConfiguration.hiddenDropout = rule.hiddenDropout
         modelConfiguration.weightDrop = rule.weightDrop
         modelConfiguration.embeddingDropout = rule.embeddingDropout
+        try chooseOutputLayer(o, level: level, into: &modelConfiguration)
         // With a time budget the trainer plans the steps (and the evaluation interval and the
         // warm-up) after a probe; until then one step stands in.
         let totalSteps = o.timeBudget != nil ? 1 : o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
@@ -105,6 +106,45 @@ public final class TextTrainingSession {
                                               resumedFrom: nil, validationFraction: fraction)
         session.choices = rule.reasons
         return session
+    }
+
+    /// Sets the adaptive softmax and weight tying `o` asks for, with errors naming the flags.
+    static func chooseOutputLayer(_ o: TextTrainingOptions, level: TokenizerLevel,
+                                  into c: inout LanguageModelConfiguration) throws {
+        typealias D = TextTrainingOptions.Defaults
+        let softmax = o.softmax ?? (o.cutoffs != nil ? .adaptive : D.softmax)
+        if softmax == .adaptive {
+            guard level == .word else {
+                throw TextTrainingError.invalidOption(
+                    "--softmax adaptive needs --level word: a \(level.rawValue) vocabulary is small and not ordered by frequency, so a full softmax is as fast")
+            }
+            let v = c.vocabularySize
+            let cutoffs = o.cutoffs ?? AdaptiveSoftmaxConfiguration.defaultCutoffs(vocabularySize: v)
+            let problems = AdaptiveLogSoftmaxWithLoss.problems(inputSize: c.realHiddenSize, classCount: v, cutoffs: cutoffs,
+                                                               divValue: AdaptiveSoftmaxConfiguration.defaultDivValue)
+            guard problems.isEmpty else {
+                throw TextTrainingError.invalidOption("--softmax adaptive with --cutoffs \(cutoffs.map(String.init).joined(separator: ",")) "
+                    + "for this vocabulary of \(v) tokens: " + problems.joined(separator: "; "))
+            }
+            c.adaptiveSoftmax = AdaptiveSoftmaxConfiguration(cutoffs: cutoffs)
+        } else if o.cutoffs != nil {
+            throw TextTrainingError.invalidOption("--cutoffs splits an adaptive softmax; leave out --softmax full")
+        }
+        guard o.tieWeights ?? D.tieWeights else { return }
+        guard softmax == .full else {
+            throw TextTrainingError.invalidOption("--tie-weights needs --softmax full (an adaptive softmax has no (V, H) decoder to share with the embedding)")
+        }
+        if o.embeddingSize == nil { c.embeddingSize = c.realHiddenSize }
+        guard c.embeddingSize == c.realHiddenSize else {
+            let target = c.projectionSize > 0 ? "--projection-size (\(c.projectionSize))" : "--hidden-size (\(c.hiddenSize))"
+            var fix = "set --embedding-size \(c.realHiddenSize)"
+            if c.cell.hasCellState && c.projectionSize == 0 && c.embeddingSize < c.hiddenSize {
+                fix += ", or --projection-size \(c.embeddingSize) to project the LSTM's output to the embedding size"
+            }
+            throw TextTrainingError.invalidOption(
+                "--tie-weights shares the (V, E) embedding with the (V, H) decoder, so --embedding-size (\(c.embeddingSize)) must equal \(target): \(fix)")
+        }
+        c.tieWeights = true
     }
 
     /// The directory part of `path` as written ("." for a bare file name).
@@ -158,6 +198,10 @@ public final class TextTrainingSession {
         check(o.hiddenDropout, m.hiddenDropout, "--hidden-dropout")
         check(o.weightDrop, m.weightDrop, "--weight-drop")
         check(o.embeddingDropout, m.embeddingDropout, "--embedding-dropout")
+        check(o.softmax, m.softmax, "--softmax")
+        if let cutoffs = o.cutoffs { check(cutoffs.map(String.init).joined(separator: ","),
+                                           m.adaptiveSoftmax?.cutoffs.map(String.init).joined(separator: ",") ?? "none", "--cutoffs") }
+        check(o.tieWeights, m.tieWeights, "--tie-weights")
         check(o.sequenceLength, configuration.sequenceLength, "--seq-length")
         check(o.batchSize, configuration.batchSize, "--batch-size")
         check(o.microBatches, configuration.microBatches, "--micro-batches")

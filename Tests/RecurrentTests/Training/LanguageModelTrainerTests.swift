@@ -212,7 +212,7 @@ import Testing
         let tokens = S.stream(count: 200, vocabulary: 7)
         let model = try S.model()
         let trainer = try Self.trainer(model, tokens: tokens, steps: 3)
-        model.decoder.weight.value[0, 0] = .nan
+        model.decoder!.weight.value[0, 0] = .nan
         do {
             _ = try trainer.train()
             Issue.record("a NaN loss must stop training")
