@@ -8,6 +8,7 @@ extension LanguageModel {
                        generator: inout RandomGenerator) -> (logits: Matrix, finalState: RecurrentState) {
         precondition(batchSize > 0 && inputs.count % batchSize == 0 && !inputs.isEmpty,
                      "LanguageModel: \(inputs.count) tokens is not a positive multiple of batch size \(batchSize)")
+        keyDropoutMasks(batchSize: batchSize)
         let x = embedding.forward(inputs)                                          // (T·B, E)
         let (y, state) = rnn.forward(x, batchSize: batchSize, initialState: initialState, generator: &generator)
         let dropped = dropout.forward(y, generator: &generator)                    // (T·B, H)
