@@ -19,21 +19,24 @@ struct DistributedOptions: ParsableArguments {
             help: "With --distributed: seconds a process waits for the others in one gradient sum before it stops the job. (default: 60)")
     var timeout: Double = 60
 
-    /// Testing aid: "R:S" makes rank R kill itself with SIGKILL after step S, as a crashed node would.
+    /// Testing aid: "R:S" makes rank R kill itself with SIGKILL after step S, as a crashed node
+    /// would; "R:S:stop" stops it with SIGSTOP instead, as a hung node would.
     @Option(name: .customLong("kill-rank-after-step"), help: .hidden)
     var killRankAfterStep: String?
 
     func validate() throws {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--distributed-timeout must be a positive number of seconds, got \(timeout)") }
         if let text = killRankAfterStep, killPoint(text) == nil {
-            throw ValidationError("--kill-rank-after-step takes RANK:STEP, got '\(text)'")
+            throw ValidationError("--kill-rank-after-step takes RANK:STEP or RANK:STEP:stop, got '\(text)'")
         }
     }
 
-    /// (rank, step) of `--kill-rank-after-step`.
-    func killPoint(_ text: String) -> (rank: Int, step: Int)? {
-        let parts = text.split(separator: ":").compactMap { Int($0) }
-        return parts.count == 2 ? (parts[0], parts[1]) : nil
+    /// (rank, step, signal) of `--kill-rank-after-step`.
+    func killPoint(_ text: String) -> (rank: Int, step: Int, signal: Int32)? {
+        let parts = text.split(separator: ":").map(String.init)
+        guard parts.count == 2 || (parts.count == 3 && parts[2] == "stop"),
+              let rank = Int(parts[0]), let step = Int(parts[1]) else { return nil }
+        return (rank, step, parts.count == 3 ? SIGSTOP : SIGKILL)
     }
 }
 
@@ -69,10 +72,10 @@ extension TrainCommand {
             + String(format: ", %.1f MB summed per step", bytes / 1e6))
     }
 
-    /// The `--kill-rank-after-step` testing aid: this rank dies with SIGKILL after that step.
+    /// The `--kill-rank-after-step` testing aid: this rank dies (or stops) after that step.
     func killIfAsked(_ event: TrainingEvent, rank: Int?) {
         guard let rank, let text = distribution.killRankAfterStep, let point = distribution.killPoint(text),
               point.rank == rank, case .step(let report) = event, report.step == point.step else { return }
-        kill(getpid(), SIGKILL)
+        kill(getpid(), point.signal)
     }
 }
