@@ -9,13 +9,15 @@ few. Then one node's compute time per step C(b) for b streams (`recurrent bench 
 
 Projected for a cluster of N such nodes, one rank each, no overlap of the sum with backward:
 
-    A(N) = 2(N−1)/N · S / bandwidth + 2(N−1)·latency        (ring allreduce)
+    A(N) = 2(N−1)/N · S / bandwidth + 2(N−1)·latency        (ring allreduce; latency 20 µs at
+                                                             10 Gbit/s Ethernet, 2 µs at 100 Gbit/s)
     step(N, B) = C(B/N) + A(N)           speedup = C(B) / step(N, B)
 
 Usage: Scripts/bench_distributed.py BINARY [--corpus Data/tinyshakespeare.txt] [--steps 30]
+       Scripts/bench_distributed.py --projection-only 6.2,0.39     (compute ms per stream per step)
 (BINARY built with `swift build -c release --traits MPI`; run at low priority on a shared machine.)
 """
-import argparse, json, os, statistics, subprocess, tempfile
+import argparse, json, math, os, statistics, subprocess, tempfile
 
 V, E, H, L, T, B = 65, 65, 512, 2, 50, 50
 
@@ -39,17 +41,49 @@ def train(binary, corpus, steps, threads, ranks, folder):
 
 
 def compute_ms(binary, batch, steps):
+    """Milliseconds per training step of `batch` streams on one node (2 threads)."""
     out = subprocess.run([binary, "bench", "train", "--config", "char", "--threads", "2", "--batch-size", str(batch),
                           "--steps", str(steps), "--warmup", "2"], check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])["ms_per_step"]
 
 
+def allreduce_seconds(n, size, bandwidth, latency):
+    return 2 * (n - 1) / n * size / bandwidth + 2 * (n - 1) * latency
+
+
+def project(ms_per_stream, size):
+    """With C(b) = c1·b (the fixed part per step is small and not counted): N nodes beat one
+    when c1·B·(1 − 1/N) > A(N), i.e. B > A / (c1·(1 − 1/N)); they reach 50% efficiency,
+    C(B) / (N·step) ≥ ½, when c1·B ≥ N·A."""
+    links = [("10 Gbit/s", 1.25e9, 20e-6), ("100 Gbit/s", 12.5e9, 2e-6)]
+    print(f"\nProjection, S = {size / 1e6:.1f} MB per sum, compute " + " and ".join(f"{c:g} ms" for c in ms_per_stream)
+          + " per stream per step, ring allreduce, no overlap:")
+    print("| link | N | allreduce | " + " | ".join(f"smallest B that pays ({c:g} ms) | smallest B at 50% efficiency ({c:g} ms)" for c in ms_per_stream)
+          + " |\n|---|---|---|" + "---|---|" * len(ms_per_stream))
+    for link, bandwidth, latency in links:
+        for n in [2, 4, 8, 16, 32, 64]:
+            a = allreduce_seconds(n, size, bandwidth, latency) * 1000
+            cells = []
+            for c1 in ms_per_stream:
+                # Smallest global B (a multiple of nothing in particular, at least N) for each.
+                pays = max(n, math.floor(a / (c1 * (1 - 1 / n))) + 1)
+                half = max(n, math.ceil(n * a / c1))
+                cells += [f"{pays:,}", f"{half:,}"]
+            print(f"| {link} | {n} | {a:.1f} ms | " + " | ".join(cells) + " |")
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("binary")
+    parser.add_argument("binary", nargs="?")
     parser.add_argument("--corpus", default="Data/tinyshakespeare.txt")
     parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--projection-only", metavar="MS[,MS…]",
+                        help="skip the measurements; project from these compute times per stream per step (ms)")
     args = parser.parse_args()
+    size = 4 * (parameters() + 2)
+    if args.projection_only:
+        project([float(x) for x in args.projection_only.split(",")], size)
+        return
     binary = os.path.abspath(args.binary)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"CPU: {cpu}, {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}")
@@ -64,41 +98,11 @@ def main():
 
     batches = [10, 25, 50, 100]
     times = [compute_ms(binary, b, 10) for b in batches]
-    mean_b, mean_t = statistics.mean(batches), statistics.mean(times)
-    c1 = sum((b - mean_b) * (t - mean_t) for b, t in zip(batches, times)) / sum((b - mean_b) ** 2 for b in batches)
-    c0 = mean_t - c1 * mean_b
-    p = parameters()
-    size = 4 * (p + 2)
-    print("\nC(b), one node (2 threads): " + ", ".join(f"b {b}: {t:.0f} ms" for b, t in zip(batches, times)))
-    print(f"fit: C(b) = {c0:.1f} ms + {c1:.2f} ms·b; P = {p:,} parameters, S = {size / 1e6:.1f} MB summed per step")
-
-    links = [("10 Gbit/s", 1.25e9, 20e-6), ("100 Gbit/s", 12.5e9, 2e-6)]
-    nodes = [2, 4, 8, 16, 32]
-    def compute(b): return (c0 + c1 * b) / 1000
-    def allreduce(n, bandwidth, latency): return 2 * (n - 1) / n * size / bandwidth + 2 * (n - 1) * latency
-    for link, bandwidth, latency in links:
-        print(f"\n{link} (latency {latency * 1e6:.0f} µs): allreduce " + ", ".join(
-            f"N {n}: {allreduce(n, bandwidth, latency) * 1000:.1f} ms" for n in nodes))
-        print("| global B | " + " | ".join(f"N {n}" for n in nodes) + " |\n|---|" + "---|" * len(nodes))
-        for batch in [64, 256, 1024, 4096]:
-            cells = []
-            for n in nodes:
-                if batch < n:
-                    cells.append("–")
-                    continue
-                cells.append(f"{compute(batch) / (compute(batch / n) + allreduce(n, bandwidth, latency)):.1f}×")
-            print(f"| {batch} | " + " | ".join(cells) + " |")
-        # Scaling pays (speedup > 1) while the compute saved exceeds the sum:
-        # c1·B·(1 − 1/N) > A(N)  ⇔  B > A(N) / (c1·(1 − 1/N)); half efficiency needs C(B) ≥ N/2 · step.
-        pays = [allreduce(n, bandwidth, latency) * 1000 / (c1 * (1 - 1 / n)) for n in nodes]
-        print("global B below which N nodes are slower than one: " + ", ".join(f"N {n}: {b:.0f}" for n, b in zip(nodes, pays)))
-        half = []
-        for n in nodes:
-            b = n
-            while b < 10 ** 6 and compute(b) / (compute(b / n) + allreduce(n, bandwidth, latency)) < n / 2:
-                b += n
-            half.append(f"N {n}: {b}")
-        print("global B for 50% efficiency: " + ", ".join(half))
+    # C(b) ≈ c1·b through the origin (least squares): the fixed part per step is small.
+    c1 = sum(b * t for b, t in zip(batches, times)) / sum(b * b for b in batches)
+    print("\nC(b), one node (2 threads): " + ", ".join(f"b {b}: {t:.0f} ms" for b, t in zip(batches, times))
+          + f"; C(b) ≈ {c1:.2f} ms·b; P = {parameters():,} parameters")
+    project([round(c1, 1)], size)
 
 
 if __name__ == "__main__":

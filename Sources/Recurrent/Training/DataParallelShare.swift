@@ -88,6 +88,7 @@ final class DataParallelShare {
         var keys = keys
         keys.firstStream = streams.lowerBound
         model.dropoutKeys = keys
+        defer { model.dropoutKeys = nil }
         var unused = RandomGenerator(seed: 0)                  // masks are keyed: nothing is drawn
         let (loss, final) = model.lossAndGradients(inputs: UnsafeBufferPointer(inputs), targets: UnsafeBufferPointer(targets),
                                                    batchSize: b, initialState: state, generator: &unused)

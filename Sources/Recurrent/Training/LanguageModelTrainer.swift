@@ -244,6 +244,7 @@ public final class LanguageModelTrainer {
     private func trainBatch(_ index: Int) -> Float {
         model.isTraining = true
         training.fillBatch(index, inputs: inputs, targets: targets)
+        defer { model.dropoutKeys = nil }              // the model's own draws again outside training
         let k = configuration.microBatches
         if k == 1 {
             model.dropoutKeys = DropoutKeys(seed: configuration.seed, step: progress.step)
