@@ -21,11 +21,14 @@ struct TrainCommand: ParsableCommand {
 
         Ctrl-C saves a checkpoint and stops; --resume continues exactly where it stopped.
 
+        With --distributed, under mpirun or srun, N processes share every batch (docs/distributed.md).
+
         Examples:
           recurrent train scripts.txt
           recurrent train tinyshakespeare.txt          (a bundled corpus: recurrent data list)
           recurrent train scripts.txt --level word --epochs 20 --output runs/words
           recurrent train scripts.txt --resume runs/words/latest.safetensors
+          mpirun -np 4 recurrent train scripts.txt --distributed
         """)
 
     @Argument(help: "The text file to learn from (a path, or a bundled name: recurrent data list).")
@@ -50,25 +53,33 @@ struct TrainCommand: ParsableCommand {
     var interruptAfterStep: Int?
 
     @OptionGroup(title: "Computation") var computation: ThreadOptions
+    @OptionGroup(title: "Distributed") var distribution: DistributedOptions
 
     func run() throws {
         computation.apply()
         try runReportingErrors {
-            try InputFileCheck.requireDataFile(try BundledData.path(corpus), role: "corpus (a text file)")
-            if let resume = runOptions.resume {
-                try InputFileCheck.requireCheckpoint(resume, format: CheckpointKey.formatName, command: "train --resume")
+            try withDistribution { group in
+                try InputFileCheck.requireDataFile(try BundledData.path(corpus), role: "corpus (a text file)")
+                if let resume = runOptions.resume {
+                    try InputFileCheck.requireCheckpoint(resume, format: CheckpointKey.formatName, command: "train --resume")
+                }
+                // Only rank 0 of a distributed run writes (checkpoints, metrics) and claims the folder.
+                let writes = (group?.rank ?? 0) == 0
+                let folder = runFolder()
+                // The output folder is checked and claimed for this run before the session opens
+                // its metrics log there.
+                if writes { try InputFileCheck.requireWritableFolder(folder.output) }
+                let claim = writes ? try RunFolderClaim(folder.output, resumingFrom: folder.resumed, overwrite: overwrite) : nil
+                defer { claim?.release() }
+                var o = try options()
+                o.writesNothing = !writes
+                let session = try TextTrainingSession.make(o)
+                assert(session.outputDirectory == folder.output, "the locked folder must be the one written")
+                if let group { try distribute(session, over: group) }
+                let cleared = try claim?.clearEarlierRun() ?? 0
+                if cleared > 0 { Console.message("--overwrite: deleted \(cleared) checkpoint files of an earlier run in \(folder.output)") }
+                try train(session, rank: group?.rank)
             }
-            let folder = runFolder()
-            // The output folder is checked and claimed for this run before the session opens
-            // its metrics log there.
-            try InputFileCheck.requireWritableFolder(folder.output)
-            let claim = try RunFolderClaim(folder.output, resumingFrom: folder.resumed, overwrite: overwrite)
-            defer { claim.release() }
-            let session = try TextTrainingSession.make(try options())
-            assert(session.outputDirectory == folder.output, "the locked folder must be the one written")
-            let cleared = try claim.clearEarlierRun()
-            if cleared > 0 { Console.message("--overwrite: deleted \(cleared) checkpoint files of an earlier run in \(folder.output)") }
-            try train(session)
         }
     }
 
@@ -111,7 +122,7 @@ struct TrainCommand: ParsableCommand {
         return o
     }
 
-    func train(_ session: TextTrainingSession) throws {
+    func train(_ session: TextTrainingSession, rank: Int? = nil) throws {
         let trainer = session.trainer
         let c = trainer.configuration, m = session.model.configuration
         let tokenizer = session.tokenizer
@@ -150,6 +161,7 @@ struct TrainCommand: ParsableCommand {
                     planShown = plan
                 }
                 reporter.handle(event)
+                killIfAsked(event, rank: rank)
                 if let interruptStep, case .step(let report) = event, report.step == interruptStep {
                     raise(SIGINT)
                 }

@@ -18,6 +18,7 @@ extension LanguageModel {
                   generator: inout RandomGenerator) -> (features: Matrix, finalState: RecurrentState) {
         precondition(batchSize > 0 && inputs.count % batchSize == 0 && !inputs.isEmpty,
                      "LanguageModel: \(inputs.count) tokens is not a positive multiple of batch size \(batchSize)")
+        keyDropoutMasks(batchSize: batchSize)
         let embedded = embedding.forward(inputs)                                   // (T·B, E)
         let words = embeddingDropout.forward(embedded, tokens: inputs, vocabularySize: vocabularySize, generator: &generator)
         let x = inputDropout.forward(words, batchSize: batchSize, generator: &generator)

@@ -82,6 +82,10 @@ public final class LanguageModel: ParameterContainer {
         }
     }
 
+    /// When set, training-mode dropout masks are keyed by (seed, step, global stream, time
+    /// step) instead of drawn from the generator (`Dropout+Keys.swift`); the trainer sets them.
+    public var dropoutKeys: DropoutKeys?
+
     let stack: Stack
 
     /// The concrete recurrent module, for the single-step cells.

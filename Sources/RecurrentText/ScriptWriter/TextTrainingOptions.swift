@@ -53,6 +53,9 @@ public struct TextTrainingOptions: Sendable {
     public var keepLast: Int?
     /// A checkpoint to continue from.
     public var resume: String?
+    /// Writes nothing into the output folder — no checkpoints, no metrics log — though it may
+    /// read a checkpoint there: a data-parallel process other than rank 0.
+    public var writesNothing = false
 
     public init(corpusPath: String) {
         self.corpusPath = corpusPath

@@ -22,7 +22,7 @@ public final class TextTrainingSession {
 
     private init(corpus: Corpus, training: StreamBatcher<TokenArray>, validation: StreamBatcher<TokenArray>?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
-                 validationFraction: Double) throws {
+                 validationFraction: Double, writesNothing: Bool) throws {
         self.corpus = corpus
         self.tokenizer = corpus.tokenizer
         self.training = training
@@ -31,10 +31,12 @@ public final class TextTrainingSession {
         self.trainer = trainer
         self.outputDirectory = outputDirectory
         self.resumedFrom = resumedFrom
-        trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
-        // A resumed run keeps the lines up to its checkpoint's step and continues the file.
-        trainer.metrics = try MetricsLog(path: outputDirectory + "/" + MetricsLog.fileName,
-                                         resumingAfter: resumedFrom == nil ? nil : trainer.state.step)
+        if !writesNothing {
+            trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
+            // A resumed run keeps the lines up to its checkpoint's step and continues the file.
+            trainer.metrics = try MetricsLog(path: outputDirectory + "/" + MetricsLog.fileName,
+                                             resumingAfter: resumedFrom == nil ? nil : trainer.state.step)
+        }
         trainer.checkpointMetadata[CheckpointKey.tokenizer] = try corpus.tokenizer.configuration.jsonString()
         trainer.checkpointMetadata[CheckpointKey.validationFraction] = String(validationFraction)
     }
@@ -103,7 +105,7 @@ public final class TextTrainingSession {
         let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
         let session = try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
                                               trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
-                                              resumedFrom: nil, validationFraction: fraction)
+                                              resumedFrom: nil, validationFraction: fraction, writesNothing: o.writesNothing)
         session.choices = rule.reasons
         return session
     }
@@ -248,7 +250,7 @@ public final class TextTrainingSession {
         return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
                                    trainer: trainer, outputDirectory: output,
                                    keepLast: o.keepLast ?? TextTrainingOptions.Defaults.keepLast, resumedFrom: loaded.path,
-                                   validationFraction: fraction)
+                                   validationFraction: fraction, writesNothing: o.writesNothing)
     }
 
     /// The corpus tokenized with a checkpoint's tokenizer; characters it lacks mean another text.

@@ -62,6 +62,7 @@ import Testing
         for i in 0..<3 {
             b.zeroGradients()
             x.withUnsafeMutableBufferPointer { xs in y.withUnsafeMutableBufferPointer { ys in source.fillBatch(i, inputs: xs, targets: ys) } }
+            b.dropoutKeys = DropoutKeys(seed: 0, step: i)          // the configuration's seed, this step
             let (_, final) = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
                 b.lossAndGradients(inputs: xs, targets: ys, batchSize: 3, initialState: state ?? b.zeroState(batchSize: 3), generator: &g)
             } }
