@@ -75,6 +75,9 @@ struct ExperimentCommand: ParsableCommand {
     @Flag(help: "Keep PyTorch's uniform initialisation of the LSTM forget-gate bias.")
     var defaultForgetBias = false
 
+    @Option(parsing: .unconditional, help: "LSTM input-gate bias at start (b_ih = b, b_hh = 0); negative keeps the cells closed to distractors at first.")
+    var inputBias: Float?
+
     @Option(help: "Steps between test evaluations.")
     var evalEvery: Int?
 
@@ -210,6 +213,7 @@ struct ExperimentCommand: ParsableCommand {
         }
         if let forgetBias { c.forgetBias = forgetBias }
         if defaultForgetBias { c.forgetBias = nil }
+        if let inputBias { c.inputBias = inputBias }
         if let gain { c.recurrentGain = gain }
         if let evalEvery { c.evaluateEvery = evalEvery }
         if let stopWhenSolved { c.stopWhenSolved = stopWhenSolved }
