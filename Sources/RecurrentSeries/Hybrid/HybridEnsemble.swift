@@ -75,7 +75,8 @@ public struct HybridEnsemble: IntervalForecasting {
         }
         scores.sort()
         let k = min(scores.count, Int((Double(scores.count + 1) * intervalProbability).rounded(.up)))
-        intervalWidening = scores[max(k, 1) - 1]
+        // + 1e-9: the value whose score is w lies on a bound, and rounding must not put it outside.
+        intervalWidening = scores[max(k, 1) - 1] + 1e-9
     }
 
     /// Trains `count` members on `problem` with seeds `options.seed`, `options.seed + 1`, …,

@@ -22,10 +22,16 @@ import Recurrent
 /// and monthly inputs; the lookback window here is short enough for a stacked LSTM).
 ///
 /// Parameters (PyTorch names): `smoothing.level_logit` [1], `smoothing.season_logit` [1],
-/// `smoothing.initial_log_season` [m], `rnn.weight_ih_l0`, … (`nn.LSTM(1, Hid, layers)`),
+/// `smoothing.initial_log_season` [m] (each the smoothing's raw parameter divided by
+/// `smoothingScale`), `rnn.weight_ih_l0`, … (`nn.LSTM(1, Hid, layers)`),
 /// `head.weight` [Q·H, Hid], `head.bias` [Q·H].
 public final class HybridModel: ParameterContainer, TrainableSeriesNetwork {
     public let configuration: HybridConfiguration
+    /// k: the smoothing parameters are stored as (a, g, c) / k, so that Adam, whose steps have
+    /// the size of the learning rate whatever the gradient's scale, moves them k times faster
+    /// than the LSTM's weights. Smyl (2020) likewise gave the per-series parameters a larger
+    /// learning rate; with the LSTM's 3·10⁻³, α and γ moved by less than 0.02 in training.
+    public static let smoothingScale = 10.0
     public let levelLogit: Parameter
     public let seasonLogit: Parameter
     public let initialLogSeason: Parameter
@@ -74,13 +80,16 @@ public final class HybridModel: ParameterContainer, TrainableSeriesNetwork {
     /// The smoothing coefficients the parameters hold.
     public var smoothing: HoltWintersSmoothing {
         get {
-            HoltWintersSmoothing(levelLogit: Double(levelLogit.value[0, 0]), seasonLogit: Double(seasonLogit.value[0, 0]),
-                                 initialLogSeason: initialLogSeason.value.toArray().map(Double.init))
+            let k = Self.smoothingScale
+            return HoltWintersSmoothing(levelLogit: k * Double(levelLogit.value[0, 0]),
+                                        seasonLogit: k * Double(seasonLogit.value[0, 0]),
+                                        initialLogSeason: initialLogSeason.value.toArray().map { k * Double($0) })
         }
         set {
-            levelLogit.value[0, 0] = Float(newValue.levelLogit)
-            seasonLogit.value[0, 0] = Float(newValue.seasonLogit)
-            for j in 0..<configuration.season { initialLogSeason.value[0, j] = Float(newValue.initialLogSeason[j]) }
+            let k = Self.smoothingScale
+            levelLogit.value[0, 0] = Float(newValue.levelLogit / k)
+            seasonLogit.value[0, 0] = Float(newValue.seasonLogit / k)
+            for j in 0..<configuration.season { initialLogSeason.value[0, j] = Float(newValue.initialLogSeason[j] / k) }
         }
     }
 
@@ -191,9 +200,10 @@ public final class HybridModel: ParameterContainer, TrainableSeriesNetwork {
             dLevel[t - 1] += dLogReference / reference
         }
         let g = smoothing.backward(pass.values, states: states, dLevel: &dLevel, dSeasonality: &dSeason)
-        levelLogit.gradient[0, 0] += Float(g.levelLogit)
-        seasonLogit.gradient[0, 0] += Float(g.seasonLogit)
-        for j in 0..<m { initialLogSeason.gradient[0, j] += Float(g.initialLogSeason[j]) }
+        let k = Self.smoothingScale
+        levelLogit.gradient[0, 0] += Float(k * g.levelLogit)
+        seasonLogit.gradient[0, 0] += Float(k * g.seasonLogit)
+        for j in 0..<m { initialLogSeason.gradient[0, j] += Float(k * g.initialLogSeason[j]) }
     }
 
     /// Forecasts in the units of `series` for the windows at `origins` (each needs `lookback`
