@@ -20,10 +20,14 @@ extension ForecastCommand.Train {
         let start = Date()
         let metrics = try MetricsLog(path: output + "/" + MetricsLog.fileName)
         let members = ensemble
+        let smoothingSeason = HybridConfiguration.smoothingSeason(given: season, detected: problem.season, frequency: frequency)
+        seriesNote("hybrid smoothing: " + (smoothingSeason > 1 ? "level and season \(smoothingSeason)"
+            : "level only" + (problem.season != nil && season == nil ? " (yearly data: a cycle is not a calendar season; "
+                + "--season to force one)" : "")) + ".")
         seriesNote("training \(members) ES-RNN member\(members == 1 ? "" : "s") (seeds \(seed)…\(seed &+ UInt64(members - 1)))"
             + " on \(min(members, ThreadPool.threadCount)) thread\(min(members, ThreadPool.threadCount) == 1 ? "" : "s").")
         let (ensemble, outcomes) = try HybridEnsemble.train(
-            problem: problem, count: members, hiddenSize: hidden, numLayers: layers, levelPenalty: levelPenalty,
+            problem: problem, count: members, season: smoothingSeason, hiddenSize: hidden, numLayers: layers, levelPenalty: levelPenalty,
             options: options, metrics: metrics) { k, e in
                 seriesNote(String(format: "member %d  epoch %4d  train loss %.5f  validation MAE %.5f%@  (%.1fs)", k + 1,
                                   e.epoch, e.trainingLoss, e.validationMAE, e.improved ? " *" : "",

@@ -44,6 +44,16 @@ public struct HybridConfiguration: Codable, Equatable, Sendable {
     /// The column block of the median (the point forecast).
     public var medianIndex: Int { quantiles.firstIndex(of: 0.5)! }
 
+    /// The season of the smoothing: `given` (`--season`) when there is one; none (1) for yearly
+    /// or coarser data, as Smyl's ES-RNN has no seasonality for yearly series — a cycle in
+    /// yearly data (lynx, ~10 years) is not a calendar season, and a fixed index per position
+    /// misfits a cycle whose length wanders; else the detected season.
+    public static func smoothingSeason(given: Int?, detected: Int?, frequency: SeriesFrequency?) -> Int {
+        if let given { return given }
+        if case .months(let n)? = frequency, n >= 12 { return 1 }
+        return detected ?? 1
+    }
+
     /// The offset that makes `training` positive: 0 when it already is, else −min plus a tenth
     /// of its range (so later values a little below the training minimum stay positive).
     public static func offset(for training: [Double]) -> Double {

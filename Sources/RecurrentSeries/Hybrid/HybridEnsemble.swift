@@ -83,7 +83,7 @@ public struct HybridEnsemble: IntervalForecasting {
     /// up to `threads` at a time (each member's training is deterministic, whatever runs beside
     /// it), then calibrates the intervals on the validation windows. `onEpoch` gets the
     /// member's index; it may be called from several threads at once.
-    public static func train(problem: ForecastProblem, count: Int, hiddenSize: Int = HybridConfiguration.defaultHiddenSize,
+    public static func train(problem: ForecastProblem, count: Int, season: Int? = nil, hiddenSize: Int = HybridConfiguration.defaultHiddenSize,
                              numLayers: Int = 1, quantiles: [Double] = HybridConfiguration.defaultQuantiles,
                              levelPenalty: Double = 0, options: ForecastTrainingOptions = ForecastTrainingOptions(),
                              threads: Int = ThreadPool.threadCount, metrics: MetricsLog? = nil,
@@ -93,7 +93,7 @@ public struct HybridEnsemble: IntervalForecasting {
         let trainers = try (0..<count).map { k in
             var memberOptions = options
             memberOptions.seed = options.seed &+ UInt64(k)
-            return try HybridTrainer(problem: problem, hiddenSize: hiddenSize, numLayers: numLayers, quantiles: quantiles,
+            return try HybridTrainer(problem: problem, season: season, hiddenSize: hiddenSize, numLayers: numLayers, quantiles: quantiles,
                                      levelPenalty: levelPenalty, options: memberOptions)
         }
         let results = Results(trainers: trainers, metrics: metrics)

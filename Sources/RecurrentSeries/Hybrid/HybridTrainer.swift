@@ -11,7 +11,8 @@ public final class HybridTrainer {
     private var generator: RandomGenerator
     private let training: EarlyStoppingTraining<HybridModel>
 
-    public init(problem: ForecastProblem, hiddenSize: Int = HybridConfiguration.defaultHiddenSize, numLayers: Int = 1,
+    /// - Parameter season: the smoothing's season (default: the problem's; 1 for none).
+    public init(problem: ForecastProblem, season: Int? = nil, hiddenSize: Int = HybridConfiguration.defaultHiddenSize, numLayers: Int = 1,
                 quantiles: [Double] = HybridConfiguration.defaultQuantiles, levelPenalty: Double = 0,
                 options: ForecastTrainingOptions = ForecastTrainingOptions()) throws {
         guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1, hiddenSize >= 1, numLayers >= 1 else {
@@ -23,7 +24,7 @@ public final class HybridTrainer {
         }
         let training = Array(problem.series.values[problem.split.train])
         let configuration = HybridConfiguration(lookback: problem.lookback, horizon: problem.horizon,
-                                                season: problem.season ?? 1, hiddenSize: hiddenSize, numLayers: numLayers,
+                                                season: season ?? problem.season ?? 1, hiddenSize: hiddenSize, numLayers: numLayers,
                                                 quantiles: quantiles, levelPenalty: levelPenalty,
                                                 offset: HybridConfiguration.offset(for: training))
         guard configuration.isValid else {

@@ -100,6 +100,15 @@ import Testing
         #expect(worst < 0.05, "worst relative gradient error \(worst)")
     }
 
+    @Test func yearlyDataIsSmoothedWithoutASeasonUnlessOneIsGiven() {
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: 9, frequency: .months(12)) == 1)
+        #expect(HybridConfiguration.smoothingSeason(given: 9, detected: 9, frequency: .months(12)) == 9)
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: 12, frequency: .months(1)) == 12)
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: 52, frequency: .days(7)) == 52)
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: 6, frequency: nil) == 6)
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: nil, frequency: .months(1)) == 1)
+    }
+
     @Test func pinballLossAndGradientByHand() {
         var rng = RandomGenerator(seed: 1)
         let model = HybridModel(configuration: HybridConfiguration(lookback: 2, horizon: 1, hiddenSize: 1),
