@@ -82,6 +82,15 @@ int rk_gemm_kernel_mr(int kernel) {
     return info ? info->mr : 0;
 }
 
+int rk_gemm_kernel_blocking(int kernel, long *mc, long *kc, long *nc) {
+    const rk_kernel_info *info = rk_kernel_info_for(kernel);
+    if (!info) return -1;
+    *mc = info->mc;
+    *kc = info->kc;
+    *nc = info->nc;
+    return 0;
+}
+
 // MARK: - Scratch
 
 typedef struct { float *data; size_t capacity; } scratch;

@@ -87,13 +87,14 @@ struct GemmBench: ParsableCommand {
                         let cpuBest = cpuSeconds.min()!
                         let flops = 2 * Double(m) * Double(n) * Double(k)
                         let best = seconds[0], median = seconds[seconds.count / 2]
-                        print("{\"bench\":\"gemm\",\"shape\":\"\(m)x\(n)x\(k)\",\"m\":\(m),\"n\":\(n),\"k\":\(k)," +
-                              "\"transpose\":\"\(name)\",\"kernel\":\"\(kernel)\",\"threads\":\(threadCount)," +
-                              "\"packed\":\(packed),\"repetitions\":\(repetitions)," +
-                              "\"gflops\":\(format(flops / best / 1e9)),\"gflops_median\":\(format(flops / median / 1e9))," +
-                              "\"ms_best\":\(format(best * 1e3, digits: 3)),\"ms_median\":\(format(median * 1e3, digits: 3))," +
-                              "\"caller_cpu_ms_best\":\(format(cpuBest * 1e3, digits: 3))}")
-                        fflush(nil)  // one line at a time when piped
+                        BenchSupport.printLine([
+                            ("bench", "gemm"), ("shape", "\(m)x\(n)x\(k)"), ("m", m), ("n", n), ("k", k),
+                            ("transpose", name), ("threads", threadCount), ("packed", packed),
+                            ("repetitions", repetitions),
+                            ("gflops", flops / best / 1e9), ("gflops_median", flops / median / 1e9),
+                            ("ms_best", best * 1e3), ("ms_median", median * 1e3),
+                            ("caller_cpu_ms_best", cpuBest * 1e3),
+                        ], kernel: kernel)
                     }
                 }
             }

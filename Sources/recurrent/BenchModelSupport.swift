@@ -2,16 +2,21 @@ import ArgumentParser
 import Foundation
 import Recurrent
 
-/// The two model configurations of the speed comparison with PyTorch (issue 7,
-/// `Scripts/bench_pytorch.py` has the same table).
+/// The model configurations: char and word are the speed comparison with PyTorch (issue 7,
+/// `Scripts/bench_pytorch.py` has the same table); small is the memory experiments' size
+/// (H = 64, B = 64, T = 100), where per-step overhead rather than arithmetic sets the pace.
 enum BenchModelConfiguration: String, CaseIterable, ExpressibleByArgument {
-    case char, word
+    case char, word, small
+
+    /// The configurations run when none is given: the pair compared with PyTorch.
+    static let compared: [BenchModelConfiguration] = [.char, .word]
 
     /// Letters: V vocabulary, E embedding, H hidden, L layers, T sequence length, B batch.
     var sizes: (v: Int, e: Int, h: Int, l: Int, t: Int, b: Int) {
         switch self {
         case .char: (65, 65, 512, 2, 50, 50)
         case .word: (21_388, 256, 512, 2, 32, 64)
+        case .small: (16, 16, 64, 1, 100, 64)
         }
     }
 
@@ -19,10 +24,10 @@ enum BenchModelConfiguration: String, CaseIterable, ExpressibleByArgument {
     static let learningRate = 2e-3
     static let clipNorm = 5.0
 
-    func model(generator: inout RandomGenerator) throws -> LanguageModel {
+    func model(cell: RecurrentCellKind = .lstm, generator: inout RandomGenerator) throws -> LanguageModel {
         let s = sizes
         return try LanguageModel(configuration: LanguageModelConfiguration(
-            cell: .lstm, vocabularySize: s.v, embeddingSize: s.e, hiddenSize: s.h, numLayers: s.l,
+            cell: cell, vocabularySize: s.v, embeddingSize: s.e, hiddenSize: s.h, numLayers: s.l,
             dropout: Self.dropout), generator: &generator)
     }
 }
@@ -37,6 +42,11 @@ struct BenchModelOptions: ParsableArguments {
 
     @Option(help: "Seed for initialisation, data, dropout and sampling.")
     var seed: UInt64 = 1
+
+    @Option(name: .customLong("cell"), help: "Recurrent cell (e.g. rnn against lstm at --config small).")
+    var cellArgument = CellArgument<LanguageModelCells>(.lstm)
+
+    var cell: RecurrentCellKind { cellArgument.kind }
 
     func validate() throws {
         guard threads >= 1 && threads <= ThreadPool.maximumThreadCount else {
@@ -84,7 +94,7 @@ enum BenchSupport {
     /// has its own peak RSS. Returns false when `config` was given (the caller runs it itself).
     static func fanOut(_ config: BenchModelConfiguration?) throws -> Bool {
         guard config == nil else { return false }
-        for c in BenchModelConfiguration.allCases {
+        for c in BenchModelConfiguration.compared {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
             process.arguments = Array(CommandLine.arguments.dropFirst()) + ["--config", c.rawValue]
@@ -95,12 +105,14 @@ enum BenchSupport {
         return true
     }
 
-    /// One JSON object on one line, keys in the given order.
-    static func printLine(_ fields: [(String, Any)]) {
-        let body = fields.map { key, value -> String in
+    /// One JSON object on one line, keys in the given order, then the machine's fields
+    /// (`BenchMachine`: CPU, caches, and `kernel` — the one in force unless given — with its
+    /// micro-tile and blocking).
+    static func printLine(_ fields: [(String, Any)], kernel: GemmKernel = .current) {
+        let body = (fields + BenchMachine.current.fields(kernel: kernel)).map { key, value -> String in
             let v: String
             switch value {
-            case let s as String: v = "\"\(s)\""
+            case let s as String: v = "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
             case let d as Double: v = d.isFinite ? trimmed(d, digits: abs(d) >= 100 ? 1 : 3) : "null"
             case let f as Float: v = f.isFinite ? trimmed(Double(f), digits: 4) : "null"
             case let b as Bool: v = b ? "true" : "false"

@@ -7,7 +7,7 @@ import Recurrent
 struct TrainBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Measure training speed: one JSON line per configuration (char, word).",
+        abstract: "Measure training speed: one JSON line per configuration (char and word, or the one given).",
         discussion: """
             The model and step are the library's own (LanguageModel + LanguageModelTrainer): \
             embedding → 2-layer LSTM(512) with dropout 0.5 → linear, softmax cross-entropy at \
@@ -52,7 +52,7 @@ struct TrainBench: ParsableCommand {
         let total = warmup + steps
 
         var generator = RandomGenerator(seed: options.seed)
-        let model = try config.model(generator: &generator)
+        let model = try config.model(cell: options.cell, generator: &generator)
         // One epoch of exactly `total` batches: B streams of T·total ids (+1 for the last target).
         let tokens = (0..<(b * t * total + 1)).map { _ in Int32(generator.integer(below: sizes.v)) }
         guard let source = StreamBatcher(tokens: tokens, batchSize: b, sequenceLength: t) else {
@@ -82,7 +82,7 @@ struct TrainBench: ParsableCommand {
         let cpuSeconds = BenchSupport.processCPUSeconds() - cpuStart
         let seconds = stamps[total] - stamps[warmup]
         var fields: [(String, Any)] = [
-            ("impl", "recurrent"), ("mode", "train"), ("config", config.rawValue),
+            ("impl", "recurrent"), ("mode", "train"), ("config", config.rawValue), ("cell", options.cell.rawValue),
             ("tokens_per_second", Double(steps * t * b) / seconds),
             ("ms_per_step", 1000 * seconds / Double(steps)),
             ("cpu_ms_per_step", 1000 * cpuSeconds / Double(steps)),

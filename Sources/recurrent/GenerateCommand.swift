@@ -43,6 +43,12 @@ struct GenerateCommand: ParsableCommand {
         Examples:
           recurrent generate checkpoints/scripts --prime "jerry:" --length 400
           recurrent generate runs/words/best.safetensors --prime "jerry:" --temperature 0.6 --seed 7
+          recurrent generate checkpoints/scripts --prime "jerry:" --samples 8 --seed 7
+
+        With --samples N, N independent samples are written in one pass over the weights (each \
+        weight read once per token for all of them) and printed one after another, each under \
+        a line "=== sample i of N (seed S) ===". Sample i uses seed S + i − 1 and is exactly \
+        the text that --seed S + i − 1 writes alone.
         """)
 
     @Argument(help: "A checkpoint file or training directory.")
@@ -56,11 +62,15 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var sampling: SamplingArguments
 
+    @Option(help: "Independent samples to write in one batched pass (seeds S, S+1, …).")
+    var samples: Int = 1
+
     @Flag(help: "Word level: capitalise the first letter of lines and sentences.")
     var capitalize = false
 
     func validate() throws {
         if length < 0 { throw ValidationError("--length must be at least 0, got \(length)") }
+        if !(1...4096).contains(samples) { throw ValidationError("--samples must be between 1 and 4096, got \(samples)") }
     }
 
     @OptionGroup(title: "Computation") var computation: ThreadOptions
@@ -70,6 +80,7 @@ struct GenerateCommand: ParsableCommand {
         try runReportingErrors {
             try InputFileCheck.requireCheckpoint(checkpoint, format: CheckpointKey.formatName, command: "generate")
             let textModel = try TextModel.load(checkpoint)
+            if samples > 1 { return try writeSamples(textModel) }
             var generator = try TextGenerator(textModel: textModel, options: sampling.options, seed: sampling.resolvedSeed)
             var last: Character? = nil
             try generator.generate(prime: prime, length: length, decoding: DecodingOptions(capitalize: capitalize)) { text in
@@ -77,6 +88,20 @@ struct GenerateCommand: ParsableCommand {
                 last = text.last ?? last
             }
             if last != "\n" { Console.out("\n") }
+        }
+    }
+
+    /// --samples N: every sample in one batched pass, printed one after another.
+    private func writeSamples(_ textModel: TextModel) throws {
+        let first = sampling.resolvedSeed
+        let seeds = (0..<samples).map { first &+ UInt64($0) }
+        let texts = try TextGenerator.samples(textModel: textModel, options: sampling.options, prime: prime,
+                                              length: length, seeds: seeds,
+                                              decoding: DecodingOptions(capitalize: capitalize))
+        for (i, text) in texts.enumerated() {
+            Console.out("=== sample \(i + 1) of \(samples) (seed \(seeds[i])) ===\n")
+            Console.out(text)
+            if text.last != "\n" { Console.out("\n") }
         }
     }
 }

@@ -37,6 +37,26 @@ import Testing
         #expect(greedy1.stdout == greedy2.stdout)
     }
 
+    /// `--samples N` writes N samples in one batched pass; sample i is, byte for byte, what
+    /// `--seed S+i` writes alone — at word level (with and without a prime) and with top-k.
+    @Test func batchedSamplesEqualTheirSeedsAlone() throws {
+        let directory = try Trained.scripts.get()
+        for extra in [["--prime", "nora:"], [], ["--prime", "jerry:", "--top-k", "5", "--capitalize"]] {
+            let arguments = ["generate", "words", "--length", "50", "--temperature", "1.1"] + extra
+            let batched = try CLI.run(arguments + ["--samples", "3", "--seed", "20"], in: directory)
+            #expect(batched.succeeded, "\(batched.stderr)")
+            var expected = ""
+            for i in 0..<3 {
+                let alone = try CLI.run(arguments + ["--seed", "\(20 + i)"], in: directory)
+                #expect(alone.succeeded, "\(alone.stderr)")
+                expected += "=== sample \(i + 1) of 3 (seed \(20 + i)) ===\n" + alone.stdout
+            }
+            #expect(batched.stdout == expected, "\(extra)")
+        }
+        let bad = try CLI.run(["generate", "words", "--samples", "0"], in: directory)
+        #expect(!bad.succeeded && bad.stderr.contains("--samples"))
+    }
+
     /// 2N steps straight == N steps, SIGKILL, resume for N more: every tensor bit-identical
     /// (weights, optimizer moments, carried state). Then the resumed model generates.
     @Test func killAndResumeIsBitExact() throws {

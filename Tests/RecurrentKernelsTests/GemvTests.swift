@@ -62,3 +62,37 @@ import Testing
         }
     }
 }
+
+/// `gemvRows` and `gemvSum` with several rows: row i is bit-equal to the product of row i
+/// alone (the batch-1 path), whatever the number of rows and the tails of N and K.
+@Suite struct GemvRowsTests {
+    typealias S = GemmTestSupport
+
+    @Test func eachRowMatchesItsSingleRowProduct() {
+        var rng = RandomGenerator(seed: 92)
+        for (m, n, k) in [(2, 1, 1), (3, 5, 17), (8, 65, 512), (7, 2050, 37), (16, 1030, 512)] {
+            let x = S.random(m, k, strided: true, &rng), w = S.random(n, k, strided: true, &rng)
+            for beta: Float in [0, 1] {
+                let start = S.random(m, n, &rng)
+                let rows = start.copy(), single = start.copy()
+                if beta == 0 { rows.fill(.nan) }
+                gemvRows(rows, x, w, beta: beta)
+                for i in 0..<m { gemm(single.row(i), x.row(i), .none, w, .transposed, beta: beta) }
+                #expect(rows.toArray() == single.toArray(), "\(m)×\(n)×\(k), beta \(beta)")
+            }
+        }
+    }
+
+    @Test func sumOfTwoProductsMatchesEachRowAlone() {
+        var rng = RandomGenerator(seed: 93)
+        for (m, n, k1, k2) in [(2, 5, 3, 17), (8, 2048, 65, 512), (5, 1030, 512, 512)] {
+            let x1 = S.random(m, k1, strided: true, &rng), x2 = S.random(m, k2, strided: true, &rng)
+            let w1 = S.random(n, k1, &rng), w2 = S.random(n, k2, &rng)
+            let rows = Matrix(rows: m, cols: n), single = Matrix(rows: m, cols: n)
+            rows.fill(.nan)
+            gemvSum(rows, x1, w1, x2, w2)
+            for i in 0..<m { gemvSum(single.row(i), x1.row(i), w1, x2.row(i), w2) }
+            #expect(rows.toArray() == single.toArray(), "\(m)×\(n)×(\(k1) + \(k2))")
+        }
+    }
+}

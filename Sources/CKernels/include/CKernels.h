@@ -44,6 +44,10 @@ int rk_gemm_kernel_nr(int kernel);
 /// Micro-tile height (rows of C per micro-kernel call).
 int rk_gemm_kernel_mr(int kernel);
 
+/// The cache blocking of a kernel (< 0: the current one): rows of A packed at once (mc), the
+/// depth of a K block (kc) and the columns of B per packed block (nc). -1 if unsupported.
+int rk_gemm_kernel_blocking(int kernel, long *mc, long *kc, long *nc);
+
 // MARK: - GEMM
 
 /// C = alpha·op(A)·op(B) + beta·C with `kernel` (< 0: the current one) on up to `threads`
@@ -59,11 +63,20 @@ void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, l
 void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const float *x,
                 const float *W, long ldw, float beta, float *y);
 
-/// y = W1·x1 + W2·x2 for W1 (N, K1) and W2 (N, K2) stored row-major with row strides ld1, ld2:
-/// the two products of a recurrent cell's batch-1 step (W_ih·x + W_hh·h) in one dispatch to
-/// the threads, with the same floats as two rk_sgemv_t calls (the second with beta = 1).
-void rk_sgemv2_t(int kernel, int threads, long N, long K1, const float *x1, const float *W1,
-                 long ld1, long K2, const float *x2, const float *W2, long ld2, float *y);
+/// Y (M, N) = alpha·X (M, K)·Wᵀ + beta·Y, row by row: row i gets exactly the floats
+/// rk_sgemv_t gives for it alone (independent streams stepped together, each as if alone).
+/// Each block of weight rows is read once for all M rows. beta == 0 does not read Y.
+void rk_sgemv_t_rows(int kernel, int threads, long M, long N, long K, float alpha,
+                     const float *X, long ldx, const float *W, long ldw, float beta, float *Y,
+                     long ldy);
+
+/// Y = X1·W1ᵀ + X2·W2ᵀ for X1 (M, K1), X2 (M, K2), W1 (N, K1), W2 (N, K2), Y (M, N), all
+/// row-major with the given row strides: the two products of a recurrent cell's step
+/// (W_ih·x + W_hh·h) in one dispatch to the threads, each row with the same floats as two
+/// rk_sgemv_t calls (the second with beta = 1).
+void rk_sgemv2_t(int kernel, int threads, long M, long N, long K1, const float *X1, long ldx1,
+                 const float *W1, long ld1, long K2, const float *X2, long ldx2, const float *W2,
+                 long ld2, float *Y, long ldy);
 
 /// y[j] ≈ scale[j] · Σ_p Q[j, p]·x[p] for j < N: int8 rows Q (N, K) with row stride `ldq`,
 /// Float32 x and scales, rows split over up to `threads` threads. The proposal step of exact

@@ -31,9 +31,14 @@ public final class GRUCell: RecurrentCellBase {
         let b = input.rows, h = hiddenSize
         let hPrevious = previousHidden(input: input, state: state)
         let gates = gatesSpace.matrix(rows: b, cols: 3 * h)                      // (B, 3H) W_ih x
-        gemm(gates, input, .none, weights.inputWeight, .transposed)
         let product = productSpace.matrix(rows: b, cols: 3 * h)                  // (B, 3H) W_hh h
-        gemm(product, hPrevious, .none, weights.hiddenWeight, .transposed)
+        if productsRowByRow {
+            gemvRows(gates, input, weights.inputWeight)
+            gemvRows(product, hPrevious, weights.hiddenWeight)
+        } else {
+            gemm(gates, input, .none, weights.inputWeight, .transposed)
+            gemm(product, hPrevious, .none, weights.hiddenWeight, .transposed)
+        }
         let hidden = hiddenSpace.matrix(rows: b, cols: h)
         VectorMath.gruCellForward(hidden: hidden, hiddenLinear: linearSpace.matrix(rows: b, cols: h), inputGates: gates,
                                   inputBias: weights.inputBias, hiddenGates: product, hiddenBias: weights.hiddenBias,

@@ -40,7 +40,7 @@ public final class LSTMCell: RecurrentCellBase {
         let cPrevious = state?.c ?? zeroSpace.zeros(rows: b, cols: h)
         precondition(cPrevious.rows == b && cPrevious.cols == h, "LSTMCell.step: state must be (B, H) = \(b)×\(h)")
         let gates = gatesSpace.matrix(rows: b, cols: 4 * h)                      // (B, 4H)
-        if b == 1 {
+        if b == 1 || productsRowByRow {
             // Sampling: both matrix-vector products in one pass over the threads.
             gemvSum(gates, input, weights.inputWeight, hPrevious, weights.hiddenWeight)
         } else {
@@ -56,7 +56,10 @@ public final class LSTMCell: RecurrentCellBase {
         VectorMath.lstmCellForward(cell: cell, tanhCell: tanhCellSpace.matrix(rows: b, cols: h), hidden: unprojected,
                                    gates: gates, bias: bias, cellPrevious: cPrevious,
                                    peepholes: weights.peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0) })
-        if let projection { gemm(hidden, unprojected, .none, projection, .transposed) }
+        if let projection {
+            if productsRowByRow { gemvRows(hidden, unprojected, projection) }
+            else { gemm(hidden, unprojected, .none, projection, .transposed) }
+        }
         return RecurrentState(h: hidden, c: cell)
     }
 }

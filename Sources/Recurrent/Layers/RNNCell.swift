@@ -33,8 +33,13 @@ public final class RNNCell: RecurrentCellBase {
         let b = input.rows, h = hiddenSize
         let hPrevious = previousHidden(input: input, state: state)
         let a = preactivationSpace.matrix(rows: b, cols: h)                      // (B, H)
-        gemm(a, input, .none, weights.inputWeight, .transposed)
-        gemm(a, hPrevious, .none, weights.hiddenWeight, .transposed, beta: 1)
+        if productsRowByRow {
+            gemvRows(a, input, weights.inputWeight)
+            gemvRows(a, hPrevious, weights.hiddenWeight, beta: 1)
+        } else {
+            gemm(a, input, .none, weights.inputWeight, .transposed)
+            gemm(a, hPrevious, .none, weights.hiddenWeight, .transposed, beta: 1)
+        }
         let bias = biasSpace.matrix(rows: 1, cols: h)
         bias.assign(weights.inputBias)
         bias.add(weights.hiddenBias)

@@ -8,6 +8,10 @@ public class RecurrentCellBase: ParameterContainer {
     let weights: RecurrentCellWeights
     /// Zeros `(B, H)` standing in for a missing state.
     let zeroSpace = GrowableBuffer()
+    /// When true, `step` computes its products row by row with the batch-1 arithmetic, so
+    /// that row i of a (B, ·) step equals the step of row i alone, bit for bit: independent
+    /// streams sampled together (`LanguageModelBatchStepper`). Off, B > 1 runs the blocked GEMM.
+    var productsRowByRow = false
 
     init(weights: RecurrentCellWeights) {
         self.weights = weights

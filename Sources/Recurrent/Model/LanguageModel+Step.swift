@@ -1,7 +1,9 @@
-/// Runs a `LanguageModel` one token at a time for one stream (B = 1), carrying the state:
-/// the sampling path.
+/// Runs a `LanguageModel` one token at a time for `streams` independent streams (B = N,
+/// usually 1), carrying the state: the sampling path.
 ///
-/// It shares the model's weights (single-step cells over each layer, the decoder's matrices)
+/// Every product is computed row by row with the batch-1 arithmetic (`productsRowByRow`), so
+/// stream i of N gets exactly the floats it gets stepped alone, while each weight is read
+/// from memory once per step for all N. It shares the model's weights (single-step cells over each layer, the decoder's matrices)
 /// and owns every buffer it writes, allocated once here, so `step` allocates nothing and never
 /// disturbs what a training forward recorded. Always evaluation mode: no dropout.
 ///
@@ -10,34 +12,43 @@
 ///     logits = h_{L−1}·Wᵀ + b                           (1, V)
 public final class LanguageModelStepper {
     public let model: LanguageModel
-    /// h (L, H) — (L, P) with a projection — and c (L, H) for an LSTM: row k is layer k. Writable, e.g. to restore a saved state.
+    /// N, the number of independent streams.
+    public let streams: Int
+    /// h (L·N, H) — (L·N, P) with a projection — and c (L·N, H) for an LSTM: rows k·N..<(k+1)·N
+    /// are layer k (with one stream, row k is layer k). Writable, e.g. to restore a saved state.
     public let state: RecurrentState
-    /// The logits of the last `step`, (1, V).
+    /// The logits of the last `step`, (N, V).
     public let logits: Matrix
 
     private let steps: [(Matrix, RecurrentState) -> RecurrentState]
-    private let input: Matrix                               // (1, E)
+    private let input: Matrix                               // (N, E)
 
-    public init(model: LanguageModel) {
+    public init(model: LanguageModel, streams: Int = 1) {
+        precondition(streams >= 1, "LanguageModelStepper: streams must be at least 1, got \(streams)")
         self.model = model
+        self.streams = streams
         let c = model.configuration
-        state = model.zeroState(batchSize: 1)
-        logits = Matrix(rows: 1, cols: c.vocabularySize)
-        input = Matrix(rows: 1, cols: c.embeddingSize)
+        state = model.zeroState(batchSize: streams)
+        logits = Matrix(rows: streams, cols: c.vocabularySize)
+        input = Matrix(rows: streams, cols: c.embeddingSize)
+        func rowByRow<Cell: RecurrentCellBase>(_ cell: Cell) -> Cell {
+            cell.productsRowByRow = true
+            return cell
+        }
         switch model.stack {
         case .lstm(let lstm):
             steps = (0..<c.numLayers).map { k in
-                let cell = LSTMCell(sharingWeightsOf: lstm, layer: k)
+                let cell = rowByRow(LSTMCell(sharingWeightsOf: lstm, layer: k))
                 return { cell.step($0, state: $1) }
             }
         case .gru(let gru):
             steps = (0..<c.numLayers).map { k in
-                let cell = GRUCell(sharingWeightsOf: gru, layer: k)
+                let cell = rowByRow(GRUCell(sharingWeightsOf: gru, layer: k))
                 return { cell.step($0, state: $1) }
             }
         case .rnn(let rnn):
             steps = (0..<c.numLayers).map { k in
-                let cell = RNNCell(sharingWeightsOf: rnn, layer: k)
+                let cell = rowByRow(RNNCell(sharingWeightsOf: rnn, layer: k))
                 return { cell.step($0, state: $1) }
             }
         }
@@ -49,13 +60,23 @@ public final class LanguageModelStepper {
         state.c?.fill(0)
     }
 
-    /// Feeds `token` and returns the logits for the next one, (1, V) (the `logits` buffer).
+    /// Feeds `token` (one stream) and returns the logits for the next one, (1, V) (the
+    /// `logits` buffer).
     @discardableResult
     public func step(_ token: Int) -> Matrix {
-        let x = advance(token)
+        computeLogits(advance(token))
+    }
+
+    /// Writes the logits for the top hidden states `hidden` (N, H) into `logits` (N, V) and
+    /// returns it: row i with the floats of the batch-1 product for stream i alone.
+    @discardableResult
+    public func computeLogits(_ hidden: Matrix) -> Matrix {
+        precondition(hidden.rows == streams, "LanguageModelStepper: \(hidden.rows) hidden rows for \(streams) streams")
         let decoder = model.decoder
-        gemm(logits, x, .none, decoder.weight.value, .transposed)
-        if let bias = decoder.bias { logits.add(bias.value) }
+        gemvRows(logits, hidden, decoder.weight.value)
+        if let bias = decoder.bias {
+            for i in 0..<streams { logits.row(i).add(bias.value) }
+        }
         return logits
     }
 
@@ -64,12 +85,24 @@ public final class LanguageModelStepper {
     /// that reads the decoder itself (`DecoderSampler`), or to run through a prime.
     @discardableResult
     public func advance(_ token: Int) -> Matrix {
+        precondition(streams == 1, "LanguageModelStepper: one token for \(streams) streams")
+        return advance(CollectionOfOne(token))
+    }
+
+    /// Feeds one token to each stream (`tokens[i]` to stream i) through the recurrent stack
+    /// and returns the top layer's new hidden states (N, H) (rows of `state.h`).
+    @discardableResult
+    public func advance(_ tokens: some Collection<Int>) -> Matrix {
         let table = model.embedding.weight.value
-        precondition(token >= 0 && token < table.rows, "LanguageModelStepper: token \(token) outside 0..<\(table.rows)")
-        input.assign(table.row(token))
+        precondition(tokens.count == streams, "LanguageModelStepper: \(tokens.count) tokens for \(streams) streams")
+        for (i, token) in tokens.enumerated() {
+            precondition(token >= 0 && token < table.rows, "LanguageModelStepper: token \(token) outside 0..<\(table.rows)")
+            input.row(i).assign(table.row(token))
+        }
         var x = input
+        let n = streams
         for k in 0..<steps.count {
-            let h = state.h.row(k), c = state.c?.row(k)
+            let h = state.h.rows(k * n..<(k + 1) * n), c = state.c?.rows(k * n..<(k + 1) * n)
             let next = steps[k](x, RecurrentState(h: h, c: c))
             h.assign(next.h)
             if let c, let nc = next.c { c.assign(nc) }

@@ -1,8 +1,14 @@
-/// Generates token ids one at a time from a `LanguageModel` (batch 1, state carried): the loop
-/// behind text generation, choosing the fastest exact way to draw each token.
+/// Generates token ids one at a time from a `LanguageModel` (state carried) for one stream or
+/// for N independent streams stepped together: the loop behind text generation, choosing the
+/// fastest exact way to draw each token.
 ///
 ///     stream.reset(); for id in prime { stream.feed(id) }
 ///     for _ in 0..<n { let id = stream.next(generator: &g); emit(id); stream.feed(id) }
+///
+/// With N streams (`feed(_ tokens:)`, `next(generators:into:)`), stream i draws with its own
+/// generator and gets exactly the ids it gets alone with that generator: the products run row
+/// by row with the batch-1 arithmetic (`LanguageModelStepper`), reading each weight once per
+/// step for all N — one pass over the weights instead of N.
 ///
 /// Plain temperature sampling from a large decoder (V·H ≥ `rejectionThreshold`) draws with
 /// `DecoderSampler` — the same softmax distribution from a quarter of the decoder's bytes per
@@ -33,16 +39,26 @@ public final class TokenStream {
     }
 
     /// `model` is switched to evaluation mode. `allowsRejection: false` always computes the
-    /// (1, V) logits (to measure or compare the plain path).
-    public init(model: LanguageModel, options: SamplingOptions = SamplingOptions(), allowsRejection: Bool = true) {
+    /// (N, V) logits (to measure or compare the plain path).
+    public init(model: LanguageModel, options: SamplingOptions = SamplingOptions(), allowsRejection: Bool = true,
+                streams: Int = 1) {
         self.model = model
         self.options = options
         model.isTraining = false
-        stepper = LanguageModelStepper(model: model)
+        stepper = LanguageModelStepper(model: model, streams: streams)
         tokenSampler = TokenSampler(vocabularySize: model.vocabularySize, options: options)
         let c = model.configuration
         decoderSampler = allowsRejection && Self.usesRejection(c, options) ? DecoderSampler(decoder: model.decoder) : nil
-        hidden = stepper.state.h.row(c.numLayers - 1)
+        hidden = Self.topLayer(stepper)
+    }
+
+    /// N.
+    public var streams: Int { stepper.streams }
+
+    /// The top layer's rows of the stepper's state, (N, H).
+    private static func topLayer(_ stepper: LanguageModelStepper) -> Matrix {
+        let n = stepper.streams, top = stepper.model.configuration.numLayers - 1
+        return stepper.state.h.rows(top * n..<(top + 1) * n)
     }
 
     /// Back to the zero state, nothing fed.
@@ -51,22 +67,47 @@ public final class TokenStream {
         fed = false
     }
 
-    /// Advances the state by `token`.
+    /// Advances the state by `token` (one stream).
     public func feed(_ token: Int) {
         hidden = stepper.advance(token)
         fed = true
     }
 
-    /// Draws the token that follows what was fed (from the zero state when nothing was).
+    /// Advances stream i by `tokens[i]`.
+    public func feed(_ tokens: some Collection<Int>) {
+        hidden = stepper.advance(tokens)
+        fed = true
+    }
+
+    /// Draws the token that follows what was fed (one stream; from the zero state when nothing was).
     public func next(generator: inout RandomGenerator) -> Int {
-        if !fed { hidden = stepper.state.h.row(model.configuration.numLayers - 1) }
+        precondition(streams == 1, "TokenStream: one generator for \(streams) streams")
+        return draw(from: currentHidden(), generator: &generator)
+    }
+
+    /// Draws the next token of every stream: `tokens[i]` for stream i, drawn with
+    /// `generators[i]` (the same id stream i gets alone with that generator).
+    public func next(generators: inout [RandomGenerator], into tokens: inout [Int]) {
+        precondition(generators.count == streams && tokens.count == streams,
+                     "TokenStream: \(generators.count) generators and \(tokens.count) tokens for \(streams) streams")
+        let top = currentHidden()
+        if decoderSampler == nil { stepper.computeLogits(top) }
+        for i in 0..<streams { tokens[i] = draw(from: top, stream: i, logitsReady: true, generator: &generators[i]) }
+    }
+
+    private func currentHidden() -> Matrix {
+        if !fed { hidden = Self.topLayer(stepper) }
+        return hidden
+    }
+
+    /// Stream `stream`'s token from the top hidden states (N, H); `logitsReady`: the stepper's
+    /// logits already hold every stream's row.
+    private func draw(from top: Matrix, stream: Int = 0, logitsReady: Bool = false,
+                      generator: inout RandomGenerator) -> Int {
         if let decoderSampler {
-            return decoderSampler.sample(hidden: hidden, temperature: options.temperature, generator: &generator)
+            return decoderSampler.sample(hidden: top.row(stream), temperature: options.temperature, generator: &generator)
         }
-        let logits = stepper.logits
-        let decoder = model.decoder
-        gemm(logits, hidden, .none, decoder.weight.value, .transposed)
-        if let bias = decoder.bias { logits.add(bias.value) }
-        return tokenSampler.sample(logits, generator: &generator)
+        if !logitsReady { stepper.computeLogits(top) }
+        return tokenSampler.sample(stepper.logits.row(stream), generator: &generator)
     }
 }

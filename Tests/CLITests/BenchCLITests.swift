@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// `recurrent bench`: every line is one JSON object that names the machine it ran on (CPU,
+/// caches, GEMM kernel and blocking), so figures from different CPUs are never compared blind.
+/// (Speed itself is never asserted: benchmarks prove speed, tests prove behaviour.)
+@Suite(.serialized) struct BenchCLITests {
+    static func objects(_ stdout: String) throws -> [[String: Any]] {
+        try stdout.split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test func everyLineNamesTheMachineAndTheBlocking() throws {
+        let d = try CLI.temporaryDirectory("bench-lines")
+        let gemm = try CLI.run(["bench", "gemm", "--shapes", "8x8x8", "--kernels", "default", "--threads", "1",
+                                "--transposes", "NT", "--repetitions", "1"], in: d)
+        let train = try CLI.run(["bench", "train", "--config", "small", "--cell", "rnn", "--steps", "1", "--warmup", "0",
+                                 "--seq-length", "4", "--batch-size", "2"], in: d)
+        let sample = try CLI.run(["bench", "sample", "--config", "char", "--streams", "3", "--tokens", "2", "--warmup", "0"], in: d)
+        for result in [gemm, train, sample] {
+            #expect(result.succeeded, "\(result.stderr)")
+            let lines = try Self.objects(result.stdout)
+            #expect(lines.count == 1)
+            for line in lines {
+                for key in ["cpu", "cores", "kernel", "mr", "nr", "mc", "kc", "nc"] { #expect(line[key] != nil, "\(key)") }
+                #if os(Linux)
+                #expect((line["l1d_kib"] as? Int ?? 0) > 0 && (line["l2_kib"] as? Int ?? 0) > 0)
+                #endif
+            }
+        }
+        let trained = try Self.objects(train.stdout)[0], sampled = try Self.objects(sample.stdout)[0]
+        #expect(trained["cell"] as? String == "rnn" && trained["hidden_size"] as? Int == 64)
+        #expect(sampled["streams"] as? Int == 3)
+    }
+}
