@@ -8,6 +8,8 @@ public enum ForecastMethodKind: String, Codable, Sendable, CaseIterable {
     case ets
     /// The theta method (`Theta`).
     case theta
+    /// The ES-RNN hybrid (`HybridEnsemble`): learnt Holt-Winters smoothing and an LSTM.
+    case hybrid
 }
 
 /// A way of forecasting that can be judged on rolling origins and chosen between: the

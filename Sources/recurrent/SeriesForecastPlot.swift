@@ -7,7 +7,8 @@ import RecurrentSeries
 /// `forecast train` draws the test part with a forecast every H steps; `forecast predict`
 /// draws one forecast past the end of the data, or of its last H values (backtest).
 func seriesForecastPlot(title: String, series: FilledSeries, frequency: SeriesFrequency?, historyStart: Int, cut: Int,
-                        showsActual: Bool, forecasts: [(origin: Int, values: [Double])]) -> String {
+                        showsActual: Bool, forecasts: [(origin: Int, values: [Double])],
+                        intervals: [PredictionInterval] = [], intervalName: String = "80% interval") -> String {
     let values = series.values, dates = series.dates
     func x(_ i: Int) -> Double { seriesPlotX(dates, i, frequency: frequency) }
     var plot = ForecastPlot(title: title, xLabel: dates == nil ? "step" : "year", yLabel: series.name)
@@ -21,6 +22,12 @@ func seriesForecastPlot(title: String, series: FilledSeries, frequency: SeriesFr
         plot.lines.append(.init(name: "forecast",
                                 points: forecast.values.enumerated().map { (x(forecast.origin + $0.offset), $0.element) },
                                 color: ForecastPlot.forecastColor, inLegend: k == 0))
+    }
+    for (k, (forecast, interval)) in zip(forecasts, intervals).enumerated() {
+        let xs = interval.lower.indices.map { x(forecast.origin + $0) }
+        plot.bands.append(.init(name: intervalName, lower: zip(xs, interval.lower).map { ($0, $1) },
+                                upper: zip(xs, interval.upper).map { ($0, $1) }, color: ForecastPlot.forecastColor,
+                                inLegend: k == 0))
     }
     return plot.render()
 }

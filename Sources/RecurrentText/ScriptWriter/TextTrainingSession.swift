@@ -23,11 +23,13 @@ public final class TextTrainingSession {
     public let outputDirectory: String
     /// The checkpoint resumed from, if any.
     public let resumedFrom: String?
+    /// What the defaults rule chose for a new run, and why (`TrainingDefaultsRule`), one line each.
+    public private(set) var choices: [String] = []
 
     private init(tokens: (cache: TokenCache, origin: TokenCache.Origin), training: StreamBatcher<TokenArray>,
                  validation: StreamBatcher<TokenArray>?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
-                 validationFraction: Double) throws {
+                 validationFraction: Double, writesNothing: Bool) throws {
         let corpus = tokens.cache.corpus
         self.corpus = corpus
         self.tokenCache = tokens.cache
@@ -39,10 +41,12 @@ public final class TextTrainingSession {
         self.trainer = trainer
         self.outputDirectory = outputDirectory
         self.resumedFrom = resumedFrom
-        trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
-        // A resumed run keeps the lines up to its checkpoint's step and continues the file.
-        trainer.metrics = try MetricsLog(path: outputDirectory + "/" + MetricsLog.fileName,
-                                         resumingAfter: resumedFrom == nil ? nil : trainer.state.step)
+        if !writesNothing {
+            trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
+            // A resumed run keeps the lines up to its checkpoint's step and continues the file.
+            trainer.metrics = try MetricsLog(path: outputDirectory + "/" + MetricsLog.fileName,
+                                             resumingAfter: resumedFrom == nil ? nil : trainer.state.step)
+        }
         trainer.checkpointMetadata[CheckpointKey.tokenizer] = try corpus.tokenizer.configuration.jsonString()
         trainer.checkpointMetadata[CheckpointKey.validationFraction] = String(validationFraction)
     }
@@ -79,17 +83,28 @@ public final class TextTrainingSession {
         let corpus = tokens.cache.corpus
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: batchSize, sequenceLength: sequenceLength)
 
-        let modelConfiguration = LanguageModelConfiguration(
+        // Sizes and regularisation not given: by rule, from the level, the text and the budget.
+        let rule = TrainingDefaultsRule(options: o, level: level,
+                                        trainingTokens: training.batchesPerEpoch * batchSize * sequenceLength,
+                                        vocabularySize: corpus.tokenizer.vocabularySize)
+        var modelConfiguration = LanguageModelConfiguration(
             cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
-            embeddingSize: o.embeddingSize ?? D.embeddingSize(level), hiddenSize: o.hiddenSize ?? D.hiddenSize,
-            numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? D.peepholes,
+            embeddingSize: rule.embeddingSize, hiddenSize: rule.hiddenSize,
+            numLayers: rule.layers, dropout: rule.dropout, peepholes: o.peepholes ?? D.peepholes,
             projectionSize: o.projectionSize ?? D.projectionSize)
-        let totalSteps = o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
+        modelConfiguration.inputDropout = rule.inputDropout
+        modelConfiguration.hiddenDropout = rule.hiddenDropout
+        modelConfiguration.weightDrop = rule.weightDrop
+        modelConfiguration.embeddingDropout = rule.embeddingDropout
+        try chooseOutputLayer(o, level: level, into: &modelConfiguration)
+        // With a time budget the trainer plans the steps (and the evaluation interval and the
+        // warm-up) after a probe; until then one step stands in.
+        let totalSteps = o.timeBudget != nil ? 1 : o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
         let seed = o.seed ?? D.seed
         let configuration = TrainingConfiguration(
             sequenceLength: sequenceLength, batchSize: batchSize, microBatches: o.microBatches ?? D.microBatches,
             optimizer: OptimizerConfiguration(kind: o.optimizer ?? D.optimizer, learningRate: o.learningRate ?? D.learningRate),
-            schedule: o.schedule ?? D.schedule,
+            schedule: o.schedule ?? (o.timeBudget != nil ? D.budgetSchedule : D.schedule),
             clipping: o.clipping ?? .norm(maxNorm: D.maxNorm, type: .l2), totalSteps: totalSteps,
             evaluationInterval: o.evaluationInterval ?? min(training.batchesPerEpoch, D.maxEvaluationInterval),
             maxValidationBatches: o.maxValidationBatches ?? D.maxValidationBatches, seed: seed)
@@ -99,9 +114,51 @@ public final class TextTrainingSession {
         let trainer = try LanguageModelTrainer(model: model, configuration: configuration, training: training,
                                                validation: validation, generator: generator)
         trainer.setDataFingerprint(tokens.cache.fingerprint)
-        return try TextTrainingSession(tokens: tokens, training: training, validation: validation, model: model,
-                                   trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
-                                   resumedFrom: nil, validationFraction: fraction)
+        if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
+        let session = try TextTrainingSession(tokens: tokens, training: training, validation: validation, model: model,
+                                              trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
+                                              resumedFrom: nil, validationFraction: fraction, writesNothing: o.writesNothing)
+        session.choices = rule.reasons
+        return session
+    }
+
+    /// Sets the adaptive softmax and weight tying `o` asks for, with errors naming the flags.
+    static func chooseOutputLayer(_ o: TextTrainingOptions, level: TokenizerLevel,
+                                  into c: inout LanguageModelConfiguration) throws {
+        typealias D = TextTrainingOptions.Defaults
+        let softmax = o.softmax ?? (o.cutoffs != nil ? .adaptive : D.softmax)
+        if softmax == .adaptive {
+            guard level == .word else {
+                throw TextTrainingError.invalidOption(
+                    "--softmax adaptive needs --level word: a \(level.rawValue) vocabulary is small and not ordered by frequency, so a full softmax is as fast")
+            }
+            let v = c.vocabularySize
+            let cutoffs = o.cutoffs ?? AdaptiveSoftmaxConfiguration.defaultCutoffs(vocabularySize: v)
+            let problems = AdaptiveLogSoftmaxWithLoss.problems(inputSize: c.realHiddenSize, classCount: v, cutoffs: cutoffs,
+                                                               divValue: AdaptiveSoftmaxConfiguration.defaultDivValue)
+            guard problems.isEmpty else {
+                throw TextTrainingError.invalidOption("--softmax adaptive with --cutoffs \(cutoffs.map(String.init).joined(separator: ",")) "
+                    + "for this vocabulary of \(v) tokens: " + problems.joined(separator: "; "))
+            }
+            c.adaptiveSoftmax = AdaptiveSoftmaxConfiguration(cutoffs: cutoffs)
+        } else if o.cutoffs != nil {
+            throw TextTrainingError.invalidOption("--cutoffs splits an adaptive softmax; leave out --softmax full")
+        }
+        guard o.tieWeights ?? D.tieWeights else { return }
+        guard softmax == .full else {
+            throw TextTrainingError.invalidOption("--tie-weights needs --softmax full (an adaptive softmax has no (V, H) decoder to share with the embedding)")
+        }
+        if o.embeddingSize == nil { c.embeddingSize = c.realHiddenSize }
+        guard c.embeddingSize == c.realHiddenSize else {
+            let target = c.projectionSize > 0 ? "--projection-size (\(c.projectionSize))" : "--hidden-size (\(c.hiddenSize))"
+            var fix = "set --embedding-size \(c.realHiddenSize)"
+            if c.cell.hasCellState && c.projectionSize == 0 && c.embeddingSize < c.hiddenSize {
+                fix += ", or --projection-size \(c.embeddingSize) to project the LSTM's output to the embedding size"
+            }
+            throw TextTrainingError.invalidOption(
+                "--tie-weights shares the (V, E) embedding with the (V, H) decoder, so --embedding-size (\(c.embeddingSize)) must equal \(target): \(fix)")
+        }
+        c.tieWeights = true
     }
 
     /// The directory part of `path` as written ("." for a bare file name).
@@ -156,6 +213,14 @@ public final class TextTrainingSession {
         check(o.projectionSize, m.projectionSize, "--projection-size")
         check(o.layers, m.numLayers, "--layers")
         check(o.dropout, m.dropout, "--dropout")
+        check(o.inputDropout, m.inputDropout, "--input-dropout")
+        check(o.hiddenDropout, m.hiddenDropout, "--hidden-dropout")
+        check(o.weightDrop, m.weightDrop, "--weight-drop")
+        check(o.embeddingDropout, m.embeddingDropout, "--embedding-dropout")
+        check(o.softmax, m.softmax, "--softmax")
+        if let cutoffs = o.cutoffs { check(cutoffs.map(String.init).joined(separator: ","),
+                                           m.adaptiveSoftmax?.cutoffs.map(String.init).joined(separator: ",") ?? "none", "--cutoffs") }
+        check(o.tieWeights, m.tieWeights, "--tie-weights")
         check(o.sequenceLength, configuration.sequenceLength, "--seq-length")
         check(o.batchSize, configuration.batchSize, "--batch-size")
         check(o.microBatches, configuration.microBatches, "--micro-batches")
@@ -178,6 +243,7 @@ public final class TextTrainingSession {
                 reason: "\(o.corpusPath) is not the text it was trained on (\(corpus.tokens.count) tokens, fingerprint \(fingerprint); the checkpoint's: \(saved)) — resume with the same corpus file")
         }
 
+        let lengthGiven = o.steps != nil || o.epochs != nil
         if let steps = o.steps { configuration.totalSteps = steps }
         else if let epochs = o.epochs { configuration.totalSteps = epochs * training.batchesPerEpoch }
         if let interval = o.evaluationInterval { configuration.evaluationInterval = interval }
@@ -198,10 +264,12 @@ public final class TextTrainingSession {
                                                validation: validation, generator: RandomGenerator(seed: configuration.seed))
         try trainer.restore(from: file)
         if restartSchedule { trainer.restartSchedule() }
+        if lengthGiven { trainer.clearBudget() }
+        if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
         return try TextTrainingSession(tokens: tokens, training: training, validation: validation, model: loaded.model,
                                    trainer: trainer, outputDirectory: output,
                                    keepLast: o.keepLast ?? TextTrainingOptions.Defaults.keepLast, resumedFrom: loaded.path,
-                                   validationFraction: fraction)
+                                   validationFraction: fraction, writesNothing: o.writesNothing)
     }
 
     /// The corpus tokenized with a checkpoint's tokenizer (from the cache when it holds that);
