@@ -42,6 +42,11 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start afresh in an --output folder that holds another run's checkpoints, deleting them.")
     var overwrite = false
 
+    @Option(name: .customLong("token-cache"), help: ArgumentHelp(
+        "Where to keep the corpus's tokens, memory-mapped: made once, reused by later runs on the same text and by --resume. (default: tokens.cache in the output folder)",
+        valueName: "file"))
+    var tokenCache: String?
+
     /// Testing aid: after the checkpoint of this step is written, the process kills itself with
     /// SIGKILL (no cleanup at all), as a crash or `kill -9` would.
     @Option(name: .customLong("kill-after-checkpoint"), help: .hidden)
@@ -119,6 +124,7 @@ struct TrainCommand: ParsableCommand {
         o.outputDirectory = runOptions.output
         o.keepLast = runOptions.keepLast
         o.resume = runOptions.resume
+        o.tokenCachePath = tokenCache
         return o
     }
 
@@ -130,6 +136,10 @@ struct TrainCommand: ParsableCommand {
             Console.message("resuming from \(from) at step \(trainer.state.step) (epoch \(trainer.state.epoch + 1))")
         }
         for choice in session.choices { Console.message("chose " + choice) }
+        switch session.tokenCacheOrigin {
+        case .reused: Console.message("tokens: reused \(session.tokenCache.path)")
+        case .built(let reason): Console.message("tokens: tokenized into \(session.tokenCache.path) (\(reason))")
+        }
         Console.message("corpus: \(corpus), \(session.corpus.byteCount) bytes → \(session.corpus.tokens.count) \(tokenizer.level.rawValue) tokens, vocabulary \(tokenizer.vocabularySize)"
             + (session.corpus.unknownCount > 0 ? ", \(session.corpus.unknownCount) <unk>" : ""))
         Console.message("data: \(session.training.batchesPerEpoch) batches of \(c.batchSize) × \(c.sequenceLength) per epoch"

@@ -72,6 +72,9 @@ import Testing
         let resumed = try CLI.run(["train", "scripts.txt", "--resume", "killed/latest.safetensors", "--log-every", "1000"], in: directory)
         #expect(resumed.succeeded, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("resuming from killed/latest.safetensors at step 8"))
+        // The resumed run reads the tokens the killed run cached, without tokenizing again.
+        #expect(killed.stderr.contains("tokens: tokenized into killed/tokens.cache (no token cache yet)"), "\(killed.stderr)")
+        #expect(resumed.stderr.contains("tokens: reused killed/tokens.cache"), "\(resumed.stderr)")
 
         let a = try SafeTensors(contentsOf: directory.appendingPathComponent("straight/step-000024.safetensors").path)
         let b = try SafeTensors(contentsOf: directory.appendingPathComponent("killed/step-000024.safetensors").path)

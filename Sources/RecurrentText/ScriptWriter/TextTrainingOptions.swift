@@ -51,6 +51,9 @@ public struct TextTrainingOptions: Sendable {
     // Output.
     public var outputDirectory: String?
     public var keepLast: Int?
+    /// Where the corpus's tokens are cached (nil: `tokens.cache` in the output folder); several
+    /// runs on one corpus can share one file.
+    public var tokenCachePath: String?
     /// A checkpoint to continue from.
     public var resume: String?
     /// Writes nothing into the output folder — no checkpoints, no metrics log — though it may

@@ -7,8 +7,14 @@ import Recurrent
 /// Checkpoints go to `outputDirectory` (`step-*.safetensors`, `latest`, `best`); each holds the
 /// model, the optimizer, the tokenizer and the training state (see `docs/checkpoints.md`).
 /// Every step appends a line to `metrics.jsonl` there (`MetricsLog`, see `docs/logs.md`).
+/// The corpus's tokens come from a `TokenCache` (`tokens.cache` there unless
+/// `TextTrainingOptions.tokenCachePath` says otherwise): memory-mapped, made once, reused by
+/// the next run on the same text and by a resumed run.
 public final class TextTrainingSession {
     public let corpus: Corpus
+    /// Where the tokens are, and whether this session made the cache or found it.
+    public let tokenCache: TokenCache
+    public let tokenCacheOrigin: TokenCache.Origin
     public let tokenizer: any Tokenizer
     public let training: StreamBatcher<TokenArray>
     public let validation: StreamBatcher<TokenArray>?
@@ -20,10 +26,14 @@ public final class TextTrainingSession {
     /// What the defaults rule chose for a new run, and why (`TrainingDefaultsRule`), one line each.
     public private(set) var choices: [String] = []
 
-    private init(corpus: Corpus, training: StreamBatcher<TokenArray>, validation: StreamBatcher<TokenArray>?, model: LanguageModel,
+    private init(tokens: (cache: TokenCache, origin: TokenCache.Origin), training: StreamBatcher<TokenArray>,
+                 validation: StreamBatcher<TokenArray>?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
                  validationFraction: Double, writesNothing: Bool) throws {
+        let corpus = tokens.cache.corpus
         self.corpus = corpus
+        self.tokenCache = tokens.cache
+        self.tokenCacheOrigin = tokens.origin
         self.tokenizer = corpus.tokenizer
         self.training = training
         self.validation = validation
@@ -67,7 +77,10 @@ public final class TextTrainingSession {
         try checkPositive(sequenceLength, "--seq-length")
         try checkPositive(batchSize, "--batch-size")
 
-        let corpus = try Corpus.load(path: o.corpusPath, level: level, wordOptions: wordOptions)
+        let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
+        let tokens = try TokenCache.load(o.tokenCachePath ?? tokenCachePath(in: output), source: .file(path: o.corpusPath),
+                                         level: level, wordOptions: wordOptions)
+        let corpus = tokens.cache.corpus
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: batchSize, sequenceLength: sequenceLength)
 
         // Sizes and regularisation not given: by rule, from the level, the text and the budget.
@@ -100,10 +113,9 @@ public final class TextTrainingSession {
         let model = try LanguageModel(configuration: modelConfiguration, generator: &generator)
         let trainer = try LanguageModelTrainer(model: model, configuration: configuration, training: training,
                                                validation: validation, generator: generator)
-        trainer.setDataFingerprint(corpus.tokens.fingerprint())
+        trainer.setDataFingerprint(tokens.cache.fingerprint)
         if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
-        let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
-        let session = try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
+        let session = try TextTrainingSession(tokens: tokens, training: training, validation: validation, model: model,
                                               trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
                                               resumedFrom: nil, validationFraction: fraction, writesNothing: o.writesNothing)
         session.choices = rule.reasons
@@ -153,6 +165,11 @@ public final class TextTrainingSession {
     public static func parentDirectory(of path: String) -> String {
         let parent = (path as NSString).deletingLastPathComponent
         return parent.isEmpty ? "." : parent
+    }
+
+    /// `<folder>/tokens.cache`: where a run in `folder` keeps its corpus's tokens by default.
+    public static func tokenCachePath(in folder: String) -> String {
+        folder + "/" + TokenCache.fileName
     }
 
     /// `checkpoints/<corpus file name without extension>`.
@@ -213,10 +230,13 @@ public final class TextTrainingSession {
         guard differences.isEmpty else { throw CheckpointError.configurationMismatch(file: loaded.path, differences: differences) }
 
         // The corpus, tokenized with the checkpoint's tokenizer: it must be the same text.
-        let corpus = try loadCorpus(o.corpusPath, tokenizer: loaded.tokenizer, checkpoint: loaded.path)
+        let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
+        let tokens = try loadTokens(o.corpusPath, cache: o.tokenCachePath ?? tokenCachePath(in: output),
+                                    tokenizer: loaded.tokenizer, checkpoint: loaded.path)
+        let corpus = tokens.cache.corpus
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: configuration.batchSize,
                                                   sequenceLength: configuration.sequenceLength)
-        let fingerprint = corpus.tokens.fingerprint()
+        let fingerprint = tokens.cache.fingerprint
         if let saved = try savedState(file, path: loaded.path).dataFingerprint, saved != fingerprint {
             throw CheckpointError.tokenizerMismatch(
                 file: loaded.path,
@@ -246,22 +266,19 @@ public final class TextTrainingSession {
         if restartSchedule { trainer.restartSchedule() }
         if lengthGiven { trainer.clearBudget() }
         if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
-        let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
-        return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
+        return try TextTrainingSession(tokens: tokens, training: training, validation: validation, model: loaded.model,
                                    trainer: trainer, outputDirectory: output,
                                    keepLast: o.keepLast ?? TextTrainingOptions.Defaults.keepLast, resumedFrom: loaded.path,
                                    validationFraction: fraction, writesNothing: o.writesNothing)
     }
 
-    /// The corpus tokenized with a checkpoint's tokenizer; characters it lacks mean another text.
-    private static func loadCorpus(_ path: String, tokenizer: any Tokenizer, checkpoint: String) throws -> Corpus {
-        let result = Result { () throws(TextError) -> Corpus in
-            try Corpus.load(.file(path: path), tokenizer: tokenizer, unknown: .mapToUnknown)
-        }
-        switch result {
-        case .success(let corpus):
-            return corpus
-        case .failure(let error):
+    /// The corpus tokenized with a checkpoint's tokenizer (from the cache when it holds that);
+    /// characters it lacks mean another text.
+    private static func loadTokens(_ path: String, cache: String, tokenizer: any Tokenizer,
+                                   checkpoint: String) throws -> (cache: TokenCache, origin: TokenCache.Origin) {
+        do {
+            return try TokenCache.load(cache, source: .file(path: path), tokenizer: tokenizer)
+        } catch let error as TextError {
             if case .unknownTokens = error {
                 throw CheckpointError.tokenizerMismatch(file: checkpoint, reason: "\(path) has \(error.description)")
             }
