@@ -85,32 +85,20 @@ extension ForecastCommand.Train {
                 intervalCoverage: testCoverage))
             return
         }
-        print("test part: \(problem.testOrigins.count) windows × horizon \(horizon) "
-            + "(values \(problem.split.test.lowerBound)..<\(problem.split.test.upperBound))")
-        print(testScores.formattedTable())
-        if let testCoverage {
-            print(String(format: "%@ 80%% interval: %.1f%% of the test values inside", ensemble.name, 100 * testCoverage))
-        }
-        if let choice {
-            print("validation (model choice): \(choice.origins.count) origins × horizon \(choice.horizon) at values "
-                + "\(choice.origins.map(String.init).joined(separator: ", "))")
-            print(choice.scores.formattedTable())
-            print(choice.verdict)
-        }
+        printTestReport(problem: problem, horizon: horizon, scores: testScores,
+                        extra: testCoverage.map { String(format: "%@ 80%% interval: %.1f%% of the test values inside", ensemble.name, 100 * $0) },
+                        choice: choice)
     }
 
     /// History before the test part, its actual values, and hybrid forecasts with their 80 %
     /// intervals every H steps through it.
     func hybridTestPlot(problem: ForecastProblem, ensemble: HybridEnsemble, frequency: SeriesFrequency?) -> String {
         let values = problem.series.values
-        let testStart = problem.split.test.lowerBound
-        let historyStart = max(0, testStart - max(3 * problem.lookback, 3 * (problem.season ?? 0)))
-        let origins = Array(stride(from: max(testStart, problem.lookback), through: values.count - problem.horizon,
-                                   by: problem.horizon))
+        let (historyStart, origins) = testPlotWindow(problem)
         let (forecasts, intervals) = ensemble.forecastsWithIntervals(values, origins: origins, horizon: problem.horizon)
         return seriesForecastPlot(title: "\(problem.series.name): test part, \(ensemble.name) forecasts every "
                                       + "\(problem.horizon) steps",
-                                  series: problem.series, frequency: frequency, historyStart: historyStart, cut: testStart,
+                                  series: problem.series, frequency: frequency, historyStart: historyStart, cut: problem.split.test.lowerBound,
                                   showsActual: true, forecasts: zip(origins, forecasts).map { (origin: $0, values: $1) },
                                   intervals: intervals)
     }

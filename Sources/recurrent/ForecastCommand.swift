@@ -207,29 +207,18 @@ extension ForecastCommand {
                     }))
                 return
             }
-            print("test part: \(problem.testOrigins.count) windows × horizon \(horizon) "
-                + "(values \(problem.split.test.lowerBound)..<\(problem.split.test.upperBound))")
-            print(summary.testScores.formattedTable())
-            if let choice = summary.choice {
-                print("validation (model choice): \(choice.origins.count) origins × horizon \(choice.horizon) at values "
-                    + "\(choice.origins.map(String.init).joined(separator: ", "))")
-                print(choice.scores.formattedTable())
-                print(choice.verdict)
-            }
+            printTestReport(problem: problem, horizon: horizon, scores: summary.testScores, choice: summary.choice)
         }
 
         /// History before the test part, the test part's actual values, and forecasts made every
         /// H steps through it (each from the actual history before it).
         func testPlot(problem: ForecastProblem, model: ForecastModel, frequency: SeriesFrequency?) -> String {
             let values = problem.series.values
-            let testStart = problem.split.test.lowerBound
-            let historyStart = max(0, testStart - max(3 * problem.lookback, 3 * (problem.season ?? 0)))
-            let origins = Array(stride(from: max(testStart, problem.lookback), through: values.count - problem.horizon,
-                                       by: problem.horizon))
+            let (historyStart, origins) = testPlotWindow(problem)
             let forecasts = model.forecast(values, origins: origins, encoding: problem.encoding)
             return seriesForecastPlot(title: "\(problem.series.name): test part, \(model.configuration.cell.rawValue.uppercased()) "
                                           + "forecasts every \(problem.horizon) steps",
-                                      series: problem.series, frequency: frequency, historyStart: historyStart, cut: testStart,
+                                      series: problem.series, frequency: frequency, historyStart: historyStart, cut: problem.split.test.lowerBound,
                                       showsActual: true, forecasts: zip(origins, forecasts).map { (origin: $0, values: $1) })
         }
     }

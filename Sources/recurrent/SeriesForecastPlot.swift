@@ -40,3 +40,29 @@ func seriesPlotX(_ dates: [CalendarDate]?, _ index: Int, frequency: SeriesFreque
     let length = CalendarDate(year: date.year + 1, month: 1, day: 1)!.daysSinceEpoch - start
     return Double(date.year) + Double(date.daysSinceEpoch - start) / Double(length)
 }
+
+/// Where `forecast train` plots the test part: the history shown before it (three lookbacks
+/// or seasons) and a forecast origin every H steps through it.
+func testPlotWindow(_ problem: ForecastProblem) -> (historyStart: Int, origins: [Int]) {
+    let testStart = problem.split.test.lowerBound
+    let historyStart = max(0, testStart - max(3 * problem.lookback, 3 * (problem.season ?? 0)))
+    let origins = Array(stride(from: max(testStart, problem.lookback), through: problem.series.values.count - problem.horizon,
+                               by: problem.horizon))
+    return (historyStart, origins)
+}
+
+/// `forecast train`'s text report: the scores on the test part, an extra line (the hybrid's
+/// interval coverage), then the validation model choice and its verdict.
+func printTestReport(problem: ForecastProblem, horizon: Int, scores: [ForecastScore], extra: String? = nil,
+                     choice: ModelChoice?) {
+    print("test part: \(problem.testOrigins.count) windows × horizon \(horizon) "
+        + "(values \(problem.split.test.lowerBound)..<\(problem.split.test.upperBound))")
+    print(scores.formattedTable())
+    if let extra { print(extra) }
+    if let choice {
+        print("validation (model choice): \(choice.origins.count) origins × horizon \(choice.horizon) at values "
+            + "\(choice.origins.map(String.init).joined(separator: ", "))")
+        print(choice.scores.formattedTable())
+        print(choice.verdict)
+    }
+}
