@@ -16,6 +16,12 @@ let package = Package(
         .library(name: "RecurrentTasks", targets: ["RecurrentTasks"]),
         .executable(name: "recurrent", targets: ["recurrent"]),
     ],
+    traits: [
+        // `swift build --traits MPI`: data-parallel training over MPI (recurrent train
+        // --distributed, docs/distributed.md). Needs Open MPI's pkg-config module ompi-c
+        // (Debian: libopenmpi-dev); the default build and `swift test` never touch it.
+        .trait(name: "MPI", description: "Data-parallel training over MPI (needs Open MPI: pkg-config ompi-c)"),
+    ],
     dependencies: [
         // Only the `recurrent` tool uses it; a client of the libraries never builds it
         // (Examples/Client, checked by .ci/run).
@@ -38,6 +44,14 @@ let package = Package(
             .product(name: "CSV", package: "CSV.swift"),
         ]),
         .target(name: "RecurrentTasks", dependencies: ["Recurrent"]),
+        // MPI through Open MPI's C library; a module map and inline shims, built only with the trait.
+        .systemLibrary(name: "COpenMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"]), .brew(["open-mpi"])]),
+        // The one module that knows MPI; without the trait it only explains how to get it.
+        .target(name: "RecurrentMPI", dependencies: [
+            "Recurrent",
+            .target(name: "COpenMPI", condition: .when(traits: ["MPI"])),
+        ]),
         // ONNX graphs of trained models; the generated onnx.pb.swift is committed
         // (Scripts/generate_onnx_proto.sh), its source onnx.proto is excluded.
         .target(name: "RecurrentONNX", dependencies: [
@@ -51,6 +65,7 @@ let package = Package(
             "RecurrentSeries",
             "RecurrentTasks",
             "RecurrentONNX",
+            "RecurrentMPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),

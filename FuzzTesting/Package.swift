@@ -7,23 +7,22 @@ import PackageDescription
 
 let fuzzTarget: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
 
+/// A fuzz target depending on the package's products it imports (each module is its own product).
+func fuzzer(_ name: String, _ products: String...) -> Target {
+    .executableTarget(name: name, dependencies: products.map { .product(name: $0, package: "Recurrent") },
+                      swiftSettings: fuzzTarget)
+}
+
 let package = Package(
     name: "FuzzTesting",
     dependencies: [.package(name: "Recurrent", path: "..")],
     targets: [
-        .executableTarget(name: "FuzzSafeTensors", dependencies: [.product(name: "Recurrent", package: "Recurrent")],
-                          swiftSettings: fuzzTarget),
-        .executableTarget(name: "FuzzTextCheckpoint", dependencies: [.product(name: "Recurrent", package: "Recurrent")],
-                          swiftSettings: fuzzTarget),
-        .executableTarget(name: "FuzzForecastCheckpoint", dependencies: [.product(name: "Recurrent", package: "Recurrent")],
-                          swiftSettings: fuzzTarget),
-        .executableTarget(name: "FuzzClassifierCheckpoint", dependencies: [.product(name: "Recurrent", package: "Recurrent")],
-                          swiftSettings: fuzzTarget),
-        .executableTarget(name: "FuzzCorpus", dependencies: [.product(name: "Recurrent", package: "Recurrent")],
-                          swiftSettings: fuzzTarget),
-        .executableTarget(name: "FuzzSeriesCSV", dependencies: [.product(name: "Recurrent", package: "Recurrent")],
-                          swiftSettings: fuzzTarget),
-        .executableTarget(name: "FuzzPrime", dependencies: [.product(name: "Recurrent", package: "Recurrent")],
-                          swiftSettings: fuzzTarget),
+        fuzzer("FuzzSafeTensors", "Recurrent"),
+        fuzzer("FuzzTextCheckpoint", "Recurrent", "RecurrentText"),
+        fuzzer("FuzzForecastCheckpoint", "Recurrent", "RecurrentSeries"),
+        fuzzer("FuzzClassifierCheckpoint", "Recurrent", "RecurrentSeries"),
+        fuzzer("FuzzCorpus", "Recurrent", "RecurrentText"),
+        fuzzer("FuzzSeriesCSV", "Recurrent", "RecurrentSeries"),
+        fuzzer("FuzzPrime", "Recurrent", "RecurrentText"),
     ]
 )

@@ -9,14 +9,11 @@ switches the signal; the screenshot is not blank. Needs Debian's chromium and ch
 and PyPI's selenium and pillow. Exits non-zero with a message on the first failed check.
 """
 import argparse
-import io
-import pathlib
 import sys
 
-from PIL import Image
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from headless_page import console_errors, open_page, screenshot
 
 
 def fail(message):
@@ -37,15 +34,9 @@ def main():
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     args = parser.parse_args()
 
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1200,1600"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
+    driver = open_page(args.page, args.chromedriver, height=1600)
     try:
-        driver.get(pathlib.Path(args.page).resolve().as_uri())
-        errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+        errors = console_errors(driver)
         if errors:
             fail(f"console errors: {errors}")
 
@@ -78,19 +69,17 @@ def main():
             if backgrounds(driver) == after:
                 fail("switching the signal did not change the colouring")
 
-        errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+        errors = console_errors(driver)
         if errors:
             fail(f"console errors after clicking: {errors}")
 
-        png = driver.get_screenshot_as_png()
-        image = Image.open(io.BytesIO(png)).convert("RGB")
-        colours = image.getcolors(maxcolors=1 << 20)
-        if colours is None or len(colours) < 50:
-            fail(f"the screenshot looks blank ({0 if colours is None else len(colours)} colours)")
+        image, colours = screenshot(driver)
+        if colours < 50:
+            fail(f"the screenshot looks blank ({colours} colours)")
         if args.screenshot:
             image.save(args.screenshot)
         print(f"ok: {args.page}: {len(spans)} token spans, {len(units)} units, "
-              f"{len(signals)} signals, clicking recolours, {len(colours)} colours on screen")
+              f"{len(signals)} signals, clicking recolours, {colours} colours on screen")
     finally:
         driver.quit()
 

@@ -689,9 +689,50 @@ def training_fixtures():
 # ---------------------------------------------------------------------------------------------
 
 
+def adaptive_softmax_fixture(name, in_features, n_classes, cutoffs, div_value, head_bias, targets, seed):
+    """nn.AdaptiveLogSoftmaxWithLoss: per-row target log-probabilities, the mean loss, the full
+    log_prob (N, V), and the gradients of the loss for every parameter and the input."""
+    torch.manual_seed(seed)
+    m = nn.AdaptiveLogSoftmaxWithLoss(in_features, n_classes, cutoffs, div_value=div_value, head_bias=head_bias)
+    order = list(m.state_dict().keys())
+    params = {k: v.detach().double() for k, v in m.state_dict().items()}
+    md = m.double()
+    target = torch.tensor(targets, dtype=torch.int64)
+    x = randn32(len(targets), in_features).requires_grad_(True)
+    out = md(x, target)
+    log_prob = md.log_prob(x)
+    assert torch.allclose(log_prob.exp().sum(1), torch.ones(len(targets), dtype=torch.float64))
+    wrt = [dict(md.named_parameters())[k] for k in order] + [x]
+    g = torch.autograd.grad(out.loss, wrt, allow_unused=True, materialize_grads=True)   # unused: zeros
+    gd = {k: tensor_json(v) for k, v in zip(order, g)}
+    gd["input"] = tensor_json(g[-1])
+    write(name, "adaptive_softmax", {
+        "config": {"module": "AdaptiveLogSoftmaxWithLoss", "in_features": in_features, "n_classes": n_classes,
+                   "cutoffs": cutoffs, "div_value": div_value, "head_bias": head_bias},
+        "input": tensor_json(x, exact=True),
+        "targets": tensor_json(target),
+        "param_order": order,
+        "params": {k: tensor_json(v, exact=True) for k, v in params.items()},
+        "output": tensor_json(out.output),
+        "loss": f9(out.loss),
+        "log_prob": tensor_json(log_prob),
+        "grads": gd,
+    })
+
+
+def adaptive_softmax_fixtures():
+    # Two clusters (4 and 1 projected features), head bias, every part of the vocabulary hit.
+    adaptive_softmax_fixture("adaptive_softmax_head_bias", 16, 20, [4, 10], 4.0, True,
+                             [0, 3, 4, 9, 10, 19, 2, 12, 5, 1], 330)
+    # Three clusters at div 2 (4, 2, 1 features), no head bias, no target in the last cluster
+    # (its gradient must be zero, its log_prob still exact).
+    adaptive_softmax_fixture("adaptive_softmax_three_clusters", 8, 12, [3, 6, 9], 2.0, False,
+                             [0, 5, 3, 7, 2, 8, 6, 1], 331)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    groups = sys.argv[1:] or ["recurrent", "optimizer", "clip", "blocks", "training"]
+    groups = sys.argv[1:] or ["recurrent", "optimizer", "clip", "blocks", "training", "adaptive"]
     if "recurrent" in groups:
         recurrent_fixtures()
     if "optimizer" in groups:
@@ -702,6 +743,8 @@ def main():
         block_fixtures()
     if "training" in groups:
         training_fixtures()
+    if "adaptive" in groups:
+        adaptive_softmax_fixtures()
     total = sum(s for _, s in WRITTEN)
     for n, s in WRITTEN:
         print(f"{s:8d}  {n}.json")

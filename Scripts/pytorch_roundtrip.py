@@ -2,7 +2,10 @@
 """PyTorch round trip for Recurrent's language-model checkpoints (needs torch, safetensors, numpy).
 
     python Scripts/pytorch_roundtrip.py [--binary .build/debug/recurrent]
-        Both directions, for LSTM, GRU, tanh RNN, ReLU RNN and the peephole LSTM:
+        Both directions, for LSTM, GRU, tanh RNN, ReLU RNN, the peephole LSTM, and an LSTM with
+        an adaptive softmax (nn.AdaptiveLogSoftmaxWithLoss; its log_prob are the logits) and
+        one with tied embedding and decoder weights (saved with safetensors.torch.save_model,
+        which keeps the shared matrix once, as decoder.weight):
         1. `recurrent train` makes a checkpoint; PyTorch loads it into ScriptModel with
            safetensors.torch.load_file + load_state_dict and reproduces the logits that
            `recurrent evaluate --dump-logits` printed.
@@ -25,7 +28,7 @@ import tempfile
 import numpy as np
 import torch
 from torch import nn
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file, save_file, save_model
 
 
 class PeepholeLSTM(nn.Module):
@@ -71,7 +74,7 @@ class PeepholeLSTM(nn.Module):
 class ScriptModel(nn.Module):
     """The PyTorch module whose state_dict is a Recurrent language model's tensors."""
 
-    def __init__(self, V, E, H, L, p=0.0, cell="lstm", peepholes=False, P=0):
+    def __init__(self, V, E, H, L, p=0.0, cell="lstm", peepholes=False, P=0, adaptive=None, tie=False):
         super().__init__()
         self.embedding = nn.Embedding(V, E)
         if peepholes:
@@ -83,17 +86,27 @@ class ScriptModel(nn.Module):
         else:
             self.rnn = nn.RNN(E, H, L, dropout=p, nonlinearity="relu" if cell == "rnn-relu" else "tanh")
         self.dropout = nn.Dropout(p)
-        self.decoder = nn.Linear(P or H, V)
+        self.adaptive = adaptive is not None
+        if self.adaptive:   # {"cutoffs": [...], "div_value": 4.0, "head_bias": False}
+            self.decoder = nn.AdaptiveLogSoftmaxWithLoss(P or H, V, **adaptive)
+        else:
+            self.decoder = nn.Linear(P or H, V)
+        if tie:             # Press & Wolf: E must equal P or H
+            self.decoder.weight = self.embedding.weight
 
     def forward(self, tokens, state=None):  # tokens (T, B) → logits (T, B, V)
         y, state = self.rnn(self.embedding(tokens), state)
-        return self.decoder(self.dropout(y)), state
+        y = self.dropout(y)
+        if self.adaptive:   # log-probabilities: logits of the same distribution
+            return self.decoder.log_prob(y.reshape(-1, y.shape[-1])).view(*y.shape[:2], -1), state
+        return self.decoder(y), state
 
     @staticmethod
     def from_config(config):
         return ScriptModel(config["vocabulary_size"], config["embedding_size"], config["hidden_size"],
                            config["num_layers"], config.get("dropout", 0.0), config["cell"], config.get("peepholes", False),
-                           config.get("projection_size", 0))
+                           config.get("projection_size", 0), config.get("adaptive_softmax"),
+                           config.get("tie_weights", False))
 
 
 def load_checkpoint(path):
@@ -105,12 +118,22 @@ def load_checkpoint(path):
     model = ScriptModel.from_config(config)
     tensors = load_file(path)
     state = {k: v for k, v in tensors.items() if not k.startswith(("optimizer.", "trainer."))}
-    model.load_state_dict(state)  # strict: every name and shape must match
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    # Every name and shape must match; a tied matrix is stored once, as decoder.weight.
+    allowed = ["embedding.weight"] if config.get("tie_weights") else []
+    if unexpected or missing != allowed:
+        sys.exit(f"{path}: missing tensors {missing}, unexpected {unexpected}")
     return model.eval(), config, metadata
 
 
 CORPUS = "jerry: hello there, nora.\nnora: what is it, jerry?\n(walt leaves.)\n" * 40
 CELLS = [("lstm", False), ("gru", False), ("rnn", False), ("rnn-relu", False), ("lstm", True)]
+# LSTM output layers: (name, `recurrent train` options, ScriptModel config keys).
+OUTPUTS = [
+    ("lstm-adaptive", ["--level", "word", "--cutoffs", "3,7", "--hidden-size", "16"],
+     {"adaptive_softmax": {"cutoffs": [3, 7], "div_value": 2.0, "head_bias": True}}),
+    ("lstm-tied", ["--tie-weights", "--hidden-size", "12", "--embedding-size", "12"], {"tie_weights": True}),
+]
 
 
 def run(binary, *args):
@@ -134,25 +157,27 @@ def torch_logits(model, ids):
     return logits.view(len(ids), -1).numpy()
 
 
-def ours_to_torch(binary, work, cell, peepholes):
+def ours_to_torch(binary, work, cell, peepholes, name=None, options=()):
     corpus = os.path.join(work, "corpus.txt")
-    out = os.path.join(work, f"ours-{cell}{'-peep' if peepholes else ''}")
+    out = os.path.join(work, "ours-" + (name or f"{cell}{'-peep' if peepholes else ''}"))
     run(binary, "train", corpus, "--cell", cell, *(["--peepholes"] if peepholes else []), "--hidden-size", "12",
         "--embedding-size", "6", "--layers", "2", "--seq-length", "16", "--batch-size", "4", "--steps", "5",
-        "--validation-fraction", "0", "--output", out)
+        "--validation-fraction", "0", "--output", out, *options)
     checkpoint = os.path.join(out, "latest.safetensors")
     dump = out + ".logits.safetensors"
     run(binary, "evaluate", checkpoint, corpus, "--dump-logits", dump, "--dump-tokens", "50")
     expected = load_file(dump)
     model, _, _ = load_checkpoint(checkpoint)
-    return compare(f"Recurrent → PyTorch, {cell}{' peepholes' if peepholes else ''}",
+    return compare(f"Recurrent → PyTorch, {name or cell + (' peepholes' if peepholes else '')}",
                    expected["logits"].numpy(), torch_logits(model, expected["input_ids"].tolist()))
 
 
-def make_torch_model(cell, peepholes, vocabulary, seed):
+def make_torch_model(cell, peepholes, vocabulary, seed, extra=None):
     torch.manual_seed(seed)
     config = {"cell": cell, "vocabulary_size": len(vocabulary), "embedding_size": 5, "hidden_size": 7,
               "num_layers": 2, "dropout": 0.0, "peepholes": peepholes}
+    if extra:           # an adaptive softmax (H 8: projections of 4 and 2) or tied weights (E = H)
+        config.update(extra, hidden_size=8, embedding_size=8 if extra.get("tie_weights") else 5)
     model = ScriptModel.from_config(config).eval()
     metadata = {"format": "recurrent-language-model", "format_version": "1",
                 "model": json.dumps(config),
@@ -160,16 +185,24 @@ def make_torch_model(cell, peepholes, vocabulary, seed):
     return model, metadata
 
 
-def torch_to_ours(binary, work, cell, peepholes):
+def save(model, path, metadata):
+    """save_file, or for tied weights save_model (save_file refuses tensors that share memory)."""
+    if getattr(model.decoder, "weight", None) is model.embedding.weight:
+        save_model(model, path, metadata=metadata)
+    else:
+        save_file({k: v.contiguous() for k, v in model.state_dict().items()}, path, metadata=metadata)
+
+
+def torch_to_ours(binary, work, cell, peepholes, name=None, extra=None):
     corpus = os.path.join(work, "corpus.txt")
     vocabulary = sorted(set(CORPUS), key=lambda ch: ch.encode())
-    model, metadata = make_torch_model(cell, peepholes, vocabulary, seed=7)
-    path = os.path.join(work, f"torch-{cell}{'-peep' if peepholes else ''}.safetensors")
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, path, metadata=metadata)
+    model, metadata = make_torch_model(cell, peepholes, vocabulary, seed=7, extra=extra)
+    path = os.path.join(work, "torch-" + (name or f"{cell}{'-peep' if peepholes else ''}") + ".safetensors")
+    save(model, path, metadata)
     dump = path + ".logits.safetensors"
     run(binary, "evaluate", path, corpus, "--dump-logits", dump, "--dump-tokens", "50")
     ours = load_file(dump)
-    ok = compare(f"PyTorch → Recurrent, {cell}{' peepholes' if peepholes else ''}",
+    ok = compare(f"PyTorch → Recurrent, {name or cell + (' peepholes' if peepholes else '')}",
                  ours["logits"].numpy(), torch_logits(model, ours["input_ids"].tolist()))
     run(binary, "generate", path, "--prime", "jerry:", "--length", "20", "--greedy")
     return ok
@@ -180,11 +213,11 @@ def make_fixtures(directory):
     os.makedirs(directory, exist_ok=True)
     vocabulary = [chr(c) for c in range(ord("a"), ord("a") + 11)]
     ids = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3]
-    for cell, peepholes in CELLS:
-        name = cell + ("-peepholes" if peepholes else "")
-        model, metadata = make_torch_model(cell, peepholes, vocabulary, seed=11)
-        save_file({k: v.contiguous() for k, v in model.state_dict().items()},
-                  os.path.join(directory, f"{name}.safetensors"), metadata=metadata)
+    variants = [(cell + ("-peepholes" if peepholes else ""), cell, peepholes, None) for cell, peepholes in CELLS]
+    variants += [(name, "lstm", False, extra) for name, _, extra in OUTPUTS]
+    for name, cell, peepholes, extra in variants:
+        model, metadata = make_torch_model(cell, peepholes, vocabulary, seed=11, extra=extra)
+        save(model, os.path.join(directory, f"{name}.safetensors"), metadata)
         logits = torch.from_numpy(torch_logits(model, ids)).contiguous()
         save_file({"input_ids": torch.tensor(ids, dtype=torch.int64), "logits": logits},
                   os.path.join(directory, f"{name}.expected.safetensors"),
@@ -207,7 +240,9 @@ def main():
         with open(os.path.join(work, "corpus.txt"), "w") as f:
             f.write(CORPUS)
         results = [ours_to_torch(args.binary, work, c, p) for c, p in CELLS]
+        results += [ours_to_torch(args.binary, work, "lstm", False, name, options) for name, options, _ in OUTPUTS]
         results += [torch_to_ours(args.binary, work, c, p) for c, p in CELLS]
+        results += [torch_to_ours(args.binary, work, "lstm", False, name, extra) for name, _, extra in OUTPUTS]
     if not all(results):
         sys.exit("round trip FAILED")
     print("round trip ok: Recurrent and PyTorch agree in both directions")

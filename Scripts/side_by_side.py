@@ -20,12 +20,19 @@ ETS by AICc: statsmodels' ETSModel with additive or multiplicative errors, no, a
 damped trend, and no, additive or multiplicative season (multiplicative parts only for
 positive series), the lowest AICc wins.
 
+With --hybrid BINARY it also trains the tool's ES-RNN hybrid ensemble on each series
+(`forecast train --model hybrid --ensemble 5`, the arguments of HYBRID_ARGUMENTS, into
+runs/side-by-side/NAME) and prints its backtest MASE on the same origins and the coverage of
+its 80 % intervals, with the model `forecast train` recommends.
+
 Usage (needs numpy, pandas, statsmodels; minutes per series, co2 the longest):
-    python Scripts/side_by_side.py [--series co2,elec_equip,elnino,AirPassengers,lynx]
+    python Scripts/side_by_side.py [--series co2,elec_equip,elnino,AirPassengers,lynx] [--hybrid .build/release/recurrent]
 """
 import argparse
+import json
 import math
 import os
+import subprocess
 import time
 import warnings
 
@@ -48,6 +55,31 @@ SERIES = {
     "AirPassengers": (12, 12, 5, 6, 12),
     "lynx": (9, 10, 5, 5, 1),
 }
+
+
+# The tool's training arguments per series (as in docs/series.md).
+HYBRID_ARGUMENTS = {
+    "co2": ["co2.csv", "--column", "co2", "--lookback", "104", "--horizon", "52"],
+    "elec_equip": ["elec_equip.csv", "--column", "STS.M.I7.W.TOVT.NS0016.4.000", "--lookback", "24", "--horizon", "12"],
+    "elnino": ["elnino.csv", "--wide", "--lookback", "24", "--horizon", "12"],
+    "AirPassengers": ["AirPassengers.csv", "--column", "Passengers", "--lookback", "24", "--horizon", "12", "--test", "0.25"],
+    "lynx": ["lynx.csv", "--column", "lynx", "--lookback", "20", "--horizon", "10", "--test", "0.27"],
+}
+
+
+def hybrid_backtest(binary, name, members=5):
+    """Trains the hybrid ensemble and backtests it: (recommended model, {method: MASE}, 80% coverage)."""
+    folder = os.path.join(ROOT, "runs", "side-by-side", name)
+    train = subprocess.run([binary, "forecast", "train", *HYBRID_ARGUMENTS[name], "--model", "hybrid",
+                            "--ensemble", str(members), "--output", folder, "--json"],
+                           cwd=ROOT, check=True, capture_output=True, text=True)
+    recommended = json.loads(train.stdout)["choice"]["recommended"]
+    backtest = subprocess.run([binary, "forecast", "predict", os.path.join(folder, "forecast.safetensors"),
+                               HYBRID_ARGUMENTS[name][0], "--model", "hybrid", "--backtest", "--json",
+                               "--output", os.path.join(folder, "backtest.csv"), "--plot", os.path.join(folder, "backtest.svg")],
+                              cwd=ROOT, check=True, capture_output=True, text=True)
+    result = json.loads(backtest.stdout)["backtest"]
+    return recommended, {s["method"]: s["mase"] for s in result["scores"]}, result.get("interval_coverage")
 
 
 def load(name):
@@ -152,6 +184,7 @@ def ets_forecast(y, m, h, only=None):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--series", default=",".join(SERIES))
+    parser.add_argument("--hybrid", metavar="BINARY", help="also train and backtest the tool's ES-RNN hybrid ensemble")
     args = parser.parse_args()
     for name in args.series.split(","):
         m, h, count, step, arima_m = SERIES[name]
@@ -185,6 +218,11 @@ def main():
             print(f"  {key:24s} MAE {mae:10.4f}  MASE {mae / scale:7.4f}")
         for key, models in chosen.items():
             print(f"  {key} models: {models}")
+        if args.hybrid:
+            recommended, mase, coverage = hybrid_backtest(args.hybrid, name)
+            for method, value in mase.items():
+                print(f"  tool: {method:18s} MASE {value:7.4f}")
+            print(f"  tool: recommended {recommended}; 80% interval coverage {coverage:.3f}")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ public enum ONNXExport {
             g.node("Concat", inputs: out.finalH, outputs: ["hn"], attributes: [.int("axis", 0)])
             if hasCell { g.node("Concat", inputs: out.finalC, outputs: ["cn"], attributes: [.int("axis", 0)]) }
         }
-        g.linear(model.decoder, prefix: "decoder", input: out.sequence, output: "logits")
+        guard let decoder = model.decoder else { throw .unsupportedFeature("an adaptive softmax") }
+        g.linear(decoder, prefix: "decoder", input: out.sequence, output: "logits")
 
         g.metadata.append(("recurrent.kind", "language-model"))
         if let modelJSON { g.metadata.append(("recurrent.model", modelJSON)) }

@@ -10,6 +10,8 @@ public enum ForecastMethodKind: String, Codable, Sendable, CaseIterable {
     case theta
     /// ARIMA chosen by AICc at each origin (`ARIMAMethod`).
     case arima
+    /// The ES-RNN hybrid (`HybridEnsemble`): learnt Holt-Winters smoothing and an LSTM.
+    case hybrid
 }
 
 /// A way of forecasting that can be judged on rolling origins and chosen between: the

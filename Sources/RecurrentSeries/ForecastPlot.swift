@@ -22,6 +22,24 @@ public struct ForecastPlot: Sendable {
         }
     }
 
+    /// A shaded band between two curves sampled at the same x (a prediction interval).
+    public struct Band: Sendable {
+        public var name: String
+        public var lower: [(x: Double, y: Double)]
+        public var upper: [(x: Double, y: Double)]
+        public var color: String
+        public var inLegend: Bool
+
+        public init(name: String, lower: [(x: Double, y: Double)], upper: [(x: Double, y: Double)], color: String,
+                    inLegend: Bool = true) {
+            self.name = name
+            self.lower = lower
+            self.upper = upper
+            self.color = color
+            self.inLegend = inLegend
+        }
+    }
+
     /// Colours for history, actual values and forecasts (Okabe & Ito, colour-blind safe).
     public static let historyColor = "#777777", actualColor = "#000000", forecastColor = "#D55E00"
 
@@ -29,6 +47,8 @@ public struct ForecastPlot: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var lines: [Line]
+    /// Drawn under the lines, translucent.
+    public var bands: [Band] = []
     public var width = 760
     public var height = 440
 
@@ -43,7 +63,7 @@ public struct ForecastPlot: Sendable {
     public func render() -> String {
         let left = 72.0, right = 170.0, top = 40.0, bottom = 56.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
-        let points = lines.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
+        let points = (lines.flatMap(\.points) + bands.flatMap { $0.lower + $0.upper }).filter { $0.x.isFinite && $0.y.isFinite }
         var (x0, x1) = (points.map(\.x).min() ?? 0, points.map(\.x).max() ?? 1)
         var (y0, y1) = (points.map(\.y).min() ?? 0, points.map(\.y).max() ?? 1)
         if x1 - x0 < 1e-12 { x0 -= 0.5; x1 += 0.5 }
@@ -75,6 +95,12 @@ public struct ForecastPlot: Sendable {
         svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#333\"/>\n"
         svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(height - 14)\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
         svg += "<text transform=\"translate(18 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
+        for band in bands {
+            let outline = (band.lower + band.upper.reversed()).filter { $0.x.isFinite && $0.y.isFinite }
+            guard outline.count > 2 else { continue }
+            svg += "<polygon fill=\"\(band.color)\" fill-opacity=\"0.25\" stroke=\"none\" points=\""
+                + outline.map { f(px($0.x)) + "," + f(py($0.y)) }.joined(separator: " ") + "\"/>\n"
+        }
         for line in lines {
             // A non-finite point ends one polyline and starts the next.
             var run: [String] = []
@@ -94,6 +120,12 @@ public struct ForecastPlot: Sendable {
             let x = left + plotWidth + 16
             svg += "<line x1=\"\(f(x))\" y1=\"\(f(legendY))\" x2=\"\(f(x + 22))\" y2=\"\(f(legendY))\" stroke=\"\(line.color)\" stroke-width=\"2\"/>\n"
             svg += "<text x=\"\(f(x + 28))\" y=\"\(f(legendY + 4))\">\(Self.escape(line.name))</text>\n"
+            legendY += 20
+        }
+        for band in bands where band.inLegend {
+            let x = left + plotWidth + 16
+            svg += "<rect x=\"\(f(x))\" y=\"\(f(legendY - 6))\" width=\"22\" height=\"12\" fill=\"\(band.color)\" fill-opacity=\"0.25\"/>\n"
+            svg += "<text x=\"\(f(x + 28))\" y=\"\(f(legendY + 4))\">\(Self.escape(band.name))</text>\n"
             legendY += 20
         }
         return svg + "</svg>\n"

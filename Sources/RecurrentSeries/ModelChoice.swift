@@ -40,8 +40,8 @@ public struct ModelChoice: Codable, Equatable, Sendable {
 
     /// The best score of a candidate other than the network, and the network's, when both exist.
     public var networkAndBestBaseline: (network: ForecastScore, baseline: ForecastScore)? {
-        guard let n = kinds.firstIndex(of: .network) else { return nil }
-        let others = scores.indices.filter { kinds[$0] != .network }
+        guard let n = kinds.firstIndex(where: \.isNetwork) else { return nil }
+        let others = scores.indices.filter { !kinds[$0].isNetwork }
         guard let b = others.min(by: { scores[$0].accuracy.mae < scores[$1].accuracy.mae }) else { return nil }
         return (scores[n], scores[b])
     }
@@ -53,12 +53,12 @@ public struct ModelChoice: Codable, Equatable, Sendable {
         func mase(_ s: ForecastScore) -> String {
             s.accuracy.mase.map { "MASE " + String((($0 * 10_000).rounded() / 10_000)) } ?? "MAE \(s.accuracy.mae)"
         }
-        if recommended == .network {
+        if recommended.isNetwork {
             return "recommended: \(recommendedName) — the network beats every baseline on \(window) "
                 + "(\(mase(pair.network)); best baseline \(pair.baseline.method), \(mase(pair.baseline)))."
         }
         return "recommended: \(recommendedName) — no network beats the baselines on \(window) "
             + "(\(pair.network.method) \(mase(pair.network)); \(pair.baseline.method) \(mase(pair.baseline))). "
-            + "predict uses \(recommendedName) unless given --model network."
+            + "predict uses \(recommendedName) unless given --model \(kinds.first(where: \.isNetwork)!.rawValue)."
     }
 }

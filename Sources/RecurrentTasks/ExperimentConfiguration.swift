@@ -27,6 +27,8 @@ public struct ExperimentConfiguration: Sendable, Equatable {
     public var recurrentGain: Float?
     /// The LSTM forget gates' initial bias (nil: PyTorch's uniform initialisation).
     public var forgetBias: Float?
+    /// The LSTM input gates' initial bias (nil: PyTorch's uniform initialisation).
+    public var inputBias: Float?
     /// Steps between evaluations on the test set (and points on the learning curve).
     public var evaluateEvery: Int
     /// Stop a run at the first evaluation that meets the task's criterion.
@@ -41,7 +43,7 @@ public struct ExperimentConfiguration: Sendable, Equatable {
     public init(cells: [RecurrentCellKind] = defaultCells, seeds: [UInt64] = Array(1...5), steps: Int = 1000,
                 batchSize: Int = 32, hiddenSize: Int = 32, optimizer: OptimizerKind = .adam, learningRate: Double = 1e-2,
                 clipNorm: Double? = 1, compareClipping: Bool = false, recurrentGain: Float? = nil, forgetBias: Float? = 1,
-                evaluateEvery: Int = 50, stopWhenSolved: Bool = true, jobs: Int = 2) {
+                inputBias: Float? = nil, evaluateEvery: Int = 50, stopWhenSolved: Bool = true, jobs: Int = 2) {
         self.cells = cells
         self.seeds = seeds
         self.steps = steps
@@ -53,6 +55,7 @@ public struct ExperimentConfiguration: Sendable, Equatable {
         self.compareClipping = compareClipping
         self.recurrentGain = recurrentGain
         self.forgetBias = forgetBias
+        self.inputBias = inputBias
         self.evaluateEvery = evaluateEvery
         self.stopWhenSolved = stopWhenSolved
         self.jobs = jobs
@@ -83,6 +86,12 @@ public struct ExperimentConfiguration: Sendable, Equatable {
             c.recurrentGain = (task as? ClippingTask)?.recurrentGain ?? 3
             c.evaluateEvery = 50
             c.stopWhenSolved = false
+        case "temporal-order", "temporal-order-3":
+            // The class hangs on one or two symbols among ~100 random distractors: the input gates
+            // start nearly shut (σ(−3) ≈ 0.05), as Hochreiter & Schmidhuber did against state
+            // drift, so the cells are not filled with distractors before they learn what to store.
+            // Without it the LSTM solved 1 of 5 seeds (1001–1005), with it 5 of 5 (docs/experiments.md).
+            c.inputBias = -3
         case "timing":
             // The count must be reset at every spike: PyTorch's initialisation (no forget bias)
             // solved 2 of 2 runs where a bias of 3 solved none.
@@ -136,6 +145,7 @@ public struct ExperimentConfiguration: Sendable, Equatable {
         if compareClipping && clipNorm == nil { throw fail("--clip", "is needed to compare clipped and unclipped training") }
         if let g = recurrentGain, !(g > 0 && g.isFinite) { throw fail("--gain", "must be a positive number, got \(g)") }
         if let b = forgetBias, !(b.isFinite && abs(b) <= 20) { throw fail("--forget-bias", "must be in -20...20, got \(b)") }
+        if let b = inputBias, !(b.isFinite && abs(b) <= 20) { throw fail("--input-bias", "must be in -20...20, got \(b)") }
         if evaluateEvery < 1 { throw fail("--eval-every", "must be at least 1, got \(evaluateEvery)") }
         if jobs < 1 || jobs > 256 { throw fail("--jobs", "must be in 1...256, got \(jobs)") }
     }

@@ -16,6 +16,7 @@ public struct ExperimentJSON: Codable, Sendable, Equatable {
         public var compareClipping: Bool
         public var recurrentGain: Float?
         public var forgetBias: Float?
+        public var inputBias: Float?
         public var evaluateEvery: Int
         public var stopWhenSolved: Bool
     }
@@ -85,7 +86,7 @@ extension ExperimentReport {
             configuration: .init(cells: c.cells.map(\.rawValue), seeds: c.seeds, steps: c.steps, batchSize: c.batchSize,
                                  hiddenSize: c.hiddenSize, optimizer: c.optimizer.rawValue, learningRate: c.learningRate,
                                  clipNorm: c.clipNorm, compareClipping: c.compareClipping, recurrentGain: c.recurrentGain,
-                                 forgetBias: c.forgetBias, evaluateEvery: c.evaluateEvery, stopWhenSolved: c.stopWhenSolved),
+                                 forgetBias: c.forgetBias, inputBias: c.inputBias, evaluateEvery: c.evaluateEvery, stopWhenSolved: c.stopWhenSolved),
             arms: arms.map { a in
                 .init(arm: a.label, parameterCount: a.parameterCount, seeds: a.seeds, solved: a.solvedCount,
                       diverged: a.divergedCount, medianTestLoss: a.medianLoss, medianTestScore: a.medianScore,

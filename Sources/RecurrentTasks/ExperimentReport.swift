@@ -47,7 +47,8 @@ public struct ExperimentReport: Sendable {
                      "  \(c.seeds.count) seed\(c.seeds.count == 1 ? "" : "s") (\(seedList(c.seeds))) × \(grouped(c.steps)) steps, batch \(c.batchSize), hidden \(c.hiddenSize), \(c.optimizer.rawValue) lr \(compact(c.learningRate)), \(clip)"
                         + (c.recurrentGain.map { ", W_hh ~ N(0, \(compact(Double($0)))²/H)" } ?? "")
                         + (c.cells.contains { $0 == .lstm || $0 == .peephole }
-                            ? (c.forgetBias.map { ", forget bias \(compact(Double($0)))" } ?? ", PyTorch forget-bias init") : "")
+                            ? (c.forgetBias.map { ", forget bias \(compact(Double($0)))" } ?? ", PyTorch forget-bias init")
+                              + (c.inputBias.map { ", input-gate bias \(compact(Double($0)))" } ?? "") : "")
                         + (c.stopWhenSolved ? ", runs stop when solved" : "")]
         lines.append("  baseline: test \(lossName) \(format(baseline.loss)), \(scoreName) \(format(baseline.score)) (\(baseline.explanation))")
         lines.append("  solved: \(solvedDescription), judged at the last evaluation")

@@ -76,7 +76,7 @@ public struct ExperimentRunner: Sendable {
         var initial = RandomGenerator(seed: stream(seed, 2))
         let model = SequenceModel(cell: arm.cell, inputSize: task.inputSize, hiddenSize: c.hiddenSize,
                                   outputSize: task.outputSize, forgetBias: c.forgetBias,
-                                  recurrentGain: c.recurrentGain, generator: &initial)
+                                  inputBias: c.inputBias, recurrentGain: c.recurrentGain, generator: &initial)
         let optimizer: any Optimizer
         do {
             switch c.optimizer {

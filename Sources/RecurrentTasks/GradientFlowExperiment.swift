@@ -54,7 +54,7 @@ public struct GradientFlowExperiment: Sendable {
                 var generator = RandomGenerator(seed: ExperimentRunner.stream(seed, 2))
                 let fresh = SequenceModel(cell: cell, inputSize: task.inputSize, hiddenSize: c.hiddenSize,
                                           outputSize: task.outputSize, forgetBias: c.forgetBias,
-                                          recurrentGain: c.recurrentGain, generator: &generator)
+                                          inputBias: c.inputBias, recurrentGain: c.recurrentGain, generator: &generator)
                 initial.append(GradientFlow.gradientNorms(model: fresh, batch: probe, lags: lags))
                 let arm = ExperimentArm(cell: cell, clipNorm: c.clipNorm)
                 let result = try ExperimentRunner.train(task: task, arm: arm, seed: seed, configuration: c,

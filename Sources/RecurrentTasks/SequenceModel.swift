@@ -18,12 +18,20 @@ public final class SequenceModel: ParameterContainer {
     private var noRandomness = RandomGenerator(seed: 0)
 
     /// Draws the layer's weights, then the head's, from `generator`. With `recurrentGain` g the
-    /// hidden-to-hidden weights are redrawn from N(0, g²/H) (spectral radius ≈ g).
+    /// hidden-to-hidden weights are redrawn from N(0, g²/H) (spectral radius ≈ g). With
+    /// `inputBias` b an LSTM's input gates start with total bias b (the i block of b_ih = b, of
+    /// b_hh = 0): a negative b keeps the cells nearly closed to input at first, Hochreiter &
+    /// Schmidhuber's (1997, §5.4) cure for the state drift that distractors cause.
     public init(cell: RecurrentCellKind, inputSize: Int, hiddenSize: Int, outputSize: Int, forgetBias: Float?,
-                recurrentGain: Float? = nil, generator: inout RandomGenerator) {
+                inputBias: Float? = nil, recurrentGain: Float? = nil, generator: inout RandomGenerator) {
         self.cell = cell
         layer = cell.makeLayer(inputSize: inputSize, hiddenSize: hiddenSize, forgetBias: forgetBias,
                                generator: &generator)
+        if let b = inputBias, cell == .lstm || cell == .peephole {
+            // Gate order i, f, g, o (PyTorch's): the input gates are columns 0..<H of the (1, 4H) biases.
+            for p in layer.parameters where p.name == "bias_ih_l0" { p.value.columns(0..<hiddenSize).fill(b) }
+            for p in layer.parameters where p.name == "bias_hh_l0" { p.value.columns(0..<hiddenSize).fill(0) }
+        }
         if let g = recurrentGain {
             let sd = g / Float(hiddenSize).squareRoot()
             for p in layer.parameters where p.name.hasPrefix("weight_hh") {

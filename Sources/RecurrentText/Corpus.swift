@@ -84,7 +84,7 @@ public struct Corpus: Sendable {
     // MARK: - The two passes
 
     /// Pass one: the distinct tokens and their counts, and the total number of tokens.
-    private static func count<S: TokenSegmenter>(_ source: TextSource, segmenter: S, level: TokenizerLevel,
+    static func count<S: TokenSegmenter>(_ source: TextSource, segmenter: S, level: TokenizerLevel,
                                                  chunkSize: Int) throws(TextError) -> TokenCounter {
         var pipeline = SegmentingSink(segmenter: segmenter, sink: TokenCounter())
         try run(source, level: level, chunkSize: chunkSize, into: &pipeline)
@@ -92,7 +92,7 @@ public struct Corpus: Sendable {
     }
 
     /// Streams `source` through `pipeline`: chunks → characters → tokens.
-    private static func run<S: TokenSegmenter, Sink: TokenSink>(_ source: TextSource, level: TokenizerLevel, chunkSize: Int,
+    static func run<S: TokenSegmenter, Sink: TokenSink>(_ source: TextSource, level: TokenizerLevel, chunkSize: Int,
                                                                 into pipeline: inout SegmentingSink<S, Sink>) throws(TextError) {
         var stream = CharacterStream(source: source.name, level: level)
         try source.forEachChunk(chunkSize: chunkSize) { (chunk) throws(TextError) in
@@ -124,12 +124,12 @@ public struct Corpus: Sendable {
         _: Element.Type, _ source: TextSource, with tokenizer: T, tokenCount: Int,
         unknown policy: UnknownTokenPolicy, chunkSize: Int
     ) throws(TextError) -> (ids: [Element], unknownCount: Int) {
-        let collector = IDCollector<Element>(table: tokenizer.table, fallback: policy == .mapToUnknown ? tokenizer.unknownID : nil,
-                                             reserve: tokenCount)
-        var pipeline = SegmentingSink(segmenter: tokenizer.makeSegmenter(), sink: collector)
+        var pipeline = SegmentingSink(segmenter: tokenizer.makeSegmenter(), sink: IDCollector(
+            table: tokenizer.table, fallback: policy == .mapToUnknown ? tokenizer.unknownID : nil, output: [Element]()))
+        pipeline.sink.output.reserveCapacity(tokenCount)
         try run(source, level: tokenizer.level, chunkSize: chunkSize, into: &pipeline)
         guard pipeline.sink.unknowns.isEmpty else { throw pipeline.sink.unknowns.error(level: tokenizer.level) }
-        return (pipeline.sink.ids, pipeline.sink.unknownCount)
+        return (pipeline.sink.output, pipeline.sink.unknownCount)
     }
 
     /// Byte level: the bytes are the ids; one pass.

@@ -1,7 +1,8 @@
 import Recurrent
 /// A long sequence of token ids in the narrowest integer type the vocabulary allows:
 /// one byte per token for V ≤ 256 (byte level, most character vocabularies), two for
-/// V ≤ 65,536, four beyond. This, plus the vocabulary, is all the memory a corpus takes.
+/// V ≤ 65,536, four beyond. In memory, this plus the vocabulary is all a corpus takes; from a
+/// `TokenCache` the ids stay in a memory-mapped file and are read from it as they are used.
 ///
 /// `tokens(in:)` shares storage (and counts from 0), so a train/validation split copies nothing.
 /// Elements read as `Int32`.
@@ -10,6 +11,10 @@ public struct TokenArray: RandomAccessCollection, Sendable, StridedTokenCopying 
         case uint8([UInt8])
         case uint16([UInt16])
         case int32([Int32])
+        /// Ids in a memory-mapped token cache.
+        case mapped8(MappedTokens<UInt8>)
+        case mapped16(MappedTokens<UInt16>)
+        case mapped32(MappedTokens<Int32>)
     }
 
     let storage: Storage
@@ -22,6 +27,9 @@ public struct TokenArray: RandomAccessCollection, Sendable, StridedTokenCopying 
         case .uint8(let a): window = 0..<a.count
         case .uint16(let a): window = 0..<a.count
         case .int32(let a): window = 0..<a.count
+        case .mapped8(let m): window = 0..<m.ids.count
+        case .mapped16(let m): window = 0..<m.ids.count
+        case .mapped32(let m): window = 0..<m.ids.count
         }
     }
 
@@ -51,9 +59,9 @@ public struct TokenArray: RandomAccessCollection, Sendable, StridedTokenCopying 
 
     public var bytesPerToken: Int {
         switch storage {
-        case .uint8: return 1
-        case .uint16: return 2
-        case .int32: return 4
+        case .uint8, .mapped8: return 1
+        case .uint16, .mapped16: return 2
+        case .int32, .mapped32: return 4
         }
     }
 
@@ -68,6 +76,9 @@ public struct TokenArray: RandomAccessCollection, Sendable, StridedTokenCopying 
         case .uint8(let a): return Int32(a[i])
         case .uint16(let a): return Int32(a[i])
         case .int32(let a): return a[i]
+        case .mapped8(let m): return Int32(m.ids[i])
+        case .mapped16(let m): return Int32(m.ids[i])
+        case .mapped32(let m): return m.ids[i]
         }
     }
 
@@ -90,6 +101,18 @@ public struct TokenArray: RandomAccessCollection, Sendable, StridedTokenCopying 
             a.withUnsafeBufferPointer { p in for k in 0..<count { destination[k * stride] = Int32(p[base + k]) } }
         case .int32(let a):
             a.withUnsafeBufferPointer { p in for k in 0..<count { destination[k * stride] = p[base + k] } }
+        case .mapped8(let m):
+            for k in 0..<count { destination[k * stride] = Int32(m.ids[base + k]) }
+        case .mapped16(let m):
+            for k in 0..<count { destination[k * stride] = Int32(m.ids[base + k]) }
+        case .mapped32(let m):
+            for k in 0..<count { destination[k * stride] = m.ids[base + k] }
         }
     }
+}
+
+/// Token ids of type `Element` inside a `MappedFile`, which they keep mapped.
+struct MappedTokens<Element: FixedWidthInteger>: @unchecked Sendable {
+    let file: MappedFile
+    let ids: UnsafeBufferPointer<Element>
 }

@@ -46,24 +46,33 @@ protocol SegmentingTokenizer: Tokenizer {
     var unknownID: Int32? { get }
 }
 
-/// Looks tokens up and collects their ids; unknown tokens become `fallback` or are listed.
-struct IDCollector<Element: FixedWidthInteger>: TokenSink {
+/// Where `IDCollector` puts ids: an array, or a file being written (`TokenCacheWriter`).
+protocol IDOutput {
+    associatedtype Element: FixedWidthInteger
+    mutating func append(_ id: Element)
+}
+
+extension Array: IDOutput where Element: FixedWidthInteger {}
+
+/// Looks tokens up and hands their ids to `output`; unknown tokens become `fallback` or are listed.
+struct IDCollector<Output: IDOutput>: TokenSink {
+    typealias Element = Output.Element
     let table: Vocabulary
     let fallback: Element?
-    var ids: [Element] = []
+    var output: Output
     var unknowns = UnknownTokens()
     var unknownCount = 0
 
-    init(table: Vocabulary, fallback: Int32?, reserve: Int = 0) {
+    init(table: Vocabulary, fallback: Int32?, output: Output) {
         self.table = table
         self.fallback = fallback.map { Element($0) }
-        ids.reserveCapacity(reserve)
+        self.output = output
     }
 
     @inline(__always)
     mutating func tokenBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
         if let id = table.id(ofBytes: bytes) {
-            ids.append(Element(truncatingIfNeeded: id))
+            output.append(Element(truncatingIfNeeded: id))
         } else {
             unknown(String(decoding: bytes, as: UTF8.self))
         }
@@ -71,12 +80,12 @@ struct IDCollector<Element: FixedWidthInteger>: TokenSink {
 
     @inline(__always)
     mutating func asciiToken(_ byte: UInt8) {
-        if let id = table.id(ofASCII: byte) { ids.append(Element(truncatingIfNeeded: id)) } else { unknown(String(UnicodeScalar(byte))) }
+        if let id = table.id(ofASCII: byte) { output.append(Element(truncatingIfNeeded: id)) } else { unknown(String(UnicodeScalar(byte))) }
     }
 
     private mutating func unknown(_ text: String) {
         if let fallback {
-            ids.append(fallback)
+            output.append(fallback)
             unknownCount += 1
         } else {
             unknowns.add(text)
@@ -94,10 +103,10 @@ struct StringCollector: TokenSink {
 extension SegmentingTokenizer {
     func encodeString(_ text: String, unknown policy: UnknownTokenPolicy) throws(TextError) -> [Int] {
         var segmenter = makeSegmenter()
-        var collector = IDCollector<Int>(table: table, fallback: policy == .mapToUnknown ? unknownID : nil)
+        var collector = IDCollector(table: table, fallback: policy == .mapToUnknown ? unknownID : nil, output: [Int]())
         for character in text { segmenter.consume(character, into: &collector) }
         segmenter.finish(into: &collector)
         guard collector.unknowns.isEmpty else { throw collector.unknowns.error(level: level) }
-        return collector.ids
+        return collector.output
     }
 }

@@ -75,6 +75,9 @@ struct ExperimentCommand: ParsableCommand {
     @Flag(help: "Keep PyTorch's uniform initialisation of the LSTM forget-gate bias.")
     var defaultForgetBias = false
 
+    @Option(parsing: .unconditional, help: "LSTM input-gate bias at start (b_ih = b, b_hh = 0); negative keeps the cells closed to distractors at first.")
+    var inputBias: Float?
+
     @Option(help: "Steps between test evaluations.")
     var evalEvery: Int?
 
@@ -105,6 +108,11 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Write the raw gradient norms per step to this SVG file.")
     var normPlot: String?
 
+    @Option(help: ArgumentHelp("Write a page showing the first seed's LSTM and RNN memory on test sequences (adding, temporal-order).",
+                               discussion: "The LSTM's cell state writing, holding and reading the marked values beside the RNN's fading hidden state, and the LSTM's gates at the marker steps.",
+                               valueName: "file.html"))
+    var inspect: String?
+
     @Flag(help: "Print one JSON document with every setting, per-seed figure and learning-curve point on stdout instead of the table.")
     var json = false
 
@@ -115,7 +123,8 @@ struct ExperimentCommand: ParsableCommand {
         if list { return }
         guard let task else { throw ValidationError("Name a task, or pass --list. Tasks: \(TaskCatalog.names.joined(separator: ", ")).") }
         do {
-            _ = try configuration(for: try makeTask(task))
+            let built = try makeTask(task)
+            try validateInspect(task: built, configuration: try configuration(for: built))
         } catch let error as TaskError {
             throw ValidationError(error.description)
         } catch let error as ExperimentError {
@@ -156,6 +165,7 @@ struct ExperimentCommand: ParsableCommand {
             }
             if let plot { try write(report.learningCurves().render(), to: plot) }
             if let normPlot { try write(report.gradientNormPlot().render(), to: normPlot) }
+            if let inspect { try writeInspection(report: report, task: task, to: inspect) }
             if let logDirectory { Console.message("wrote each run's metrics.jsonl under \(logDirectory)/\(task.name)") }
         }
     }
@@ -203,6 +213,7 @@ struct ExperimentCommand: ParsableCommand {
         }
         if let forgetBias { c.forgetBias = forgetBias }
         if defaultForgetBias { c.forgetBias = nil }
+        if let inputBias { c.inputBias = inputBias }
         if let gain { c.recurrentGain = gain }
         if let evalEvery { c.evaluateEvery = evalEvery }
         if let stopWhenSolved { c.stopWhenSolved = stopWhenSolved }

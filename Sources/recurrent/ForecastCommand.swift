@@ -53,6 +53,17 @@ extension ForecastCommand {
 
         @OptionGroup var input: SeriesInputOptions
 
+        @Option(help: ArgumentHelp("The network: lstm, or hybrid (ES-RNN: Holt-Winters smoothing learnt with an LSTM, with 80% intervals).",
+                                   discussion: "hybrid ignores --reference and --cell; it handles the level and the season itself."))
+        var model = ForecastNetworkKind.lstm
+
+        @Option(help: "With --model hybrid: train N members (seeds --seed, --seed+1, …) side by side and forecast their median.")
+        var ensemble = 1
+
+        @Option(name: .customLong("level-penalty"),
+                help: "With --model hybrid: weight of the penalty on a wiggly level (Smyl 2020); 0 turns it off.")
+        var levelPenalty = 0.0
+
         @Option(help: "L: values of history the network reads.")
         var lookback: Int
 
@@ -107,6 +118,9 @@ extension ForecastCommand {
                 throw ValidationError("--epochs, --hidden-size, --layers, --batch-size and --patience must be at least 1.")
             }
             try optimizer.check()
+            guard ensemble >= 1 else { throw ValidationError("--ensemble must be at least 1.") }
+            guard ensemble == 1 || model == .hybrid else { throw ValidationError("--ensemble needs --model hybrid.") }
+            guard levelPenalty >= 0 && levelPenalty.isFinite else { throw ValidationError("--level-penalty must be ≥ 0.") }
             if let season, season < 1 { throw ValidationError("--season must be at least 1.") }
             guard input.wide || input.column != nil else {
                 throw ValidationError("name the value column with --column (or give --wide for one row per year).")
@@ -129,19 +143,23 @@ extension ForecastCommand {
                 + "; " + seriesMissingNote(raw, policy: input.missing) + ".")
             let problem = try ForecastProblem(series: series, file: data, lookback: lookback, horizon: horizon,
                                               season: season, validationFraction: validation, testFraction: test,
-                                              reference: reference.reference)
+                                              reference: model == .hybrid ? .lastValue : reference.reference)
             seriesNote("split: train \(problem.split.train.count), validation \(problem.split.validation.count), "
                 + "test \(problem.split.test.count) values; windows: \(problem.trainOrigins.count) / "
                 + "\(problem.validationOrigins.count) / \(problem.testOrigins.count).")
             seriesNote("season: " + (problem.season.map { "\($0)\(problem.seasonDetected ? " (detected)" : "")" }
                                      ?? "none detected (seasonal naive = last value; MASE scale m = 1)")
-                + "; the network forecasts relative to " + [WindowEncoding.Reference.seasonal: "the seasonal-naive forecast",
-                    .lastValue: "the last value of each window", .mean: "the training mean"][problem.encoding.reference]! + ".")
+                + (model == .hybrid ? "." : "; the network forecasts relative to " + [WindowEncoding.Reference.seasonal: "the seasonal-naive forecast",
+                    .lastValue: "the last value of each window", .mean: "the training mean"][problem.encoding.reference]! + "."))
             try seriesMakeDirectory(output)
             let lock = try RunFolderLock(directory: output)   // one run per folder at a time
             defer { lock.release() }
             let options = ForecastTrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: optimizer.learningRate,
                                                   clipNorm: optimizer.clip, patience: patience, seed: seed)
+            if model == .hybrid {
+                try trainHybrid(problem: problem, data: data, frequency: frequency, options: options)
+                return
+            }
             let trainer = try ForecastTrainer(problem: problem, cell: cell.kind, hiddenSize: hidden, numLayers: layers,
                                               options: options)
             let start = Date()
@@ -189,29 +207,18 @@ extension ForecastCommand {
                     }))
                 return
             }
-            print("test part: \(problem.testOrigins.count) windows × horizon \(horizon) "
-                + "(values \(problem.split.test.lowerBound)..<\(problem.split.test.upperBound))")
-            print(summary.testScores.formattedTable())
-            if let choice = summary.choice {
-                print("validation (model choice): \(choice.origins.count) origins × horizon \(choice.horizon) at values "
-                    + "\(choice.origins.map(String.init).joined(separator: ", "))")
-                print(choice.scores.formattedTable())
-                print(choice.verdict)
-            }
+            printTestReport(problem: problem, horizon: horizon, scores: summary.testScores, choice: summary.choice)
         }
 
         /// History before the test part, the test part's actual values, and forecasts made every
         /// H steps through it (each from the actual history before it).
         func testPlot(problem: ForecastProblem, model: ForecastModel, frequency: SeriesFrequency?) -> String {
             let values = problem.series.values
-            let testStart = problem.split.test.lowerBound
-            let historyStart = max(0, testStart - max(3 * problem.lookback, 3 * (problem.season ?? 0)))
-            let origins = Array(stride(from: max(testStart, problem.lookback), through: values.count - problem.horizon,
-                                       by: problem.horizon))
+            let (historyStart, origins) = testPlotWindow(problem)
             let forecasts = model.forecast(values, origins: origins, encoding: problem.encoding)
             return seriesForecastPlot(title: "\(problem.series.name): test part, \(model.configuration.cell.rawValue.uppercased()) "
                                           + "forecasts every \(problem.horizon) steps",
-                                      series: problem.series, frequency: frequency, historyStart: historyStart, cut: testStart,
+                                      series: problem.series, frequency: frequency, historyStart: historyStart, cut: problem.split.test.lowerBound,
                                       showsActual: true, forecasts: zip(origins, forecasts).map { (origin: $0, values: $1) })
         }
     }
@@ -261,7 +268,7 @@ extension ForecastCommand {
         @Option(help: "Values between backtest origins (default: half the horizon, rounded up).")
         var step: Int?
 
-        @Option(help: ArgumentHelp("The model to forecast with: network, ets, theta, arima, last-value or seasonal-naive.",
+        @Option(help: ArgumentHelp("The model to forecast with: network (or hybrid), ets, theta, arima, last-value or seasonal-naive.",
                                    discussion: "Default: the model forecast train recommended (the network for checkpoints written before it recommended one)."))
         var model: ForecastMethodKind?
 
@@ -284,19 +291,18 @@ extension ForecastCommand {
 
         func run() throws {
             computation.apply()
-            try InputFileCheck.requireCheckpoint(checkpoint, format: ForecastCheckpoint.format, command: "forecast predict")
+            let stored = try LoadedForecaster(contentsOf: checkpoint)
             let data = try BundledData.path(self.data)
             try InputFileCheck.requireDataFile(data, role: "CSV file")
-            let stored = try ForecastCheckpoint(contentsOf: checkpoint)
-            let encoding = stored.encoding
-            let network = NetworkMethod(model: stored.model, encoding: encoding)
+            let network = stored.network
             let methods: [any ForecastMethod] = [network] + ForecastMethodKind.baselines(season: stored.season)
             let kind = model ?? stored.recommended
             guard let chosen = methods.first(where: { $0.kind == kind }) else {
-                throw SeriesError.invalidArgument("--model \(kind.rawValue) needs a season, and this checkpoint has none; "
-                    + "use last-value, ets, theta, arima or network.")
+                throw SeriesError.invalidArgument("--model \(kind.rawValue) is not in this checkpoint"
+                    + (kind == .seasonalNaive ? " (it records no season)" : "") + "; use last-value, ets, theta, arima or "
+                    + "\(network.kind.rawValue).")
             }
-            let h = horizon ?? encoding.horizon
+            let h = horizon ?? stored.horizon
             if let limit = chosen.maximumHorizon, h > limit {
                 throw SeriesError.invalidArgument("this model forecasts at most \(limit) values at once (direct "
                     + "multi-step); ask for --horizon \(limit) or less, or train with a longer --horizon.")
@@ -316,12 +322,15 @@ extension ForecastCommand {
                                                    + (backtest ? " + horizon \(h) held out" : ""))
             }
             seriesNote("\(data): \(values.count) values of '\(series.name)'; " + seriesMissingNote(raw, policy: policy) + ".")
-            seriesNote("model: \(chosen.name)" + (model == nil ? (stored.choice == nil ? " (the checkpoint's network)"
+            seriesNote("model: \(chosen.name)" + (model == nil ? (!stored.hasChoice ? " (the checkpoint's network)"
                                                                   : " (recommended by forecast train; --model to choose)") : "") + ".")
             let starts = backtest
                 ? (0..<origins).map { values.count - h - $0 * backtestStep }.filter { $0 >= history }.reversed()
                 : [values.count]
-            let forecasts = chosen.forecasts(values, origins: Array(starts), horizon: h)
+            let withIntervals = (chosen as? any IntervalForecasting)?.forecastsWithIntervals(values, origins: Array(starts), horizon: h)
+            let forecasts = withIntervals?.forecasts ?? chosen.forecasts(values, origins: Array(starts), horizon: h)
+            let intervals = withIntervals?.intervals ?? []
+            let percent = (chosen as? any IntervalForecasting).map { Int(($0.intervalProbability * 100).rounded()) } ?? 80
             let frequency = series.frequency ?? stored.frequency
             let dates = series.dates
 
@@ -329,32 +338,39 @@ extension ForecastCommand {
                 guard let dates, !dates.isEmpty else { return String(i + 1) }
                 return seriesDate(dates, i, frequency: frequency)?.description ?? ""
             }
-            var csv = (dates == nil ? "step" : "date") + ",forecast" + (backtest ? ",actual,origin" : "") + "\n"
-            for (origin, forecast) in zip(starts, forecasts) {
+            var csv = (dates == nil ? "step" : "date") + ",forecast"
+                + (intervals.isEmpty ? "" : ",lower\(percent),upper\(percent)") + (backtest ? ",actual,origin" : "") + "\n"
+            for (o, (origin, forecast)) in zip(starts, forecasts).enumerated() {
                 for (k, f) in forecast.enumerated() {
                     csv += dateText(origin + k) + "," + seriesCSVNumber(f)
+                        + (intervals.isEmpty ? "" : "," + seriesCSVNumber(intervals[o].lower[k]) + ","
+                            + seriesCSVNumber(intervals[o].upper[k]))
                         + (backtest ? "," + seriesCSVNumber(values[origin + k]) + "," + dateText(origin) : "") + "\n"
                 }
             }
             try seriesWrite(csv, to: output)
             /// The forecast rows as `--json` shows them (every origin's, with --backtest).
             func forecastJSON() -> [ForecastPredictJSON.Row] {
-                zip(starts, forecasts).flatMap { origin, forecast in
-                    forecast.enumerated().map { k, f in
+                zip(starts, forecasts).enumerated().flatMap { o, pair in
+                    let (origin, forecast) = pair
+                    return forecast.enumerated().map { k, f in
                         ForecastPredictJSON.Row(step: origin + k + 1, date: dates == nil ? nil : dateText(origin + k),
                                                 forecast: f, actual: backtest ? values[origin + k] : nil,
-                                                origin: backtest ? origin + 1 : nil)
+                                                origin: backtest ? origin + 1 : nil,
+                                                lower: intervals.isEmpty ? nil : intervals[o].lower[k],
+                                                upper: intervals.isEmpty ? nil : intervals[o].upper[k])
                     }
                 }
             }
 
             let cut = starts.first!
-            let historyStart = max(0, cut - max(3 * encoding.lookback, 3 * (stored.season ?? 0), 3 * h))
+            let historyStart = max(0, cut - max(3 * stored.lookback, 3 * (stored.season ?? 0), 3 * h))
             let title = "\(series.name): " + (backtest ? "backtest of \(chosen.name) from \(starts.count) origins"
                                                       : "\(chosen.name) forecast of \(h) values")
             let svg = seriesForecastPlot(title: title, series: series, frequency: frequency, historyStart: historyStart,
                                          cut: cut, showsActual: backtest,
-                                         forecasts: zip(starts, forecasts).map { (origin: $0, values: $1) })
+                                         forecasts: zip(starts, forecasts).map { (origin: $0, values: $1) },
+                                         intervals: intervals, intervalName: "\(percent)% interval")
             try seriesWrite(svg, to: plot)
             seriesNote("wrote \(output) and \(plot)")
 
@@ -362,9 +378,12 @@ extension ForecastCommand {
                 let evaluation = RollingOrigin(origins: Array(starts), horizon: h)
                 let scale = evaluation.maseScale(values, season: stored.season)
                 let scores = evaluation.scores(methods, series: values, scale: scale)
+                let coverage = intervals.isEmpty ? nil
+                    : PredictionInterval.coverage(intervals, actuals: starts.map { Array(values[$0..<($0 + h)]) })
                 if json {
                     try JSONOutput.print(ForecastPredictJSON(model: chosen.kind.rawValue, forecast: forecastJSON(), backtest: .init(
-                        origins: starts.map { $0 + 1 }, horizon: h, step: backtestStep, scores: scores.map(ForecastScoreJSON.init))))
+                        origins: starts.map { $0 + 1 }, horizon: h, step: backtestStep, scores: scores.map(ForecastScoreJSON.init),
+                        intervalCoverage: coverage)))
                     return
                 }
                 print("backtest: \(starts.count) origins × horizon \(h) (values \(evaluation.span.lowerBound)..<"
@@ -372,7 +391,12 @@ extension ForecastCommand {
                     + "statistics refit at each origin; MASE scaled by the in-sample "
                     + (stored.season.map { "seasonal-naive (m=\($0))" } ?? "naive") + " error before the first origin")
                 print(scores.formattedTable())
-                if let testStart = stored.training?.testStart, cut < testStart {
+                if let coverage {
+                    let inside = Int((coverage * Double(starts.count * h)).rounded())
+                    print(String(format: "%@ %d%% interval: %d of %d backtest values inside (coverage %.1f%%)", chosen.name,
+                                 percent, inside, starts.count * h, 100 * coverage))
+                }
+                if let testStart = stored.testStart, cut < testStart {
                     print("note: on the training file the network's test part began at value \(testStart); earlier "
                         + "windows were seen in training or early stopping, which flatters it.")
                 }
@@ -408,6 +432,8 @@ struct ForecastTrainJSON: Encodable {
         var scores: [ForecastScoreJSON]
         var verdict: String
     }
+    /// `--model hybrid`: the share of the test values inside their 80 % intervals.
+    var intervalCoverage: Double? = nil
 }
 
 /// `forecast predict --json`: the forecast rows (as in the CSV) and, with --backtest, the errors.
@@ -420,6 +446,9 @@ struct ForecastPredictJSON: Encodable {
         var actual: Double?
         /// With --backtest: the 1-based index of the first value this row's forecast did not see.
         var origin: Int?
+        /// The prediction interval, for models that give one (the hybrid).
+        var lower: Double? = nil
+        var upper: Double? = nil
     }
     struct Backtest: Encodable {
         /// 1-based index of each origin's first forecast value, oldest first.
@@ -428,6 +457,8 @@ struct ForecastPredictJSON: Encodable {
         /// Values between origins.
         var step: Int
         var scores: [ForecastScoreJSON]
+        /// The share of backtest values inside the model's prediction intervals (when it gives them).
+        var intervalCoverage: Double? = nil
     }
     /// The model that forecast (`network`, `ets`, `theta`, `last-value`, `seasonal-naive`).
     var model: String

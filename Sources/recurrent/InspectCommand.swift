@@ -67,16 +67,12 @@ struct InspectCommand: ParsableCommand {
         try runReportingErrors {
             try InputFileCheck.requireCheckpoint(checkpoint, format: CheckpointKey.formatName, command: "inspect")
             let textModel = try TextModel.load(checkpoint)
-            if textModel.model.configuration.projectionSize > 0 {
-                // StateTrace re-runs the plain LSTM step by hand; it has no W_hr.
-                throw CommandFailure("\(checkpoint) is an LSTM with a projection (--projection-size "
-                    + "\(textModel.model.configuration.projectionSize)); inspect reads only unprojected models")
-            }
             let c = textModel.model.configuration
             let source = try readText()
             let inspection = try Inspection(textModel: textModel, text: source, maxTokens: maxTokens, unitsPerFeature: top)
             let chosen = try chosenUnit(cell: c.cell, hiddenSize: c.hiddenSize, layers: c.numLayers)
-            let summary = "\(c.cell.rawValue)\(c.peepholes ? " (peepholes)" : ""), \(c.numLayers) layer\(c.numLayers == 1 ? "" : "s") × \(c.hiddenSize) units, \(textModel.tokenizer.level.rawValue) level"
+            let projection = c.projectionSize > 0 ? " projected to \(c.projectionSize)" : ""
+            let summary = "\(c.cell.rawValue)\(c.peepholes ? " (peepholes)" : ""), \(c.numLayers) layer\(c.numLayers == 1 ? "" : "s") × \(c.hiddenSize) units\(projection), \(textModel.tokenizer.level.rawValue) level"
             Console.out("checkpoint: \(textModel.path) (\(summary))\n")
             Console.out("text: \(text == "-" ? "standard input" : text), \(inspection.tokens.count) tokens read\n")
             if !inspection.unknown.isEmpty {

@@ -78,7 +78,9 @@ import Glibc
                                "--hidden", "4", "--lr", "0.01", "--batch", "2", "--length", "5",
                                "--test-size", "4", "--jobs", "1", "--quiet"], in: d)
         #expect(old.succeeded, "\(old.stderr)")
-        #expect(old.stdout == experiment.stdout.replacingOccurrences(of: "never", with: "never"))
+        // The same table, but for the wall-clock "time/run" column (a loaded machine moves it).
+        func withoutTimes(_ text: String) -> String { text.replacing(/\ +[0-9.]+\ s\n/, with: "\n") }
+        #expect(withoutTimes(old.stdout) == withoutTimes(experiment.stdout))
         try Self.refuses(["generate", "run", "--threads", "0"], in: d, mentioning: ["--threads"])
     }
 
@@ -152,8 +154,10 @@ import Glibc
     @Test func historyIsExactAfterCtrlCBetweenEvaluations() throws {
         let d = try CLI.temporaryDirectory("history")
         try String(repeating: Self.text, count: 10).write(to: d.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        // Regularisation given: by rule it would follow the run length, and the runs below are
+        // for 21 and for 100000 steps.
         let options = ["--hidden-size", "8", "--layers", "1", "--seq-length", "8", "--batch-size", "4", "--eval-every", "7",
-                       "--max-validation-batches", "2", "--log-every", "1", "--threads", "1"]
+                       "--max-validation-batches", "2", "--log-every", "1", "--threads", "1", "--dropout", "0.2"]
         let straight = try CLI.run(["train", "a.txt", "--steps", "21", "--output", "straight"] + options, in: d)
         #expect(straight.succeeded, "\(straight.stderr)")
 

@@ -27,6 +27,7 @@ import Testing
             (["experiment", "adding", "--plot", "curves.png"], ".svg"),
             (["experiment", "sequential-digits", "--data", "nowhere.csv"], "nowhere.csv"),
             (["experiment", "nonsense"], "unknown task 'nonsense'"),
+            (["experiment", "adding", "--input-bias", "-30"], "--input-bias must be in -20...20"),
         ]
         for (arguments, words) in cases {
             let r = try CLI.run(arguments, in: d)
@@ -55,5 +56,13 @@ import Testing
             s.replacingOccurrences(of: #"\d+\.\d s"#, with: "", options: .regularExpression)
         }
         #expect(withoutTimes(again.stdout) == withoutTimes(r.stdout))
+    }
+
+    @Test func negativeInputBiasIsAcceptedAndStated() throws {
+        let d = try CLI.temporaryDirectory("experiment-input-bias")
+        let r = try CLI.run(["experiment", "adding", "--length", "10", "--cells", "lstm", "--seeds", "1", "--steps", "4",
+                             "--eval-every", "2", "--test-size", "8", "--input-bias", "-3", "--forget-bias", "20"], in: d)
+        #expect(r.succeeded, "\(r.stderr)")
+        #expect(r.stdout.contains("forget bias 20, input-gate bias -3"), "\(r.stdout)")
     }
 }

@@ -63,8 +63,10 @@ import Darwin
         let fresh = try CLI.run(["train", "a.txt", "--output", "run", "--steps", "2", "--seed", "9", "--overwrite"] + Self.small, in: d)
         #expect(fresh.succeeded, "\(fresh.stderr)")
         #expect(fresh.stderr.contains("--overwrite: deleted"))
+        // The corpus's tokens are not another run's: the same text and settings reuse them.
+        #expect(fresh.stderr.contains("tokens: reused run/tokens.cache"), "\(fresh.stderr)")
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: run.path).filter { !$0.hasPrefix(".") })
-        #expect(names == ["step-000002.safetensors", "latest.safetensors", "best.safetensors", "metrics.jsonl"])
+        #expect(names == ["step-000002.safetensors", "latest.safetensors", "best.safetensors", "metrics.jsonl", "tokens.cache"])
         // The new run's log starts afresh: its 2 steps, none of the earlier run's 8.
         let log = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         #expect(log.split(separator: "\n").count == 2)

@@ -72,6 +72,9 @@ import Testing
         let resumed = try CLI.run(["train", "scripts.txt", "--resume", "killed/latest.safetensors", "--log-every", "1000"], in: directory)
         #expect(resumed.succeeded, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("resuming from killed/latest.safetensors at step 8"))
+        // The resumed run reads the tokens the killed run cached, without tokenizing again.
+        #expect(killed.stderr.contains("tokens: tokenized into killed/tokens.cache (no token cache yet)"), "\(killed.stderr)")
+        #expect(resumed.stderr.contains("tokens: reused killed/tokens.cache"), "\(resumed.stderr)")
 
         let a = try SafeTensors(contentsOf: directory.appendingPathComponent("straight/step-000024.safetensors").path)
         let b = try SafeTensors(contentsOf: directory.appendingPathComponent("killed/step-000024.safetensors").path)
@@ -132,7 +135,7 @@ import Testing
 }
 
 /// `recurrent train --projection-size`: the checkpoint records it, resuming keeps it, and
-/// generation runs from it.
+/// generation and inspection run from it.
 @Suite struct ProjectionCLITests {
     @Test func projectedModelTrainsResumesAndGenerates() throws {
         let directory = try Trained.scripts.get()
@@ -152,6 +155,10 @@ import Testing
         #expect(!mismatch.succeeded && mismatch.stderr.contains("--projection-size 8 (checkpoint: 16)"), "\(mismatch.stderr)")
         let generate = try CLI.run(["generate", "projected", "--prime", "jerry:", "--length", "20", "--seed", "1"], in: directory)
         #expect(generate.succeeded && generate.stdout.hasPrefix("jerry:"), "\(generate.stderr)")
+        // inspect reads the layer's own recorded states, so a projected LSTM is no exception.
+        let inspect = try CLI.run(["inspect", "projected", "scripts.txt", "--max-tokens", "60", "--unit", "1:63"], in: directory)
+        #expect(inspect.succeeded && inspect.stdout.contains("1 layer × 64 units projected to 16"), "\(inspect.stderr)")
+        #expect(inspect.stdout.contains("layer 1, unit 63, cell state c"), "\(inspect.stdout)")
         let bad = try CLI.run(["train", "scripts.txt", "--projection-size", "64", "--hidden-size", "64"], in: directory)
         #expect(!bad.succeeded && bad.stderr.contains("--projection-size must be below --hidden-size"), "\(bad.stderr)")
     }

@@ -59,6 +59,27 @@ import Testing
         #expect(abs(w.sumOfSquares() / 400 - 4) < 0.1)
     }
 
+    @Test func inputBiasSetsTheLSTMInputGatesOnly() {
+        for cell in [RecurrentCellKind.lstm, .peephole] {
+            var g = RandomGenerator(seed: 1)
+            let lstm = SequenceModel(cell: cell, inputSize: 2, hiddenSize: 4, outputSize: 1, forgetBias: 20, inputBias: -3,
+                                     generator: &g)
+            let bih = lstm.parameters.first { $0.name == "rnn.bias_ih_l0" }!.value.toArray()
+            let bhh = lstm.parameters.first { $0.name == "rnn.bias_hh_l0" }!.value.toArray()
+            // Gate order i, f, g, o: i is -3 in total, f is 20, g and o keep their uniform draws.
+            #expect(Array(bih[0..<4]) == [-3, -3, -3, -3] && Array(bhh[0..<4]) == [0, 0, 0, 0])
+            #expect(Array(bih[4..<8]) == [20, 20, 20, 20] && Array(bhh[4..<8]) == [0, 0, 0, 0])
+            #expect(bih[8..<16].allSatisfy { abs($0) <= 0.5 && $0 != -3 && $0 != 20 })
+        }
+        // Without it the input gates keep PyTorch's U(±1/√H) draws; the GRU and RNN ignore it.
+        var g = RandomGenerator(seed: 1)
+        let plain = SequenceModel(cell: .lstm, inputSize: 2, hiddenSize: 4, outputSize: 1, forgetBias: 3, generator: &g)
+        #expect(plain.parameters.first { $0.name == "rnn.bias_ih_l0" }!.value.toArray()[0..<4].allSatisfy { abs($0) <= 0.5 })
+        var h = RandomGenerator(seed: 1)
+        let gru = SequenceModel(cell: .gru, inputSize: 2, hiddenSize: 4, outputSize: 1, forgetBias: 3, inputBias: -3, generator: &h)
+        #expect(gru.parameters.first { $0.name == "rnn.bias_ih_l0" }!.value.toArray().allSatisfy { abs($0) <= 0.5 })
+    }
+
     @Test func unclippedExplosionIsCaughtAndClippingPreventsIt() throws {
         // A chaotic tanh RNN (gain 4) with plain SGD at a large rate: unclipped, a gradient
         // spike throws the weights so far that the loss overflows; clipped, every step is finite.
@@ -89,6 +110,7 @@ import Testing
         #expect(message { $0.compareClipping = true; $0.clipNorm = nil }.contains("--clip"))
         #expect(message { $0.batchSize = 0 }.contains("--batch"))
         #expect(message { $0.forgetBias = .nan }.contains("--forget-bias"))
+        #expect(message { $0.inputBias = -21 }.contains("--input-bias"))
         #expect(message { _ in }.isEmpty)
     }
 

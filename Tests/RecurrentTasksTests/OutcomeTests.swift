@@ -51,6 +51,13 @@ import Testing
         #expect(ExperimentConfiguration.defaults(for: TemporalOrderTask(length: 115)).steps % 100 == 0)
     }
 
+    @Test func onlyTheTemporalOrderTasksStartTheInputGatesShut() {
+        #expect(ExperimentConfiguration.defaults(for: TemporalOrderTask()).inputBias == -3)
+        #expect(ExperimentConfiguration.defaults(for: TemporalOrderTask(symbols: 3)).inputBias == -3)
+        let others: [any MemoryTask] = [AddingTask(), AddingTask(form: .hochreiter1997), CopyTask(), ClippingTask(), TimingTask()]
+        for task in others { #expect(ExperimentConfiguration.defaults(for: task).inputBias == nil, "\(task.name)") }
+    }
+
     @Test func aRunOutOfBudgetIsWarnedAboutAndTheJSONHoldsEveryRun() throws {
         let task = AddingTask(length: 30, testSize: 20)
         let c = ExperimentConfiguration(cells: [.rnn, .lstm], seeds: [3, 4], steps: 4, batchSize: 4, hiddenSize: 5,

@@ -12,7 +12,7 @@ import Darwin
 extension SafeTensorsError {
     /// A failed write, close or fsync: out of room (full disk or quota, or past the file-size
     /// limit, which the CLI turns from SIGXFSZ into EFBIG) is ``Problem/noSpace(operation:detail:)``.
-    static func writing(_ file: String, operation: String, code: Int32) -> SafeTensorsError {
+    package static func writing(_ file: String, operation: String, code: Int32) -> SafeTensorsError {
         let detail = systemErrorMessage(code)
         switch code {
         case ENOSPC, EDQUOT, EFBIG: return SafeTensorsError(file: file, problem: .noSpace(operation: operation, detail: detail))
@@ -114,13 +114,13 @@ private func posixRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> I
 }
 
 /// A file being written by ``AtomicFile/write(to:_:)``.
-struct OutputFile {
-    let descriptor: Int32
+package struct OutputFile {
+    package let descriptor: Int32
     /// The final path (named in errors; the bytes go to a temporary file beside it).
-    let target: String
+    package let target: String
 
     /// Writes all of `bytes`, retrying short writes and interruptions.
-    func write(_ bytes: UnsafeRawBufferPointer) throws(SafeTensorsError) {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(SafeTensorsError) {
         var done = 0
         while done < bytes.count {
             let n = posixWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
@@ -133,11 +133,26 @@ struct OutputFile {
         }
     }
 
-    func write(_ bytes: [UInt8]) throws(SafeTensorsError) {
+    package func write(_ bytes: [UInt8]) throws(SafeTensorsError) {
         let result = bytes.withUnsafeBytes { raw in
             Result { () throws(SafeTensorsError) in try write(raw) }
         }
         try result.get()
+    }
+
+    /// Writes all of `bytes` at `offset` (over bytes already written), leaving the position
+    /// for the next `write` where it was.
+    package func write(_ bytes: [UInt8], at offset: Int) throws(SafeTensorsError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in pwrite(descriptor, raw.baseAddress! + done, raw.count - done, off_t(offset + done)) }
+            if n < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw SafeTensorsError.writing(target, operation: "write", code: code)
+            }
+            done += n
+        }
     }
 }
 
@@ -156,13 +171,13 @@ private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
 /// makes the rename itself durable. On any failure the temporary file is removed and the
 /// target is untouched. A process killed mid-write leaves only a temporary file named
 /// `.<name>.tmp-<pid>-<random>`, which ``CheckpointDirectory`` removes later.
-enum AtomicFile {
+package enum AtomicFile {
     /// The marker in temporary file names: `.<name>` + marker + `<pid>-<random>`.
     static let temporaryMarker = ".tmp-"
 
     /// Writes a file at `path` atomically; `body` writes the contents.
-    static func write(to path: String,
-                      _ body: (OutputFile) throws(SafeTensorsError) -> Void) throws(SafeTensorsError) {
+    package static func write(to path: String,
+                              _ body: (OutputFile) throws(SafeTensorsError) -> Void) throws(SafeTensorsError) {
         let directory = directoryOf(path)
         let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)

@@ -7,7 +7,9 @@
 ///     y = m ⊙ x            ∂L/∂x = m ⊙ ∂L/∂y
 ///
 /// The mask comes from the generator passed to `forward`: one `uniform()` per element in
-/// row-major order, the element kept when the draw is ≥ p. Same seed, same mask. In evaluation
+/// row-major order, the element kept when the draw is ≥ p. Same seed, same mask. With `rowKeys`
+/// set, each row's draws come from its key instead and the generator is not touched
+/// (`Dropout+Keys.swift`). In evaluation
 /// mode (`isTraining == false`) or with p = 0, `forward` returns its input unchanged (the same
 /// view, drawing nothing) and `backward` returns its argument.
 ///
@@ -17,6 +19,8 @@ public final class Dropout {
     public let probability: Float
     /// Dropout is applied only in training mode.
     public var isTraining = true
+    /// When set, masks are keyed by (stream, step) instead of drawn from the generator.
+    public var rowKeys: DropoutRowKeys?
 
     private let maskSpace = GrowableBuffer(), outputSpace = GrowableBuffer(), gradientSpace = GrowableBuffer()
     private var mask: Matrix?          // (N, F) of the last forward, nil when it was the identity
@@ -41,7 +45,7 @@ public final class Dropout {
             let mp = m.pointer + r * m.rowStride, y = out.pointer + r * out.rowStride
             // The row's draws in one run (the same numbers as one uniform() per element),
             // then turned into the mask in place.
-            generator.fillUniform(mp, count: input.cols)
+            if let rowKeys { rowKeys.fillUniform(row: r, mp, count: input.cols) } else { generator.fillUniform(mp, count: input.cols) }
             for c in 0..<input.cols {
                 let scale = mp[c] >= p ? keepScale : 0
                 mp[c] = scale

@@ -51,6 +51,17 @@ public final class Linear: ParameterContainer {
         }
     }
 
+    /// A layer over existing parameters: `weight` (O, I) shared with another layer (tied
+    /// weights — both layers' backward passes add into its one gradient), `bias` (O) or nil.
+    public init(weight: Parameter, bias: Parameter?) {
+        precondition(weight.shape.count == 2 && bias.map { $0.shape == [weight.shape[0]] } ?? true,
+                     "Linear: weight \(weight.shape) and bias \(bias?.shape ?? []) do not fit")
+        self.outputSize = weight.shape[0]
+        self.inputSize = weight.shape[1]
+        self.weight = weight
+        self.bias = bias
+    }
+
     /// Y = X·Wᵀ + b for X (N, I); returns Y (N, O).
     public func forward(_ x: Matrix) -> Matrix {
         let y = outputSpace.matrix(rows: x.rows, cols: outputSize)        // (N, O)

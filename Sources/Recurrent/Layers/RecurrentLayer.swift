@@ -88,6 +88,10 @@ public protocol RecurrentLayer: AnyObject, ParameterContainer {
 
     /// Backpropagation through time for the last `forward`.
     func backward(dOutput: Matrix, dFinalState: RecurrentState?) -> (dInput: Matrix, dInitialState: RecurrentState)
+
+    /// Copies of the gates, cell states and hidden states the last `forward` computed in layer
+    /// `layer`, direction `direction` (see `RecurrentActivations`): for looking inside the memory.
+    func recordedActivations(layer: Int, direction: Int) -> RecurrentActivations
 }
 
 extension RecurrentLayer {

@@ -21,6 +21,15 @@ public class RecurrentLayerBase: RecurrentLayer {
     public var bias: Bool { stack.hasBias }
     /// Inter-layer dropout probability.
     public var dropout: Float { stack.dropout }
+    /// Variational (locked) dropout between layers, after `dropout`: one mask per sequence,
+    /// shared by its time steps (`LockedDropout`).
+    public var lockedDropout: Float { stack.lockedDropouts.first?.probability ?? 0 }
+    /// DropConnect on the recurrent matrices W_hh in training (AWD-LSTM's weight drop).
+    public var weightDrop: Float { stack.weightDrop }
+    /// Sets `lockedDropout` and `weightDrop` (each in [0, 1); 0 turns it off).
+    public func setRegularization(lockedDropout: Float, weightDrop: Float) {
+        stack.setRegularization(lockedDropout: lockedDropout, weightDrop: weightDrop)
+    }
     public var batchFirst: Bool {
         get { stack.batchFirst }
         set { stack.batchFirst = newValue }

@@ -19,7 +19,7 @@ extension RecurrentStack {
         for k in stride(from: numLayers - 1, through: 0, by: -1) {
             let dx = backwardLayer(k, dOutput: dh, dHidden: dHidden, dCell: dCell)
             if k > 0 {
-                dh = dropouts[k - 1].backward(dx)
+                dh = dropouts[k - 1].backward(lockedDropouts.isEmpty ? dx : lockedDropouts[k - 1].backward(dx))
             } else {
                 dInput = dx
             }
@@ -90,7 +90,7 @@ extension RecurrentStack {
             // dW_hh += Σ_t dA_hh(t)ᵀ · h(t−1): the steps whose h(t−1) is an output row (one GEMM
             // over (T−1)·B rows), plus the first step, whose h(t−1) is the initial state.
             let dA = dGatesHidden.columns(gateCols), hs = output.columns(cols)
-            let dWhh = w.hiddenWeightGradient.rows(gateCols)
+            let dWhh = hiddenWeightGradientTarget(k, rows: gateCols)
             if t > 1 {
                 let later = dir == 0 ? b..<t * b : 0..<(t - 1) * b          // steps with a predecessor
                 let earlier = dir == 0 ? 0..<(t - 1) * b : b..<t * b        // their predecessors
@@ -100,6 +100,7 @@ extension RecurrentStack {
         }
 
         // Both directions at once: dW_ih += dAᵀ · X, db += Σ_rows dA, dX = dA · W_ih.
+        finishHiddenWeightGradient(k)
         gemm(w.inputWeightGradient, dGates, .transposed, x, .none, beta: 1)
         if hasBias {
             dGates.sumRows(into: w.inputBiasGradient)

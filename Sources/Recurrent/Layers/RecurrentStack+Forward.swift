@@ -17,12 +17,17 @@ extension RecurrentStack {
         (initialHidden, initialCell) = copyState(initialState, hiddenSpace: initialHiddenSpace,
                                                  cellSpace: initialCellSpace, role: "recurrent forward: initial")
 
+        dropHiddenWeights(generator: &generator)
         var x = timeMajor(input, space: inputSpace)
         layerInputs = []
         for k in 0..<numLayers {
             if k > 0 {
                 dropouts[k - 1].isTraining = isTraining
                 x = dropouts[k - 1].forward(x, generator: &generator)
+                if !lockedDropouts.isEmpty {
+                    lockedDropouts[k - 1].isTraining = isTraining
+                    x = lockedDropouts[k - 1].forward(x, batchSize: b, generator: &generator)
+                }
             }
             layerInputs.append(x)
             x = forwardLayer(k, input: x)

@@ -10,7 +10,7 @@ extension RecurrentStack {
     /// copy in step with the weights whoever changes them.
     func packHiddenWeight(layer k: Int, direction d: Int, forBackward: Bool) -> PackedMatrix {
         let h = realHiddenSize, gh = gateCount * hiddenSize, count = numLayers * numDirections
-        let whh = weights[k].hiddenWeight.rows(d * gh..<(d + 1) * gh)              // (G·H, P or H)
+        let whh = hiddenWeight(k).rows(d * gh..<(d + 1) * gh)                      // (G·H, P or H)
         let index = k * numDirections + d
         if forBackward {
             if packedHiddenWeightsBackward.count != count {

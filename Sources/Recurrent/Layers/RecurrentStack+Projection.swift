@@ -95,7 +95,7 @@ extension RecurrentStack {
             let dWhr = w.projectionGradient!.rows(outCols)
             gemm(dWhr, dProjected.columns(outCols), .transposed, unprojected.columns(cols), .none, beta: 1)
             let dA = dGates.columns(gateCols), hs = output.columns(outCols)
-            let dWhh = w.hiddenWeightGradient.rows(gateCols)
+            let dWhh = hiddenWeightGradientTarget(k, rows: gateCols)
             if t > 1 {
                 let later = dir == 0 ? b..<t * b : 0..<(t - 1) * b
                 let earlier = dir == 0 ? 0..<(t - 1) * b : b..<t * b
@@ -104,6 +104,7 @@ extension RecurrentStack {
             gemm(dWhh, dA.rows(stepRows(time(0, direction: dir))), .transposed, initialHidden.rows(state), .none, beta: 1)
         }
 
+        finishHiddenWeightGradient(k)
         gemm(w.inputWeightGradient, dGates, .transposed, x, .none, beta: 1)
         if hasBias {
             dGates.sumRows(into: w.inputBiasGradient)

@@ -40,6 +40,17 @@ final class RecurrentStack {
     /// bias_hh, (projection) weight_hr, then (peepholes) weight_ci, weight_cf, weight_co.
     let parameters: [Parameter]
     let dropouts: [Dropout]
+    /// Variational dropout between layers (one mask per sequence, `LockedDropout`), after
+    /// `dropouts`; empty when off. Set with `setRegularization`.
+    var lockedDropouts: [LockedDropout] = []
+    /// DropConnect on every W_hh in training (`RecurrentStack+WeightDrop.swift`), in [0, 1).
+    var weightDrop: Float = 0
+    /// Whether the last forward ran with dropped W_hh (so backward must too).
+    var weightDropped = false
+    /// Per layer: the mask `(D·G·H, P)` and M ⊙ W_hh of the last forward; and the gradient
+    /// with respect to the dropped weights, before the mask.
+    let hiddenMaskSpace: [GrowableBuffer], droppedHiddenSpace: [GrowableBuffer]
+    let dDroppedHiddenSpace = GrowableBuffer()
 
     var numDirections: Int { bidirectional ? 2 : 1 }
     var gateCount: Int { kind.gateCount }
@@ -158,6 +169,7 @@ final class RecurrentStack {
         gatesSpace = spaces(); outputSpace = spaces(); cellSpace = spaces(); tanhCellSpace = spaces()
         hiddenLinearSpace = spaces(); combinedBiasSpace = spaces(); dInputSpace = spaces()
         unprojectedSpace = spaces()
+        hiddenMaskSpace = spaces(); droppedHiddenSpace = spaces()
 
         // PyTorch's default: every parameter U(−1/√H, 1/√H), drawn in `parameters` order,
         // each tensor in row-major order.

@@ -71,32 +71,43 @@ public struct SoftmaxCrossEntropy: Sendable, Equatable {
         let counted = countedTargets(targets)
         // Mean over zero rows: 0/0 = NaN loss as PyTorch, but a zero gradient (never NaN).
         let scale: Float = reduction == .sum ? 1 : (counted > 0 ? 1 / Float(counted) : 0)
-        // The vectorised kernel (VectorMath): per row the max, one exp per element parked in
-        // the gradient row, then the scale; targets are range-checked there. Rows are
-        // independent: fixed blocks of rows go to the thread pool, and the per-block sums are
-        // added in block order, so the loss does not depend on the number of threads.
-        let rowsPerBlock = Swift.max(1, 65_536 / Swift.max(v, 1))
-        let blocks = (n + rowsPerBlock - 1) / rowsPerBlock
-        guard blocks > 1, let base = targets.baseAddress else {
-            let total = VectorMath.softmaxCrossEntropy(logits: logits, targets: targets, ignoreIndex: ignoreIndex,
-                                                       gradientScale: scale, dLogits: dLogits)
-            return reduction == .sum ? Float(total) : Float(total / Double(counted))
-        }
-        let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: blocks)
-        defer { storage.deallocate() }
-        let sums = SharedPointer(storage.baseAddress!), ids = SharedPointer(base)
-        let ignore = ignoreIndex
-        ThreadPool.parallelFor(blocks) { block in
-            let first = block * rowsPerBlock, end = Swift.min(n, first + rowsPerBlock)
-            sums[block] = VectorMath.softmaxCrossEntropy(
-                logits: logits.rows(first..<end), targets: UnsafeBufferPointer(start: ids.base + first, count: end - first),
-                ignoreIndex: ignore, gradientScale: scale, dLogits: dLogits?.rows(first..<end))
-        }
-        var total: Double = 0
-        for s in storage { total += s }
+        let total = Self.sum(logits: logits, targets: targets, ignoreIndex: ignoreIndex, gradientScale: scale,
+                             dLogits: dLogits)
         switch reduction {
         case .sum: return Float(total)
         case .mean: return Float(total / Double(counted))
         }
+    }
+
+    /// Σ_n ℓ_n over the rows whose target is not `ignoreIndex` (in Double), with
+    /// dLogits[n] = s · (softmax(x[n]) − onehot(y_n)) written when `dLogits` is given (it may be
+    /// `logits` itself): the sum form with any gradient scale s — for a loss whose mean is
+    /// over more rows than these logits have (the adaptive softmax's clusters).
+    ///
+    /// The vectorised kernel (VectorMath): per row the max, one exp per element parked in the
+    /// gradient row, then the scale; targets are range-checked there. Rows are independent:
+    /// fixed blocks of rows go to the thread pool, and the per-block sums are added in block
+    /// order, so the result does not depend on the number of threads.
+    public static func sum(logits: Matrix, targets: UnsafeBufferPointer<Int32>, ignoreIndex: Int32 = -100,
+                           gradientScale scale: Float, dLogits: Matrix?) -> Double {
+        let n = logits.rows, v = logits.cols
+        let rowsPerBlock = Swift.max(1, 65_536 / Swift.max(v, 1))
+        let blocks = (n + rowsPerBlock - 1) / rowsPerBlock
+        guard blocks > 1, let base = targets.baseAddress else {
+            return VectorMath.softmaxCrossEntropy(logits: logits, targets: targets, ignoreIndex: ignoreIndex,
+                                                  gradientScale: scale, dLogits: dLogits)
+        }
+        let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: blocks)
+        defer { storage.deallocate() }
+        let sums = SharedPointer(storage.baseAddress!), ids = SharedPointer(base)
+        ThreadPool.parallelFor(blocks) { block in
+            let first = block * rowsPerBlock, end = Swift.min(n, first + rowsPerBlock)
+            sums[block] = VectorMath.softmaxCrossEntropy(
+                logits: logits.rows(first..<end), targets: UnsafeBufferPointer(start: ids.base + first, count: end - first),
+                ignoreIndex: ignoreIndex, gradientScale: scale, dLogits: dLogits?.rows(first..<end))
+        }
+        var total: Double = 0
+        for s in storage { total += s }
+        return total
     }
 }

@@ -61,12 +61,14 @@ extension LanguageModel {
     /// Builds the model a checkpoint describes and loads its weights.
     public convenience init(checkpoint file: SafeTensors) throws(CheckpointError) {
         let configuration = try LanguageModel.configuration(in: file)
-        // At least the embedding, the output layer and the recurrent weights (one gate) per
-        // layer; with a projection the recurrence and the output layer read P features, not H.
+        // At least the embedding, the output layer's weights and the recurrent weights (one
+        // gate) per layer; with a projection the recurrence and the output layer read P
+        // features, not H.
         let v = Double(configuration.vocabularySize), e = Double(configuration.embeddingSize)
         let h = Double(configuration.hiddenSize)
         let r = configuration.projectionSize > 0 ? Double(configuration.projectionSize) : h
-        let fewest = v * e + v * r + h * (e + r * Double(configuration.numLayers))
+        let outputWeights = Double(configuration.outputParameterCount) - (configuration.adaptiveSoftmax == nil ? v : 0)
+        let fewest = v * e + outputWeights + h * (e + r * Double(configuration.numLayers))
         guard file.holds(atLeast: fewest) else {
             throw .invalidMetadata(file: file.origin, key: CheckpointKey.model, reason:
                 "it describes a model of at least \(fewest) parameters, but the file holds only \(file.elementCount) values")
@@ -83,14 +85,15 @@ extension LanguageModel {
 
     /// Copies every parameter from `file` (F32, F16, BF16 or F64 tensors under the PyTorch
     /// names, exact shapes). Checks everything before changing anything: on error the model is
-    /// unchanged. Other tensors in the file (optimizer state, …) are ignored.
+    /// unchanged. Other tensors in the file (optimizer state, …) are ignored. A tied matrix is
+    /// read from `decoder.weight`, or from `embedding.weight` when only that name is present.
     public func loadParameters(from file: SafeTensors) throws(CheckpointError) {
         var values: [[Float]] = []
         values.reserveCapacity(parameters.count)
         for p in parameters {
             let floats: [Float]
             do {
-                floats = try file.floats(p.name, shape: p.shape)
+                floats = try file.floats(storedName(of: p, in: file), shape: p.shape)
             } catch {
                 throw .tensor(error)
             }
@@ -105,5 +108,13 @@ extension LanguageModel {
                 for c in row.indices { row[c] = floats[i]; i += 1 }
             }
         }
+    }
+
+    /// The name `p` is stored under in `file`: its own, except a tied decoder weight that a
+    /// file holds only as `embedding.weight`.
+    private func storedName(of p: Parameter, in file: SafeTensors) -> String {
+        guard configuration.tieWeights, p.name == "decoder.weight", file[p.name] == nil,
+              file["embedding.weight"] != nil else { return p.name }
+        return "embedding.weight"
     }
 }

@@ -9,7 +9,7 @@
 ///
 ///     x = embedding[token]                              (1, E)
 ///     h_k, c_k = cell_k(x_{k}, h_k, c_k)  for k < L      x_{k+1} = h_k
-///     logits = h_{L−1}·Wᵀ + b                           (1, V)
+///     logits = h_{L−1}·Wᵀ + b                           (1, V)   (adaptive softmax: log p)
 public final class LanguageModelStepper {
     public let model: LanguageModel
     /// N, the number of independent streams.
@@ -22,6 +22,7 @@ public final class LanguageModelStepper {
 
     private let steps: [(Matrix, RecurrentState) -> RecurrentState]
     private let input: Matrix                               // (N, E)
+    private let workspace = AdaptiveLogSoftmaxWithLoss.Workspace()
 
     public init(model: LanguageModel, streams: Int = 1) {
         precondition(streams >= 1, "LanguageModelStepper: streams must be at least 1, got \(streams)")
@@ -68,14 +69,20 @@ public final class LanguageModelStepper {
     }
 
     /// Writes the logits for the top hidden states `hidden` (N, H) into `logits` (N, V) and
-    /// returns it: row i with the floats of the batch-1 product for stream i alone.
+    /// returns it: row i with the floats of the batch-1 product for stream i alone — the
+    /// decoder's, or the adaptive softmax's log-probabilities (computed row by row, with the
+    /// stepper's own workspace). Reads only the weights.
     @discardableResult
     public func computeLogits(_ hidden: Matrix) -> Matrix {
         precondition(hidden.rows == streams, "LanguageModelStepper: \(hidden.rows) hidden rows for \(streams) streams")
-        let decoder = model.decoder
-        gemvRows(logits, hidden, decoder.weight.value)
-        if let bias = decoder.bias {
-            for i in 0..<streams { logits.row(i).add(bias.value) }
+        switch model.output {
+        case .softmax(let decoder):
+            gemvRows(logits, hidden, decoder.weight.value)
+            if let bias = decoder.bias {
+                for i in 0..<streams { logits.row(i).add(bias.value) }
+            }
+        case .adaptive(let adaptive):
+            for i in 0..<streams { adaptive.logProb(hidden.row(i), into: logits.row(i), workspace: workspace) }
         }
         return logits
     }

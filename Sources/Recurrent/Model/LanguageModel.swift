@@ -9,6 +9,11 @@
 ///     y, state = rnn(x, state)              (T·B, H)   dropout p between layers (training)
 ///     logits = decoder(dropout(y))          (T·B, V)   = dropout(y)·Wᵀ + b
 ///
+/// In training, AWD-LSTM's regularisers may join in (each off at 0; `LanguageModelConfiguration`):
+/// embedding dropout of whole words on `embedding`, variational dropout on x (`inputDropout`)
+/// and on every layer's output (between layers inside `rnn`, then `outputDropout` before
+/// `dropout`), and weight drop on each W_hh inside `rnn`. Evaluation is the plain model above.
+///
 /// Its parameters are, name for name and shape for shape, the `state_dict` of this PyTorch
 /// module (see `docs/checkpoints.md`), so a checkpoint loads into it with `load_state_dict`:
 ///
@@ -32,6 +37,14 @@
 /// (`nn.LSTM(E, H, L, dropout=p, proj_size=P)`, decoder `nn.Linear(P, V)`): `rnn.weight_hr_l{k}`
 /// (P, H), `rnn.weight_hh_l{k}` (4H, P), layer k > 0 reads P features, `decoder.weight` (V, P).
 ///
+/// With an adaptive softmax the decoder is `nn.AdaptiveLogSoftmaxWithLoss(H, V, cutoffs,
+/// div_value, head_bias)`: `decoder.head.weight` (c₀ + K, H), `decoder.head.bias` with a head
+/// bias, `decoder.tail.{i}.0.weight`, `decoder.tail.{i}.1.weight`; the model's logits are then its
+/// log-probabilities. With tied weights (`self.decoder.weight = self.embedding.weight`, E = H)
+/// the one shared matrix is stored once, as `decoder.weight` — the name
+/// `safetensors.torch.save_model` keeps for the PyTorch module — and read from
+/// `embedding.weight` when a file has only that name.
+///
 /// Every buffer is owned by a layer and reused from call to call; outputs are views valid until
 /// the next call. Backward passes *add* into gradients; the trainer zeroes them.
 public final class LanguageModel: ParameterContainer {
@@ -41,7 +54,19 @@ public final class LanguageModel: ParameterContainer {
     public let rnn: any RecurrentLayer
     /// Dropout on the top layer's output, before the decoder.
     public let dropout: Dropout
-    public let decoder: Linear
+    /// AWD-LSTM's regularisers (see `LanguageModelConfiguration`): whole words of the
+    /// embedding, variational dropout on the embedding output and on the top layer's output
+    /// (between layers it is inside `rnn`, with the weight drop).
+    public let embeddingDropout: EmbeddingDropout
+    public let inputDropout: LockedDropout
+    public let outputDropout: LockedDropout
+    /// The output layer: a full softmax's decoder or an adaptive softmax.
+    public let output: LanguageModelOutput
+    /// The linear decoder of a full softmax (nil with an adaptive softmax).
+    public var decoder: Linear? {
+        if case .softmax(let decoder) = output { return decoder }
+        return nil
+    }
     /// Every parameter under its PyTorch `state_dict` name, in `state_dict` order.
     public let parameters: [Parameter]
 
@@ -51,11 +76,17 @@ public final class LanguageModel: ParameterContainer {
         didSet {
             rnn.isTraining = isTraining
             dropout.isTraining = isTraining
+            embeddingDropout.isTraining = isTraining
+            inputDropout.isTraining = isTraining
+            outputDropout.isTraining = isTraining
         }
     }
 
+    /// When set, training-mode dropout masks are keyed by (seed, step, global stream, time
+    /// step) instead of drawn from the generator (`Dropout+Keys.swift`); the trainer sets them.
+    public var dropoutKeys: DropoutKeys?
+
     let stack: Stack
-    let loss = SoftmaxCrossEntropy()
 
     /// The concrete recurrent module, for the single-step cells.
     enum Stack {
@@ -66,6 +97,8 @@ public final class LanguageModel: ParameterContainer {
 
     /// A model initialised as PyTorch initialises `ScriptModel`: embedding N(0, 1), recurrent
     /// weights U(−1/√H, 1/√H), decoder U(−1/√H, 1/√H) — drawn from `generator` in that order.
+    /// Tied weights take the decoder's initialisation (an N(0, 1) table would start the logits
+    /// at a standard deviation of about √H/√3); an adaptive softmax is drawn as PyTorch's.
     ///
     /// - Throws: `LanguageModelError.invalidConfiguration` when a size is out of range.
     public init(configuration c: LanguageModelConfiguration, generator: inout RandomGenerator) throws(LanguageModelError) {
@@ -82,10 +115,33 @@ public final class LanguageModel: ParameterContainer {
         default: preconditionFailure("RecurrentCellKind.makeLayer made an unknown layer \(type(of: rnn))")
         }
         dropout = Dropout(c.dropout)
-        decoder = Linear(inputSize: c.realHiddenSize, outputSize: c.vocabularySize, generator: &generator)
-        parameters = embedding.parameters.map { $0.prefixed("embedding") }
+        embeddingDropout = EmbeddingDropout(c.embeddingDropout)
+        inputDropout = LockedDropout(c.inputDropout)
+        outputDropout = LockedDropout(c.hiddenDropout)
+        if c.hiddenDropout > 0 || c.weightDrop > 0 {
+            guard let layer = rnn as? RecurrentLayerBase else {
+                preconditionFailure("RecurrentCellKind.makeLayer made an unknown layer \(type(of: rnn))")
+            }
+            layer.setRegularization(lockedDropout: c.hiddenDropout, weightDrop: c.weightDrop)
+        }
+        if let a = c.adaptiveSoftmax {
+            output = .adaptive(AdaptiveLogSoftmaxWithLoss(inputSize: c.realHiddenSize, classCount: c.vocabularySize,
+                                                          cutoffs: a.cutoffs, divValue: a.divValue, headBias: a.headBias,
+                                                          generator: &generator))
+        } else {
+            let decoder = Linear(inputSize: c.realHiddenSize, outputSize: c.vocabularySize, generator: &generator)
+            if c.tieWeights {
+                // One (V, E = H) matrix: the embedding's lookups and the decoder's products both
+                // add into its one gradient.
+                embedding.weight.value.assign(decoder.weight.value)
+                output = .softmax(Linear(weight: embedding.weight, bias: decoder.bias))
+            } else {
+                output = .softmax(decoder)
+            }
+        }
+        parameters = (c.tieWeights ? [] : embedding.parameters.map { $0.prefixed("embedding") })
             + rnn.parameters.map { $0.prefixed("rnn") }
-            + decoder.parameters.map { $0.prefixed("decoder") }
+            + output.parameters.map { $0.prefixed("decoder") }
     }
 
     /// V.

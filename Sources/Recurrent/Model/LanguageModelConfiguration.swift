@@ -7,7 +7,10 @@ import Foundation
 ///
 /// JSON keys are snake_case, as the PyTorch side reads them:
 /// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`,
-/// plus `"projection_size":P` for an LSTM with a projection (absent when 0, so older files read as before).
+/// plus `"projection_size":P` for an LSTM with a projection, `"input_dropout"`, `"hidden_dropout"`,
+/// `"weight_drop"`, `"embedding_dropout"` when set, `"adaptive_softmax":{…}` for an adaptive
+/// softmax and `"tie_weights":true` for tied embedding and decoder weights (each absent when 0
+/// or off, so older files read as before).
 public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     /// The recurrence: `.lstm`, `.gru`, `.rnn` or `.rnnRelu` (`.peephole` is stored as `.lstm`
     /// with `peepholes`, the spelling checkpoints keep).
@@ -27,12 +30,26 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     /// P, LSTM only: each layer's h = W_hr (o ⊙ tanh c) has P < H features (PyTorch's
     /// `proj_size`); the decoder then reads P features. 0 for none.
     public var projectionSize: Int
+    /// AWD-LSTM's regularisers (Merity, Keskar & Socher 2018), in training only, each in [0, 1):
+    /// variational dropout on the embedding output (`dropouti`), variational dropout on every
+    /// recurrent layer's output — between layers and before the decoder (`dropouth`) —, weight
+    /// drop on W_hh (`wdrop`) and embedding dropout of whole words (`dropoute`). 0 is off.
+    public var inputDropout: Float = 0
+    public var hiddenDropout: Float = 0
+    public var weightDrop: Float = 0
+    public var embeddingDropout: Float = 0
+    /// The adaptive softmax's settings; nil for a full softmax (a (V, H) linear decoder).
+    public var adaptiveSoftmax: AdaptiveSoftmaxConfiguration?
+    /// Press & Wolf 2017: the embedding table (V, E) is also the decoder's weight (V, H), so
+    /// E must equal the decoder's input size (H, or P with a projection). Full softmax only.
+    public var tieWeights: Bool
 
     /// H when not given: the size `recurrent train` uses.
     public static let defaultHiddenSize = 512
 
     public init(cell: RecurrentCellKind = .lstm, vocabularySize: Int, embeddingSize: Int = 64, hiddenSize: Int = defaultHiddenSize,
-                numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false, projectionSize: Int = 0) {
+                numLayers: Int = 2, dropout: Float = 0, peepholes: Bool = false, projectionSize: Int = 0,
+                adaptiveSoftmax: AdaptiveSoftmaxConfiguration? = nil, tieWeights: Bool = false) {
         self.cell = cell == .peephole ? .lstm : cell
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
@@ -41,7 +58,12 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         self.dropout = dropout
         self.peepholes = peepholes || cell == .peephole
         self.projectionSize = projectionSize
+        self.adaptiveSoftmax = adaptiveSoftmax
+        self.tieWeights = tieWeights
     }
+
+    /// Full or adaptive.
+    public var softmax: SoftmaxKind { adaptiveSoftmax == nil ? .full : .adaptive }
 
     /// The recurrent layers' kind, peepholes included.
     public var kind: RecurrentCellKind { cell == .lstm && peepholes ? .peephole : cell }
@@ -55,6 +77,18 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         case dropout
         case peepholes
         case projectionSize = "projection_size"
+        case inputDropout = "input_dropout"
+        case hiddenDropout = "hidden_dropout"
+        case weightDrop = "weight_drop"
+        case embeddingDropout = "embedding_dropout"
+        case adaptiveSoftmax = "adaptive_softmax"
+        case tieWeights = "tie_weights"
+    }
+
+    /// The AWD-LSTM regularisers, in `CodingKeys` order (key, value).
+    var regularizers: [(CodingKeys, Float)] {
+        [(.inputDropout, inputDropout), (.hiddenDropout, hiddenDropout), (.weightDrop, weightDrop),
+         (.embeddingDropout, embeddingDropout)]
     }
 
     public init(from decoder: any Decoder) throws {
@@ -68,10 +102,16 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
         peepholes = try c.decodeIfPresent(Bool.self, forKey: .peepholes) ?? false || cell == .peephole
         projectionSize = try c.decodeIfPresent(Int.self, forKey: .projectionSize) ?? 0
+        inputDropout = try c.decodeIfPresent(Float.self, forKey: .inputDropout) ?? 0
+        hiddenDropout = try c.decodeIfPresent(Float.self, forKey: .hiddenDropout) ?? 0
+        weightDrop = try c.decodeIfPresent(Float.self, forKey: .weightDrop) ?? 0
+        embeddingDropout = try c.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0
+        adaptiveSoftmax = try c.decodeIfPresent(AdaptiveSoftmaxConfiguration.self, forKey: .adaptiveSoftmax)
+        tieWeights = try c.decodeIfPresent(Bool.self, forKey: .tieWeights) ?? false
     }
 
     /// Writes `.peephole` as `"cell":"lstm","peepholes":true`, today's checkpoint spelling, and
-    /// `projection_size` only when there is a projection.
+    /// `projection_size`, `adaptive_softmax` and `tie_weights` only when in use.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(cell == .peephole ? .lstm : cell, forKey: .cell)
@@ -82,6 +122,9 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         try c.encode(dropout, forKey: .dropout)
         try c.encode(peepholes || cell == .peephole, forKey: .peepholes)
         if projectionSize != 0 { try c.encode(projectionSize, forKey: .projectionSize) }
+        for (key, value) in regularizers where value != 0 { try c.encode(value, forKey: key) }
+        if let adaptiveSoftmax { try c.encode(adaptiveSoftmax, forKey: .adaptiveSoftmax) }
+        if tieWeights { try c.encode(true, forKey: .tieWeights) }
     }
 
     /// Features of h, read by the next layer and the decoder: P with a projection, else H.
@@ -90,10 +133,25 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     /// Number of trainable floats.
     public var parameterCount: Int {
         let g = cell.gateCount, h = hiddenSize, p = realHiddenSize
-        var n = vocabularySize * embeddingSize + vocabularySize * p + vocabularySize
+        var n = vocabularySize * embeddingSize + outputParameterCount
         for k in 0..<numLayers {
             let input = k == 0 ? embeddingSize : p
             n += g * h * (input + p) + 2 * g * h + (kind.hasPeepholes ? 3 * h : 0) + (projectionSize > 0 ? p * h : 0)
+        }
+        return n
+    }
+
+    /// Trainable floats of the output layer: the decoder's weight and bias (the bias alone when
+    /// tied to the embedding), or the adaptive softmax's head and tail matrices.
+    public var outputParameterCount: Int {
+        let p = realHiddenSize
+        guard let a = adaptiveSoftmax else { return (tieWeights ? 0 : vocabularySize * p) + vocabularySize }
+        let heads = a.cutoffs.count + (a.cutoffs.first ?? 0)
+        var n = heads * p + (a.headBias ? heads : 0)
+        let sizes = AdaptiveLogSoftmaxWithLoss.projectionSizes(inputSize: p, clusterCount: a.cutoffs.count, divValue: a.divValue)
+        for (i, size) in sizes.enumerated() {
+            let words = (i + 1 < a.cutoffs.count ? a.cutoffs[i + 1] : vocabularySize) - a.cutoffs[i]
+            n += size * p + words * size
         }
         return n
     }
@@ -106,10 +164,27 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         if hiddenSize < 1 { out.append("hidden size must be at least 1, got \(hiddenSize)") }
         if numLayers < 1 { out.append("number of layers must be at least 1, got \(numLayers)") }
         if !(dropout >= 0 && dropout < 1) { out.append("dropout must be in [0, 1), got \(dropout)") }
+        for (key, value) in regularizers where !(value >= 0 && value < 1) {
+            out.append("\(key.rawValue.replacingOccurrences(of: "_", with: " ")) must be in [0, 1), got \(value)")
+        }
         if peepholes && !cell.hasCellState { out.append("peepholes exist only for LSTM cells, not \(cell.rawValue)") }
         if projectionSize != 0 && !cell.hasCellState { out.append("a projection exists only for LSTM cells, not \(cell.rawValue)") }
         if projectionSize < 0 || (projectionSize > 0 && projectionSize >= hiddenSize) {
             out.append("projection size must be 0 (none) or below the hidden size \(hiddenSize), got \(projectionSize)")
+        }
+        if let a = adaptiveSoftmax, vocabularySize >= 1, realHiddenSize >= 1 {
+            out += AdaptiveLogSoftmaxWithLoss.problems(inputSize: realHiddenSize, classCount: vocabularySize,
+                                                       cutoffs: a.cutoffs, divValue: a.divValue)
+        }
+        if tieWeights {
+            if adaptiveSoftmax != nil {
+                out.append("tied weights need a full softmax (the adaptive softmax has no (V, H) decoder to share with the embedding)")
+            } else if embeddingSize != realHiddenSize {
+                let what = projectionSize > 0 ? "the projection size \(projectionSize)" : "the hidden size \(hiddenSize)"
+                out.append("tied weights need the embedding size (\(embeddingSize)) to equal \(what), the decoder's input; "
+                           + "set the embedding size to \(realHiddenSize)"
+                           + (cell.hasCellState && projectionSize == 0 && embeddingSize < hiddenSize ? " or an LSTM projection size of \(embeddingSize)" : ""))
+            }
         }
         return out
     }

@@ -31,11 +31,12 @@ public final class TokenStream {
     public static let rejectionThreshold = 1 << 20
 
     /// Whether tokens for a model of configuration `c` drawn with `options` go through
-    /// `DecoderSampler`: plain temperature sampling (no top-k, top-p or greedy) and a decoder
-    /// of at least `rejectionThreshold` weights.
+    /// `DecoderSampler`: plain temperature sampling (no top-k, top-p or greedy) and a full
+    /// softmax's decoder of at least `rejectionThreshold` weights. (An adaptive softmax's
+    /// log-probabilities cost a fraction of a full decoder's product already.)
     public static func usesRejection(_ c: LanguageModelConfiguration, _ options: SamplingOptions) -> Bool {
         let plain = !options.greedy && options.topK == nil && (options.topP ?? 1) >= 1
-        return plain && c.vocabularySize * c.hiddenSize >= rejectionThreshold
+        return plain && c.adaptiveSoftmax == nil && c.vocabularySize * c.hiddenSize >= rejectionThreshold
     }
 
     /// `model` is switched to evaluation mode. `allowsRejection: false` always computes the
@@ -48,7 +49,7 @@ public final class TokenStream {
         stepper = LanguageModelStepper(model: model, streams: streams)
         tokenSampler = TokenSampler(vocabularySize: model.vocabularySize, options: options)
         let c = model.configuration
-        decoderSampler = allowsRejection && Self.usesRejection(c, options) ? DecoderSampler(decoder: model.decoder) : nil
+        decoderSampler = allowsRejection && Self.usesRejection(c, options) ? model.decoder.map { DecoderSampler(decoder: $0) } : nil
         hidden = Self.topLayer(stepper)
     }
 

@@ -19,12 +19,18 @@ import Foundation
 /// dropout, no random draws) and saves a checkpoint; `shouldStop` is polled between steps (e.g.
 /// Ctrl-C), and then a checkpoint is saved before returning.
 ///
-/// Determinism: one `RandomGenerator` drives dropout; its state, the step, the data position,
-/// the schedule, the optimizer moments and the carried state are all in each checkpoint, so a
-/// run resumed from step N (`restore(from:)`) continues exactly as if it had never stopped.
+/// Determinism: dropout masks are keyed by (seed, step, global stream, time step)
+/// (`DropoutKeys`), so they do not depend on how the batch is split into micro-batches or
+/// across processes; the step, the data position, the schedule, the optimizer moments and the
+/// carried state are all in each checkpoint, so a run resumed from step N (`restore(from:)`)
+/// continues exactly as if it had never stopped.
+///
+/// Data-parallel (`distribute(over:)`): each process computes its share of every batch and
+/// the gradients are summed before clipping (`DataParallelShare`); only the process given
+/// `checkpoints` and `metrics` (rank 0) writes them.
 public final class LanguageModelTrainer {
     public let model: LanguageModel
-    public private(set) var configuration: TrainingConfiguration
+    public internal(set) var configuration: TrainingConfiguration
     public let optimizer: any Optimizer
     /// Zero, forward/backward, clip, update: the optimizer step over `model.parameters`.
     private let trainingStep: TrainingStep
@@ -40,7 +46,7 @@ public final class LanguageModelTrainer {
     public var lossSinceLastRecord: (loss: Double, steps: Int)? {
         stepsSinceRecord > 0 ? (lossSinceRecord / Double(stepsSinceRecord), stepsSinceRecord) : nil
     }
-    private var progress: TrainingState
+    var progress: TrainingState
     public let training: any TokenBatchSource
     public let validation: (any TokenBatchSource)?
     /// Extra metadata written into every checkpoint (e.g. the tokenizer).
@@ -52,16 +58,25 @@ public final class LanguageModelTrainer {
     /// The newest checkpoint written (or resumed from).
     public private(set) var lastCheckpoint: String?
 
-    private var generator: RandomGenerator
+    /// Seconds on a monotonic clock, for a time budget (`setBudget`); tests inject their own.
+    public var clock: () -> Double = LanguageModelTrainer.monotonicSeconds
+    /// Replaces the budget's throughput probe (seconds per step and per evaluation), for tests.
+    public var costProbe: (() -> (step: Double, evaluation: Double))?
+    /// The clock's reading when the budget was last charged (nil outside `train`).
+    var budgetMark: Double?
+
+    var generator: RandomGenerator
     /// The state carried between batches, (L·B, H); its own storage.
-    private let carried: RecurrentState
-    private let inputs: UnsafeMutableBufferPointer<Int32>          // (T·B) ids
-    private let targets: UnsafeMutableBufferPointer<Int32>         // (T·B) ids
+    let carried: RecurrentState
+    let inputs: UnsafeMutableBufferPointer<Int32>                  // (T·B) ids
+    let targets: UnsafeMutableBufferPointer<Int32>                 // (T·B) ids
     private let microInputs: UnsafeMutableBufferPointer<Int32>     // (T·B/K)
     private let microTargets: UnsafeMutableBufferPointer<Int32>
     private let microState: RecurrentState                         // (L·B/K, H)
     private var lossSinceRecord: Double = 0
     private var stepsSinceRecord = 0
+    /// This process's share of every batch in a data-parallel run; nil trains the whole batch.
+    private var share: DataParallelShare?
 
     /// A trainer at step 0. `generator` continues from wherever the caller left it (usually
     /// just after initialising the model from the same seed).
@@ -102,6 +117,31 @@ public final class LanguageModelTrainer {
         inputs.deallocate(); targets.deallocate(); microInputs.deallocate(); microTargets.deallocate()
     }
 
+    /// Trains only this process's share of every batch from now on, summing gradients over
+    /// `group` (see `DataParallelShare`). Every process of the group must do the same, with the
+    /// same model, configuration and data.
+    ///
+    /// - Throws: `TrainingError.invalidConfiguration` when the batch cannot be shared out (fewer
+    ///   streams than processes, micro-batches, a source that cannot read a stream range).
+    public func distribute(over group: any DataParallelGroup) throws(TrainingError) {
+        // Only plain dropout is keyed by sequence so far: AWD-LSTM's masks come from the
+        // generator and would differ with the split. A time budget is planned from each
+        // process's own clock, so processes would plan different step counts.
+        let m = model.configuration
+        var problems: [String] = []
+        if m.inputDropout > 0 || m.hiddenDropout > 0 || m.weightDrop > 0 || m.embeddingDropout > 0 {
+            problems.append("data-parallel training supports --dropout only, not --input-dropout, --hidden-dropout, --weight-drop or --embedding-dropout (their masks are not yet keyed by sequence): give --dropout P, which sets them to 0")
+        }
+        if progress.budget != nil {
+            problems.append("data-parallel training takes --steps or --epochs, not --time (each process would plan its own step count)")
+        }
+        guard problems.isEmpty else { throw .invalidConfiguration(problems) }
+        share = try DataParallelShare(group: group, model: model, configuration: configuration, source: training)
+    }
+
+    /// Bytes each process adds into the per-step allreduce (nil when not distributed).
+    public var allReduceBytesPerStep: Int? { share?.bytesPerStep }
+
     /// The learning rate the next step will use.
     public var learningRate: Double { progress.schedule.learningRate }
 
@@ -137,8 +177,12 @@ public final class LanguageModelTrainer {
                       shouldStop: () -> Bool = { false }) throws(TrainingError) -> TrainingOutcome {
         let clock = ContinuousClock()
         let b = configuration.batchSize, t = configuration.sequenceLength
+        startBudget()
+        defer { budgetMark = nil }
         while progress.step < configuration.totalSteps {
-            if shouldStop() {
+            // Distributed, every process stops at the same step: the votes summed in the last step.
+            if share.map({ $0.stopAgreed }) ?? shouldStop() {
+                chargeBudget(step: false)
                 try saveCheckpoint(validationLoss: nil, reason: .interrupted, onEvent: onEvent)
                 return .interrupted(step: progress.step)
             }
@@ -150,7 +194,20 @@ public final class LanguageModelTrainer {
             }
             let rate = progress.schedule.learningRate
             let batchIndex = progress.batchInEpoch
-            let result = trainingStep(learningRate: rate) { trainBatch(batchIndex) }
+            var failure: DataParallelError?
+            let result = trainingStep(learningRate: rate) {
+                guard let share else { return trainBatch(batchIndex) }
+                model.isTraining = true
+                do throws(DataParallelError) {
+                    return try share.lossAndGradients(model: model, carried: carried, batch: batchIndex,
+                                                      keys: DropoutKeys(seed: configuration.seed, step: progress.step),
+                                                      wantsToStop: shouldStop())
+                } catch {
+                    failure = error
+                    return .nan
+                }
+            }
+            if let failure { throw .dataParallel(failure) }
             let loss = result.loss, norm = result.gradientNorm
             let stepNumber = progress.step + 1
             guard loss.isFinite else {
@@ -176,6 +233,7 @@ public final class LanguageModelTrainer {
             let elapsed = started.duration(to: clock.now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             progress.seconds += seconds
+            chargeBudget(step: true)
             onEvent(.step(StepReport(step: stepNumber, totalSteps: configuration.totalSteps, epoch: epoch, batch: batch,
                                      batchesPerEpoch: training.batchesPerEpoch, loss: Double(loss),
                                      gradientNorm: Double(norm), learningRate: rate,
@@ -199,6 +257,7 @@ public final class LanguageModelTrainer {
                 try saveCheckpoint(validationLoss: validationLoss,
                                    reason: stepNumber == configuration.totalSteps ? .finished : .evaluation,
                                    onEvent: onEvent)
+                replanAfterEvaluation()
             }
         }
         return .finished
@@ -209,8 +268,10 @@ public final class LanguageModelTrainer {
     private func trainBatch(_ index: Int) -> Float {
         model.isTraining = true
         training.fillBatch(index, inputs: inputs, targets: targets)
+        defer { model.dropoutKeys = nil }              // the model's own draws again outside training
         let k = configuration.microBatches
         if k == 1 {
+            model.dropoutKeys = DropoutKeys(seed: configuration.seed, step: progress.step)
             let (loss, final) = model.lossAndGradients(inputs: UnsafeBufferPointer(inputs), targets: UnsafeBufferPointer(targets),
                                                        batchSize: configuration.batchSize, initialState: carried,
                                                        generator: &generator)
@@ -235,6 +296,7 @@ public final class LanguageModelTrainer {
                 microState.h.rows(micro).assign(carried.h.rows(rows))
                 if let c = microState.c, let cc = carried.c { c.rows(micro).assign(cc.rows(rows)) }
             }
+            model.dropoutKeys = DropoutKeys(seed: configuration.seed, step: progress.step, firstStream: j * b)
             let (loss, final) = model.lossAndGradients(inputs: UnsafeBufferPointer(microInputs),
                                                        targets: UnsafeBufferPointer(microTargets),
                                                        batchSize: b, initialState: microState, generator: &generator)
@@ -307,6 +369,10 @@ public final class LanguageModelTrainer {
     /// Saves the current state to `checkpoints` (if any) as step `progress.step`.
     private func saveCheckpoint(validationLoss: Double?, reason: CheckpointReport.Reason,
                                 onEvent: (TrainingEvent) -> Void) throws(TrainingError) {
+        // Every process takes part in making the carried state whole; rank 0 writes it.
+        if let share {
+            do { try share.gather(carried) } catch { throw .dataParallel(error) }
+        }
         guard let checkpoints else { return }
         let file: SafeTensors
         do { file = try makeCheckpoint() } catch { throw .checkpoint(.unencodableMetadata(error)) }

@@ -73,3 +73,38 @@ where Tokens.Element: BinaryInteger, Tokens.Index == Int {
         }
     }
 }
+
+/// A batch source that can fill any range of a batch's streams alone: how a data-parallel rank
+/// reads only its share. The tokens of stream s in batch i are a function of (i, s) only — a
+/// global sequence index — whatever the range asked for.
+public protocol StreamRangeBatchSource: TokenBatchSource {
+    /// Writes streams `streams` of batch `index` time-major with `streams.count` columns:
+    /// position `t·b + j` holds step t of stream `streams.lowerBound + j` (b = streams.count).
+    func fillBatch(_ index: Int, streams: Range<Int>, inputs: UnsafeMutableBufferPointer<Int32>,
+                   targets: UnsafeMutableBufferPointer<Int32>)
+}
+
+extension StreamBatcher: StreamRangeBatchSource {
+    public func fillBatch(_ index: Int, streams: Range<Int>, inputs: UnsafeMutableBufferPointer<Int32>,
+                          targets: UnsafeMutableBufferPointer<Int32>) {
+        precondition(index >= 0 && index < batchesPerEpoch, "batch \(index) outside 0..<\(batchesPerEpoch)")
+        precondition(streams.lowerBound >= 0 && streams.upperBound <= batchSize && !streams.isEmpty,
+                     "streams \(streams) outside 0..<\(batchSize)")
+        let b = streams.count, t = sequenceLength
+        precondition(inputs.count == t * b && targets.count == t * b, "fillBatch needs \(t * b) slots")
+        let start = tokens.startIndex
+        let store = start == 0 ? tokens as? any StridedTokenCopying : nil
+        for (j, stream) in streams.enumerated() {
+            let first = stream * streamLength + index * t
+            if let store {
+                store.copy(from: first, count: t, to: inputs.baseAddress! + j, stride: b)
+                store.copy(from: first + 1, count: t, to: targets.baseAddress! + j, stride: b)
+                continue
+            }
+            for step in 0..<t {
+                inputs[step * b + j] = Int32(tokens[start + first + step])
+                targets[step * b + j] = Int32(tokens[start + first + step + 1])
+            }
+        }
+    }
+}

@@ -74,6 +74,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case checkpoint(CheckpointError)
     /// The metrics log could not be written.
     case metrics(MetricsLogError)
+    /// A data-parallel collective failed (another process died or hangs).
+    case dataParallel(DataParallelError)
 
     public var description: String {
         switch self {
@@ -90,6 +92,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
         case .checkpoint(let e):
             return e.description
         case .metrics(let e):
+            return e.description
+        case .dataParallel(let e):
             return e.description
         }
     }

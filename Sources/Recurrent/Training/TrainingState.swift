@@ -31,6 +31,8 @@ public struct TrainingState: Codable, Sendable, Equatable {
     /// two evaluations writes the same next record as an uninterrupted one. Set in checkpoints
     /// (nil in older ones: resumed as an empty interval).
     public var interval: TrainingInterval?
+    /// The wall-clock budget and its plan, for a run trained to a time (`--time`); nil otherwise.
+    public var budget: TimeBudget?
 
     public init(generator: RandomGenerator, schedule: AnyLearningRateSchedule) {
         self.generator = generator.state.map { String($0, radix: 16) }

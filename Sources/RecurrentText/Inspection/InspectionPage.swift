@@ -218,47 +218,18 @@ public struct InspectionPage: Sendable {
         return "rgb(\(r),\(g),\(b))"
     }
 
-    static func format(_ v: Float) -> String {
-        guard v.isFinite else { return "0" }
-        var s = String(format: "%.3f", v)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s == "-0" ? "0" : s
-    }
+    static func format(_ v: Float) -> String { HTMLReport.format(v) }
 
-    /// An SVG document made fit to sit inside HTML: no XML declaration, and its clip path id
-    /// made unique on the page.
-    static func inline(_ svg: String, id: String) -> String {
-        svg.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: "")
-            .replacingOccurrences(of: "id=\"frame\"", with: "id=\"\(id)-frame\"")
-            .replacingOccurrences(of: "url(#frame)", with: "url(#\(id)-frame)")
-    }
+    static func inline(_ svg: String, id: String) -> String { HTMLReport.inline(svg, id: id) }
 
-    func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    func escape(_ s: String) -> String { HTMLReport.escape(s) }
 
-    static let css = """
-    body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;max-width:1100px;margin:24px auto;padding:0 16px;color:#222}
-    h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}.meta{color:#555}
+    /// The base report style and the coloured text.
+    static let css = HTMLReport.css + """
+
     .text{font-family:Menlo,Consolas,"DejaVu Sans Mono",monospace;white-space:pre-wrap;line-height:1.5;border:1px solid #ddd;padding:10px;max-height:32em;overflow:auto}
     .text span{border-radius:2px}
-    button{font:inherit;font-size:.9em;border:1px solid #bbb;background:#f7f7f7;border-radius:4px;padding:2px 7px;margin:2px;cursor:pointer}
-    button[aria-pressed=true]{background:#333;color:#fff;border-color:#333}
-    table.matches{border-collapse:collapse}table.matches th{text-align:left;font-weight:normal;padding:4px 12px 4px 0;vertical-align:top}
     .r{color:#666}button[aria-pressed=true] .r{color:#ddd}.none{color:#999}
-    .swatch{display:inline-block;width:1.2em;height:.9em;border:1px solid #ccc;vertical-align:middle}
-    .plots{display:flex;flex-wrap:wrap;gap:8px}.legend{color:#555;font-size:.9em}
     """
 
     static let script = """

@@ -20,6 +20,18 @@ public struct TextTrainingOptions: Sendable {
     public var projectionSize: Int?
     public var layers: Int?
     public var dropout: Float?
+    /// AWD-LSTM regularisers (see `LanguageModelConfiguration`).
+    public var inputDropout: Float?
+    public var hiddenDropout: Float?
+    public var weightDrop: Float?
+    public var embeddingDropout: Float?
+    /// Full or adaptive softmax (nil: adaptive when `cutoffs` are given, else the default).
+    public var softmax: SoftmaxKind?
+    /// The adaptive softmax's cutoffs (nil: `AdaptiveSoftmaxConfiguration.defaultCutoffs`).
+    public var cutoffs: [Int]?
+    /// Tie the embedding and the decoder weight; the embedding size then defaults to the
+    /// decoder's input size (H, or P with a projection).
+    public var tieWeights: Bool?
     // Training.
     public var sequenceLength: Int?
     public var batchSize: Int?
@@ -30,14 +42,23 @@ public struct TextTrainingOptions: Sendable {
     public var clipping: GradientClipping??
     public var epochs: Int?
     public var steps: Int?
+    /// A wall-clock budget in seconds (`--time`): the run plans its steps to end within it,
+    /// instead of `epochs` or `steps`. On resume, a different value replaces the run's budget.
+    public var timeBudget: Double?
     public var evaluationInterval: Int?
     public var maxValidationBatches: Int?
     public var seed: UInt64?
     // Output.
     public var outputDirectory: String?
     public var keepLast: Int?
+    /// Where the corpus's tokens are cached (nil: `tokens.cache` in the output folder); several
+    /// runs on one corpus can share one file.
+    public var tokenCachePath: String?
     /// A checkpoint to continue from.
     public var resume: String?
+    /// Writes nothing into the output folder — no checkpoints, no metrics log — though it may
+    /// read a checkpoint there: a data-parallel process other than rank 0.
+    public var writesNothing = false
 
     public init(corpusPath: String) {
         self.corpusPath = corpusPath
@@ -51,13 +72,20 @@ public struct TextTrainingOptions: Sendable {
         public static let peepholes = false
         /// No projection (LSTM `proj_size` 0).
         public static let projectionSize = 0
+        /// Sizes and regularisation not given are chosen by `TrainingDefaultsRule` (these are
+        /// its starting points).
         public static let hiddenSize = LanguageModelConfiguration.defaultHiddenSize
         public static let layers = 2
-        public static let dropout: Float = 0.2
+        /// A full softmax at every level (`--softmax adaptive` is for word-level vocabularies).
+        public static let softmax = SoftmaxKind.full
+        public static let tieWeights = false
         public static let optimizer = OptimizerConfiguration.Kind.adam
         public static let learningRate = 2e-3
         /// No schedule (a constant rate); a schedule's own settings default as in `ScheduleConfiguration`.
         public static let schedule = ScheduleConfiguration()
+        /// With a time budget: a cosine to zero after a linear warm-up, both fitted to the
+        /// planned steps (`TimeBudgetPlanner`).
+        public static let budgetSchedule = ScheduleConfiguration(kind: .cosine)
         public static let microBatches = 1
         public static let maxNorm = 5.0
         public static let epochs = 10

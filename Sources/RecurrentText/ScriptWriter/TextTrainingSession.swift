@@ -7,8 +7,14 @@ import Recurrent
 /// Checkpoints go to `outputDirectory` (`step-*.safetensors`, `latest`, `best`); each holds the
 /// model, the optimizer, the tokenizer and the training state (see `docs/checkpoints.md`).
 /// Every step appends a line to `metrics.jsonl` there (`MetricsLog`, see `docs/logs.md`).
+/// The corpus's tokens come from a `TokenCache` (`tokens.cache` there unless
+/// `TextTrainingOptions.tokenCachePath` says otherwise): memory-mapped, made once, reused by
+/// the next run on the same text and by a resumed run.
 public final class TextTrainingSession {
     public let corpus: Corpus
+    /// Where the tokens are, and whether this session made the cache or found it.
+    public let tokenCache: TokenCache
+    public let tokenCacheOrigin: TokenCache.Origin
     public let tokenizer: any Tokenizer
     public let training: StreamBatcher<TokenArray>
     public let validation: StreamBatcher<TokenArray>?
@@ -17,11 +23,17 @@ public final class TextTrainingSession {
     public let outputDirectory: String
     /// The checkpoint resumed from, if any.
     public let resumedFrom: String?
+    /// What the defaults rule chose for a new run, and why (`TrainingDefaultsRule`), one line each.
+    public private(set) var choices: [String] = []
 
-    private init(corpus: Corpus, training: StreamBatcher<TokenArray>, validation: StreamBatcher<TokenArray>?, model: LanguageModel,
+    private init(tokens: (cache: TokenCache, origin: TokenCache.Origin), training: StreamBatcher<TokenArray>,
+                 validation: StreamBatcher<TokenArray>?, model: LanguageModel,
                  trainer: LanguageModelTrainer, outputDirectory: String, keepLast: Int, resumedFrom: String?,
-                 validationFraction: Double) throws {
+                 validationFraction: Double, writesNothing: Bool) throws {
+        let corpus = tokens.cache.corpus
         self.corpus = corpus
+        self.tokenCache = tokens.cache
+        self.tokenCacheOrigin = tokens.origin
         self.tokenizer = corpus.tokenizer
         self.training = training
         self.validation = validation
@@ -29,10 +41,12 @@ public final class TextTrainingSession {
         self.trainer = trainer
         self.outputDirectory = outputDirectory
         self.resumedFrom = resumedFrom
-        trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
-        // A resumed run keeps the lines up to its checkpoint's step and continues the file.
-        trainer.metrics = try MetricsLog(path: outputDirectory + "/" + MetricsLog.fileName,
-                                         resumingAfter: resumedFrom == nil ? nil : trainer.state.step)
+        if !writesNothing {
+            trainer.checkpoints = CheckpointDirectory(path: outputDirectory, keepLast: keepLast)
+            // A resumed run keeps the lines up to its checkpoint's step and continues the file.
+            trainer.metrics = try MetricsLog(path: outputDirectory + "/" + MetricsLog.fileName,
+                                             resumingAfter: resumedFrom == nil ? nil : trainer.state.step)
+        }
         trainer.checkpointMetadata[CheckpointKey.tokenizer] = try corpus.tokenizer.configuration.jsonString()
         trainer.checkpointMetadata[CheckpointKey.validationFraction] = String(validationFraction)
     }
@@ -63,20 +77,34 @@ public final class TextTrainingSession {
         try checkPositive(sequenceLength, "--seq-length")
         try checkPositive(batchSize, "--batch-size")
 
-        let corpus = try Corpus.load(path: o.corpusPath, level: level, wordOptions: wordOptions)
+        let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
+        let tokens = try TokenCache.load(o.tokenCachePath ?? tokenCachePath(in: output), source: .file(path: o.corpusPath),
+                                         level: level, wordOptions: wordOptions)
+        let corpus = tokens.cache.corpus
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: batchSize, sequenceLength: sequenceLength)
 
-        let modelConfiguration = LanguageModelConfiguration(
+        // Sizes and regularisation not given: by rule, from the level, the text and the budget.
+        let rule = TrainingDefaultsRule(options: o, level: level,
+                                        trainingTokens: training.batchesPerEpoch * batchSize * sequenceLength,
+                                        vocabularySize: corpus.tokenizer.vocabularySize)
+        var modelConfiguration = LanguageModelConfiguration(
             cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
-            embeddingSize: o.embeddingSize ?? D.embeddingSize(level), hiddenSize: o.hiddenSize ?? D.hiddenSize,
-            numLayers: o.layers ?? D.layers, dropout: o.dropout ?? D.dropout, peepholes: o.peepholes ?? D.peepholes,
+            embeddingSize: rule.embeddingSize, hiddenSize: rule.hiddenSize,
+            numLayers: rule.layers, dropout: rule.dropout, peepholes: o.peepholes ?? D.peepholes,
             projectionSize: o.projectionSize ?? D.projectionSize)
-        let totalSteps = o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
+        modelConfiguration.inputDropout = rule.inputDropout
+        modelConfiguration.hiddenDropout = rule.hiddenDropout
+        modelConfiguration.weightDrop = rule.weightDrop
+        modelConfiguration.embeddingDropout = rule.embeddingDropout
+        try chooseOutputLayer(o, level: level, into: &modelConfiguration)
+        // With a time budget the trainer plans the steps (and the evaluation interval and the
+        // warm-up) after a probe; until then one step stands in.
+        let totalSteps = o.timeBudget != nil ? 1 : o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
         let seed = o.seed ?? D.seed
         let configuration = TrainingConfiguration(
             sequenceLength: sequenceLength, batchSize: batchSize, microBatches: o.microBatches ?? D.microBatches,
             optimizer: OptimizerConfiguration(kind: o.optimizer ?? D.optimizer, learningRate: o.learningRate ?? D.learningRate),
-            schedule: o.schedule ?? D.schedule,
+            schedule: o.schedule ?? (o.timeBudget != nil ? D.budgetSchedule : D.schedule),
             clipping: o.clipping ?? .norm(maxNorm: D.maxNorm, type: .l2), totalSteps: totalSteps,
             evaluationInterval: o.evaluationInterval ?? min(training.batchesPerEpoch, D.maxEvaluationInterval),
             maxValidationBatches: o.maxValidationBatches ?? D.maxValidationBatches, seed: seed)
@@ -85,17 +113,63 @@ public final class TextTrainingSession {
         let model = try LanguageModel(configuration: modelConfiguration, generator: &generator)
         let trainer = try LanguageModelTrainer(model: model, configuration: configuration, training: training,
                                                validation: validation, generator: generator)
-        trainer.setDataFingerprint(corpus.tokens.fingerprint())
-        let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
-        return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: model,
-                                   trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
-                                   resumedFrom: nil, validationFraction: fraction)
+        trainer.setDataFingerprint(tokens.cache.fingerprint)
+        if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
+        let session = try TextTrainingSession(tokens: tokens, training: training, validation: validation, model: model,
+                                              trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
+                                              resumedFrom: nil, validationFraction: fraction, writesNothing: o.writesNothing)
+        session.choices = rule.reasons
+        return session
+    }
+
+    /// Sets the adaptive softmax and weight tying `o` asks for, with errors naming the flags.
+    static func chooseOutputLayer(_ o: TextTrainingOptions, level: TokenizerLevel,
+                                  into c: inout LanguageModelConfiguration) throws {
+        typealias D = TextTrainingOptions.Defaults
+        let softmax = o.softmax ?? (o.cutoffs != nil ? .adaptive : D.softmax)
+        if softmax == .adaptive {
+            guard level == .word else {
+                throw TextTrainingError.invalidOption(
+                    "--softmax adaptive needs --level word: a \(level.rawValue) vocabulary is small and not ordered by frequency, so a full softmax is as fast")
+            }
+            let v = c.vocabularySize
+            let cutoffs = o.cutoffs ?? AdaptiveSoftmaxConfiguration.defaultCutoffs(vocabularySize: v)
+            let problems = AdaptiveLogSoftmaxWithLoss.problems(inputSize: c.realHiddenSize, classCount: v, cutoffs: cutoffs,
+                                                               divValue: AdaptiveSoftmaxConfiguration.defaultDivValue)
+            guard problems.isEmpty else {
+                throw TextTrainingError.invalidOption("--softmax adaptive with --cutoffs \(cutoffs.map(String.init).joined(separator: ",")) "
+                    + "for this vocabulary of \(v) tokens: " + problems.joined(separator: "; "))
+            }
+            c.adaptiveSoftmax = AdaptiveSoftmaxConfiguration(cutoffs: cutoffs)
+        } else if o.cutoffs != nil {
+            throw TextTrainingError.invalidOption("--cutoffs splits an adaptive softmax; leave out --softmax full")
+        }
+        guard o.tieWeights ?? D.tieWeights else { return }
+        guard softmax == .full else {
+            throw TextTrainingError.invalidOption("--tie-weights needs --softmax full (an adaptive softmax has no (V, H) decoder to share with the embedding)")
+        }
+        if o.embeddingSize == nil { c.embeddingSize = c.realHiddenSize }
+        guard c.embeddingSize == c.realHiddenSize else {
+            let target = c.projectionSize > 0 ? "--projection-size (\(c.projectionSize))" : "--hidden-size (\(c.hiddenSize))"
+            var fix = "set --embedding-size \(c.realHiddenSize)"
+            if c.cell.hasCellState && c.projectionSize == 0 && c.embeddingSize < c.hiddenSize {
+                fix += ", or --projection-size \(c.embeddingSize) to project the LSTM's output to the embedding size"
+            }
+            throw TextTrainingError.invalidOption(
+                "--tie-weights shares the (V, E) embedding with the (V, H) decoder, so --embedding-size (\(c.embeddingSize)) must equal \(target): \(fix)")
+        }
+        c.tieWeights = true
     }
 
     /// The directory part of `path` as written ("." for a bare file name).
     public static func parentDirectory(of path: String) -> String {
         let parent = (path as NSString).deletingLastPathComponent
         return parent.isEmpty ? "." : parent
+    }
+
+    /// `<folder>/tokens.cache`: where a run in `folder` keeps its corpus's tokens by default.
+    public static func tokenCachePath(in folder: String) -> String {
+        folder + "/" + TokenCache.fileName
     }
 
     /// `checkpoints/<corpus file name without extension>`.
@@ -139,6 +213,14 @@ public final class TextTrainingSession {
         check(o.projectionSize, m.projectionSize, "--projection-size")
         check(o.layers, m.numLayers, "--layers")
         check(o.dropout, m.dropout, "--dropout")
+        check(o.inputDropout, m.inputDropout, "--input-dropout")
+        check(o.hiddenDropout, m.hiddenDropout, "--hidden-dropout")
+        check(o.weightDrop, m.weightDrop, "--weight-drop")
+        check(o.embeddingDropout, m.embeddingDropout, "--embedding-dropout")
+        check(o.softmax, m.softmax, "--softmax")
+        if let cutoffs = o.cutoffs { check(cutoffs.map(String.init).joined(separator: ","),
+                                           m.adaptiveSoftmax?.cutoffs.map(String.init).joined(separator: ",") ?? "none", "--cutoffs") }
+        check(o.tieWeights, m.tieWeights, "--tie-weights")
         check(o.sequenceLength, configuration.sequenceLength, "--seq-length")
         check(o.batchSize, configuration.batchSize, "--batch-size")
         check(o.microBatches, configuration.microBatches, "--micro-batches")
@@ -148,16 +230,20 @@ public final class TextTrainingSession {
         guard differences.isEmpty else { throw CheckpointError.configurationMismatch(file: loaded.path, differences: differences) }
 
         // The corpus, tokenized with the checkpoint's tokenizer: it must be the same text.
-        let corpus = try loadCorpus(o.corpusPath, tokenizer: loaded.tokenizer, checkpoint: loaded.path)
+        let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
+        let tokens = try loadTokens(o.corpusPath, cache: o.tokenCachePath ?? tokenCachePath(in: output),
+                                    tokenizer: loaded.tokenizer, checkpoint: loaded.path)
+        let corpus = tokens.cache.corpus
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: configuration.batchSize,
                                                   sequenceLength: configuration.sequenceLength)
-        let fingerprint = corpus.tokens.fingerprint()
+        let fingerprint = tokens.cache.fingerprint
         if let saved = try savedState(file, path: loaded.path).dataFingerprint, saved != fingerprint {
             throw CheckpointError.tokenizerMismatch(
                 file: loaded.path,
                 reason: "\(o.corpusPath) is not the text it was trained on (\(corpus.tokens.count) tokens, fingerprint \(fingerprint); the checkpoint's: \(saved)) — resume with the same corpus file")
         }
 
+        let lengthGiven = o.steps != nil || o.epochs != nil
         if let steps = o.steps { configuration.totalSteps = steps }
         else if let epochs = o.epochs { configuration.totalSteps = epochs * training.batchesPerEpoch }
         if let interval = o.evaluationInterval { configuration.evaluationInterval = interval }
@@ -178,22 +264,21 @@ public final class TextTrainingSession {
                                                validation: validation, generator: RandomGenerator(seed: configuration.seed))
         try trainer.restore(from: file)
         if restartSchedule { trainer.restartSchedule() }
-        let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
-        return try TextTrainingSession(corpus: corpus, training: training, validation: validation, model: loaded.model,
+        if lengthGiven { trainer.clearBudget() }
+        if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
+        return try TextTrainingSession(tokens: tokens, training: training, validation: validation, model: loaded.model,
                                    trainer: trainer, outputDirectory: output,
                                    keepLast: o.keepLast ?? TextTrainingOptions.Defaults.keepLast, resumedFrom: loaded.path,
-                                   validationFraction: fraction)
+                                   validationFraction: fraction, writesNothing: o.writesNothing)
     }
 
-    /// The corpus tokenized with a checkpoint's tokenizer; characters it lacks mean another text.
-    private static func loadCorpus(_ path: String, tokenizer: any Tokenizer, checkpoint: String) throws -> Corpus {
-        let result = Result { () throws(TextError) -> Corpus in
-            try Corpus.load(.file(path: path), tokenizer: tokenizer, unknown: .mapToUnknown)
-        }
-        switch result {
-        case .success(let corpus):
-            return corpus
-        case .failure(let error):
+    /// The corpus tokenized with a checkpoint's tokenizer (from the cache when it holds that);
+    /// characters it lacks mean another text.
+    private static func loadTokens(_ path: String, cache: String, tokenizer: any Tokenizer,
+                                   checkpoint: String) throws -> (cache: TokenCache, origin: TokenCache.Origin) {
+        do {
+            return try TokenCache.load(cache, source: .file(path: path), tokenizer: tokenizer)
+        } catch let error as TextError {
             if case .unknownTokens = error {
                 throw CheckpointError.tokenizerMismatch(file: checkpoint, reason: "\(path) has \(error.description)")
             }

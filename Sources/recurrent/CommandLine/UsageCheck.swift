@@ -17,6 +17,10 @@ enum UsageCheck {
             if let near = closestMatch(to: word, in: names) { text += "; did you mean '\(runnable(path)) \(near)'?" } else { text += "." }
             return text + " Commands: \(names.joined(separator: ", "))."
         }
+        if path != "recurrent train", rest.prefix(while: { $0 != "--" }).contains("--distributed") {
+            return "--distributed is only for 'recurrent train' on text: '\(runnable(path))' runs in one process "
+                + "(its data fit one machine); leave out --distributed. See docs/distributed.md."
+        }
         for argument in rest {
             if argument == "--" { break }
             // `-checkpoint`: one dash before a word (not a number, not a single letter).

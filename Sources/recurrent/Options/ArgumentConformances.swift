@@ -6,3 +6,4 @@ import RecurrentText
 extension TokenizerLevel: ExpressibleByArgument {}
 extension OptimizerConfiguration.Kind: ExpressibleByArgument {}
 extension ScheduleConfiguration.Kind: ExpressibleByArgument {}
+extension SoftmaxKind: ExpressibleByArgument {}

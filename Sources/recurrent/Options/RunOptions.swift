@@ -8,6 +8,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Optimizer steps (batches) in all, instead of --epochs.")
     var steps: Int?
 
+    @Option(help: ArgumentHelp("Train for this long in all (e.g. 20m, 90s, 1h30m), instead of --epochs or --steps: the run measures its speed, plans its steps, evaluation interval and learning-rate schedule (cosine with warm-up, unless --schedule) to fit, and keeps the best-validation model.", valueName: "duration"))
+    var time: String?
+
     @Option(name: .customLong("eval-every"), help: "Validate and save a checkpoint every this many steps. (default: once per epoch, at most \(TextDefaults.maxEvaluationInterval))")
     var evaluationInterval: Int?
 
@@ -29,8 +32,14 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("log-every"), help: "When stderr is not a terminal: print a progress line every this many steps.")
     var logEvery: Int = 50
 
+    /// --time in seconds (nil when not given; `validate` has checked it parses).
+    var timeBudget: Double? { time.flatMap(DurationText.seconds) }
+
     func validate() throws {
-        if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
+        if [epochs != nil, steps != nil, time != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --epochs, --steps and --time")
+        }
+        if let time, DurationText.seconds(time) == nil { throw ValidationError(DurationText.problem(flag: "--time", value: time)) }
         for (flag, value) in [("--epochs", epochs), ("--steps", steps), ("--eval-every", evaluationInterval),
                               ("--max-validation-batches", maxValidationBatches)] {
             if let v = value, v < 1 { throw ValidationError("\(flag) must be at least 1, got \(v)") }

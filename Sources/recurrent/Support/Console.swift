@@ -23,13 +23,19 @@ enum Console {
         return 80
     }
 
+    /// Silences `message` and `status` (the processes of a distributed run other than rank 0;
+    /// set once, before any output).
+    nonisolated(unsafe) static var isQuiet = false
+
     /// A message line on stderr.
     static func message(_ text: String) {
+        guard !isQuiet else { return }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     /// Text on stderr without a newline (the live progress line).
     static func status(_ text: String) {
+        guard !isQuiet else { return }
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

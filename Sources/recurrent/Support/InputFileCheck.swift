@@ -64,6 +64,7 @@ enum SniffedFile: Equatable {
         switch format {
         case CheckpointKey.formatName?: "language model"
         case "recurrent-forecast-1"?: "forecast"
+        case "recurrent-hybrid-1"?: "hybrid forecast"
         case "recurrent-classify-1"?: "classifier"
         default: nil
         }
@@ -73,7 +74,7 @@ enum SniffedFile: Equatable {
     static func command(for format: String?) -> String? {
         switch format {
         case CheckpointKey.formatName?: "generate"
-        case "recurrent-forecast-1"?: "forecast predict"
+        case "recurrent-forecast-1"?, "recurrent-hybrid-1"?: "forecast predict"
         case "recurrent-classify-1"?: "classify predict"
         default: nil
         }

@@ -10,7 +10,10 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/script_model", isDirectory: true)
 
-    @Test(arguments: ["lstm", "gru", "rnn", "rnn-relu", "lstm-peepholes"])
+    /// `lstm-adaptive`: an `nn.AdaptiveLogSoftmaxWithLoss` decoder (cutoffs 3, 7, div 2, head
+    /// bias), whose `log_prob` are the logits; `lstm-tied`: `decoder.weight = embedding.weight`,
+    /// saved by `safetensors.torch.save_model`, which keeps the matrix once as `decoder.weight`.
+    @Test(arguments: ["lstm", "gru", "rnn", "rnn-relu", "lstm-peepholes", "lstm-adaptive", "lstm-tied"])
     func pytorchModelGivesPyTorchLogits(name: String) throws {
         let file = try SafeTensors(contentsOf: Self.directory.appendingPathComponent("\(name).safetensors").path)
         let expected = try SafeTensors(contentsOf: Self.directory.appendingPathComponent("\(name).expected.safetensors").path)

@@ -180,6 +180,7 @@ enum Fixture {
     static func optimizer(_ name: String) throws -> OptimizerFixture { try load(name) }
     static func clip(_ name: String) throws -> ClipFixture { try load(name) }
     static func linear(_ name: String) throws -> LinearFixture { try load(name) }
+    static func adaptiveSoftmax(_ name: String) throws -> AdaptiveSoftmaxFixture { try load(name) }
     static func embedding(_ name: String) throws -> EmbeddingFixture { try load(name) }
     static func crossEntropy(_ name: String) throws -> CrossEntropyFixture { try load(name) }
     static func mse(_ name: String) throws -> MSEFixture { try load(name) }
@@ -417,6 +418,43 @@ struct LinearFixture: FixtureKind {
     var allTensors: [(String, FixtureTensor)] {
         [("input", input), ("output", output), ("W_o", wO)] + labelled("params", params, order: paramOrder)
             + labelled("grads", grads)
+    }
+}
+
+struct AdaptiveSoftmaxConfig: Decodable {
+    let inFeatures: Int
+    let nClasses: Int
+    let cutoffs: [Int]
+    let divValue: Double
+    let headBias: Bool
+    enum CodingKeys: String, CodingKey {
+        case cutoffs, inFeatures = "in_features", nClasses = "n_classes", divValue = "div_value", headBias = "head_bias"
+    }
+}
+
+/// nn.AdaptiveLogSoftmaxWithLoss: input (N, in), targets (N) integers; `output` (N) the target
+/// log-probabilities, `loss` their negated mean, `log_prob` (N, V); grads of the loss for every
+/// parameter and "input".
+struct AdaptiveSoftmaxFixture: FixtureKind {
+    static let kind = "adaptive_softmax"
+    let name: String
+    let config: AdaptiveSoftmaxConfig
+    let input: FixtureTensor
+    let targets: FixtureTensor
+    let paramOrder: [String]
+    let params: [String: FixtureTensor]
+    let output: FixtureTensor
+    let loss: Double
+    let logProb: FixtureTensor
+    let grads: [String: FixtureTensor]
+
+    enum CodingKeys: String, CodingKey {
+        case name, config, input, targets, params, output, loss, grads, paramOrder = "param_order", logProb = "log_prob"
+    }
+
+    var allTensors: [(String, FixtureTensor)] {
+        [("input", input), ("targets", targets), ("output", output), ("log_prob", logProb)]
+            + labelled("params", params, order: paramOrder) + labelled("grads", grads)
     }
 }
 

@@ -38,6 +38,7 @@ import Recurrent
         case OptimizerFixture.kind: tensors = try Fixture.optimizer(name).allTensors
         case ClipFixture.kind: tensors = try Fixture.clip(name).allTensors
         case LinearFixture.kind: tensors = try Fixture.linear(name).allTensors
+        case AdaptiveSoftmaxFixture.kind: tensors = try Fixture.adaptiveSoftmax(name).allTensors
         case EmbeddingFixture.kind: tensors = try Fixture.embedding(name).allTensors
         case CrossEntropyFixture.kind: tensors = try Fixture.crossEntropy(name).allTensors
         case MSEFixture.kind: tensors = try Fixture.mse(name).allTensors

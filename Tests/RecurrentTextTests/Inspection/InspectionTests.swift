@@ -5,26 +5,35 @@ import Testing
 
 @Suite struct StateTraceTests {
     /// A small model of each cell kind, initialised from a seed.
-    static func model(_ cell: RecurrentCellKind, peepholes: Bool = false, vocabulary: Int = 12) throws -> LanguageModel {
+    static func model(_ cell: RecurrentCellKind, peepholes: Bool = false, projection: Int = 0, vocabulary: Int = 12) throws -> LanguageModel {
         var rng = RandomGenerator(seed: 5)
         let c = LanguageModelConfiguration(cell: cell, vocabularySize: vocabulary, embeddingSize: 6, hiddenSize: 7,
-                                           numLayers: 2, dropout: 0, peepholes: peepholes)
+                                           numLayers: 2, dropout: 0, peepholes: peepholes, projectionSize: projection)
         return try LanguageModel(configuration: c, generator: &rng)
     }
 
     /// The trace's h and c after every token equal the model's own stepper (the sampling path).
-    @Test(arguments: [(RecurrentCellKind.lstm, false), (.lstm, true), (.gru, false), (.rnn, false), (.rnnRelu, false)])
-    func statesMatchTheModelsStepper(cell: RecurrentCellKind, peepholes: Bool) throws {
-        let model = try Self.model(cell, peepholes: peepholes)
+    /// With a projection the stepper's h has P features and the trace's h is each unit's own
+    /// o ⊙ tanh(c), so c is compared, and h = W_hr · (the trace's h).
+    @Test(arguments: [(RecurrentCellKind.lstm, false, 0), (.lstm, true, 0), (.lstm, false, 4), (.lstm, true, 3),
+                      (.gru, false, 0), (.rnn, false, 0), (.rnnRelu, false, 0)])
+    func statesMatchTheModelsStepper(cell: RecurrentCellKind, peepholes: Bool, projection: Int) throws {
+        let model = try Self.model(cell, peepholes: peepholes, projection: projection)
         let tokens = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7]
         let trace = StateTrace(model: model, tokens: tokens)
         let stepper = LanguageModelStepper(model: model)
         for (t, token) in tokens.enumerated() {
             stepper.advance(token)
             for layer in 0..<2 {
-                for j in 0..<7 {
-                    let h = trace.values(layer: layer, signal: .hidden)![t * 7 + j]
+                let named = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0.value) })
+                for j in 0..<(projection > 0 ? projection : 7) {
+                    var h = trace.values(layer: layer, signal: .hidden)![t * 7 + j]
+                    if let whr = named["rnn.weight_hr_l\(layer)"] {
+                        h = (0..<7).reduce(0) { $0 + whr[j, $1] * trace.values(layer: layer, signal: .hidden)![t * 7 + $1] }
+                    }
                     #expect(abs(h - stepper.state.h[layer, j]) <= 1e-5, "h layer \(layer) unit \(j) step \(t)")
+                }
+                for j in 0..<7 {
                     if let c = stepper.state.c {
                         let traced = trace.values(layer: layer, signal: .cell)![t * 7 + j]
                         #expect(abs(traced - c[layer, j]) <= 1e-5, "c layer \(layer) unit \(j) step \(t)")

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Checks `recurrent train --distributed` end to end on this machine (CI's `mpi` stage):
+#   1. a 2-rank run under mpirun matches the single-process run with the same global batch
+#      (losses within 1e-5 relative, dropout on) and is bit-for-bit repeatable;
+#   2. its checkpoint resumes in 1 process and continues the single-process run;
+#   3. a rank that dies (SIGKILL) ends the job within 10 s, a rank that hangs (SIGSTOP) ends it
+#      after --distributed-timeout, and the last checkpoint still loads.
+# Usage: Scripts/check_distributed.sh RECURRENT_BINARY (built with --traits MPI)
+set -euo pipefail
+bin=$(realpath "$1")
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+head -c 300000 "$repo/Data/tinyshakespeare.txt" > corpus.txt
+mpi=(mpirun --oversubscribe -np 2)
+if [ "$(id -u)" = 0 ]; then mpi=(mpirun --allow-run-as-root --oversubscribe -np 2); fi
+common=(--dropout 0.2 --hidden-size 64 --embedding-size 32 --batch-size 8 --seq-length 32 --eval-every 10
+        --max-validation-batches 4 --threads 1 --log-every 10)
+
+# The loss curves of two metrics logs: equal (exact) or within a relative tolerance.
+compare() {
+    python3 - "$@" <<'PY'
+import json, sys
+a, b, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+def losses(path):
+    return [(r["step"], r["train_loss"], r.get("val_loss")) for r in map(json.loads, open(path))]
+x, y = losses(a), losses(b)
+assert [s for s, _, _ in x] == [s for s, _, _ in y], f"{a} and {b} log other steps"
+worst = 0.0
+for (s, l1, v1), (_, l2, v2) in zip(x, y):
+    pairs = [(l1, l2)] + ([(v1, v2)] if v1 is not None else [])
+    for p, q in pairs:
+        if mode == "exact":
+            assert p == q, f"step {s}: {p} != {q}"
+        worst = max(worst, abs(p - q) / abs(p))
+if mode != "exact":
+    assert worst <= float(mode), f"largest relative difference {worst:.3g} > {mode}"
+print(f"{a} vs {b}: {len(x)} steps, largest relative difference {worst:.3g} ({'exact' if mode == 'exact' else 'tolerance ' + mode})")
+PY
+}
+
+echo "== 1 process, 30 steps"
+"$bin" train corpus.txt "${common[@]}" --steps 30 --output single
+echo "== 2 ranks, 20 steps, twice"
+"${mpi[@]}" "$bin" train corpus.txt "${common[@]}" --steps 20 --output ranks --distributed
+"${mpi[@]}" "$bin" train corpus.txt "${common[@]}" --steps 20 --output again --distributed 2>/dev/null
+compare again/metrics.jsonl ranks/metrics.jsonl exact
+echo "== resumed in 1 process to step 30"
+"$bin" train corpus.txt --resume ranks/latest.safetensors --steps 30 --threads 1 --log-every 10
+compare single/metrics.jsonl ranks/metrics.jsonl 1e-5
+
+echo "== rank 1 killed (SIGKILL) after step 15"
+start=$(date +%s)
+status=0
+"${mpi[@]}" "$bin" train corpus.txt "${common[@]}" --steps 1000 --output killed --distributed \
+    --kill-rank-after-step 1:15 > killed.log 2>&1 || status=$?
+took=$(python3 -c "import os, time; print(f'{time.time() - os.path.getmtime(\"killed/metrics.jsonl\"):.1f}')")
+echo "exit $status, job ended ${took} s after rank 0's last step"
+[ "$status" -ne 0 ] && python3 -c "import sys; sys.exit(0 if $took < 10 else 1)"
+"$bin" generate killed/latest.safetensors --length 40 --seed 1 --prime "ROMEO:" > /dev/null
+echo "== rank 1 hung (SIGSTOP) after step 15, --distributed-timeout 3"
+status=0
+"${mpi[@]}" "$bin" train corpus.txt "${common[@]}" --steps 1000 --output hung --distributed \
+    --distributed-timeout 3 --kill-rank-after-step 1:15:stop > hung.log 2>&1 || status=$?
+took=$(python3 -c "import os, time; print(f'{time.time() - os.path.getmtime(\"hung/metrics.jsonl\"):.1f}')")
+grep -F "no answer from the other 1 process for 3 s" hung.log
+echo "exit $status, job ended ${took} s after rank 0's last step"
+[ "$status" -ne 0 ] && python3 -c "import sys; sys.exit(0 if $took < 10 else 1)"
+"$bin" train corpus.txt --resume hung/latest.safetensors --steps 25 --threads 1 --log-every 100 2>&1 | tail -1
+echo "distributed: all checks passed"

@@ -1,0 +1,111 @@
+#if MPI
+import COpenMPI
+#endif
+import Foundation
+import Recurrent
+
+#if MPI
+/// The ranks of an MPI job (MPI_COMM_WORLD) as a `DataParallelGroup`.
+///
+/// Sums are `MPI_Iallreduce(MPI_IN_PLACE, …, MPI_FLOAT, MPI_SUM)` polled with `MPI_Test`
+/// every 50 µs until done or until `timeout` seconds pass: a heartbeat in effect, since every
+/// rank enters the sum once per step. Errors are returned (MPI_ERRORS_RETURN), not fatal, so a
+/// failed or timed-out sum becomes a `DataParallelError` naming the rank; the caller then ends
+/// the job with `abort`. Open MPI's reduction order is fixed for a given job size and message
+/// length and its result is the same on every rank, so the ranks' weights stay identical.
+public final class MPIGroup: DataParallelGroup {
+    public let rank: Int
+    public let size: Int
+    /// Longest wait for the other ranks in one collective (seconds).
+    public let timeout: Double
+
+    init(timeout: Double) throws(DistributedLaunchError) {
+        let rc = recurrent_mpi_init()
+        guard rc == MPI_SUCCESS else { throw .initialization(Self.describe(rc)) }
+        rank = Int(recurrent_mpi_rank())
+        size = Int(recurrent_mpi_size())
+        self.timeout = timeout
+    }
+
+    /// The MPI library's name and version, e.g. "Open MPI v4.1.4".
+    public var libraryVersion: String {
+        let capacity = Int(recurrent_mpi_max_library_version())
+        var text = [CChar](repeating: 0, count: capacity)
+        return text.withUnsafeMutableBufferPointer { buffer in
+            String(cString: recurrent_mpi_library_version(buffer.baseAddress, Int32(capacity)))
+        }.split(separator: ",").first.map(String.init) ?? "MPI"
+    }
+
+    public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {
+        // MPI counts are Int32: sum in pieces of at most 2³⁰ floats.
+        var start = 0
+        repeat {
+            let count = min(buffer.count - start, 1 << 30)
+            try sum(buffer.baseAddress! + start, count: count)
+            start += count
+        } while start < buffer.count
+    }
+
+    private func sum(_ pointer: UnsafeMutablePointer<Float>, count: Int) throws(DataParallelError) {
+        var request = recurrent_mpi_request_null()
+        var rc = recurrent_mpi_iallreduce_sum(pointer, Int32(count), &request)
+        guard rc == MPI_SUCCESS else { throw failure("the gradient sum could not start: \(Self.describe(rc))") }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int64(timeout * 1000))
+        var done: Int32 = 0
+        while true {
+            rc = recurrent_mpi_test(&request, &done)
+            guard rc == MPI_SUCCESS else { throw failure("the gradient sum failed: \(Self.describe(rc))") }
+            if done != 0 { return }
+            if clock.now > deadline {
+                throw failure("no answer from the other \(size - 1) process\(size == 2 ? "" : "es") for \(Self.seconds(timeout)): "
+                              + "one died or hangs (a full disk, a killed process, a lost node). "
+                              + "Stopping; the last checkpoint is intact — resume from it, with any number of processes")
+            }
+            usleep(50)
+        }
+    }
+
+    /// Waits for every rank, then shuts MPI down (the end of a run that finished).
+    public func finish() {
+        _ = recurrent_mpi_barrier()
+        _ = recurrent_mpi_finalize()
+    }
+
+    /// Ends every process of the job with `code` (after a failure: a pending collective would
+    /// make `finish` wait forever).
+    public func abort(code: Int32) -> Never {
+        recurrent_mpi_abort(code)
+        exit(code)
+    }
+
+    private func failure(_ text: String) -> DataParallelError {
+        DataParallelError("rank \(rank) of \(size): \(text)")
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    static func describe(_ code: Int32) -> String {
+        let capacity = Int(recurrent_mpi_max_error_string())
+        var text = [CChar](repeating: 0, count: capacity)
+        return text.withUnsafeMutableBufferPointer { buffer in
+            _ = recurrent_mpi_error_string(code, buffer.baseAddress, Int32(capacity))
+            return String(cString: buffer.baseAddress!)
+        } + " (MPI error \(code))"
+    }
+}
+#else
+/// Stands in for the MPI group in a build without the `MPI` trait: it cannot be made
+/// (`DistributedLaunch.join` throws first).
+public final class MPIGroup: DataParallelGroup {
+    public var rank: Int { 0 }
+    public var size: Int { 1 }
+    public var libraryVersion: String { "none" }
+    private init() {}
+    public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {}
+    public func finish() {}
+    public func abort(code: Int32) -> Never { exit(code) }
+}
+#endif

@@ -1,0 +1,114 @@
+import Foundation
+import Recurrent
+
+/// The rule that picks a new run's model size and regularisation from the token level, the
+/// training text's size and the time budget (docs/script-writer.md, "Defaults by rule"), and
+/// says why. Options given explicitly always win; the rule fills in only what was not given.
+///
+/// 1. Size. Char and byte level: 2 × 512, embedding 64, sequences of 64 — 2 × 256 when the
+///    training text has fewer than 300k tokens or the budget is under 5 minutes. Word level:
+///    2 × 256 with embedding 256 (a 20k-word softmax makes each step dear: a 2 × 512 model
+///    would see a 1M-word text ~3 times in 20 minutes), sequences of 32; 2 × 512 from 5M
+///    training tokens on, when the text rather than the model limits the loss.
+/// 2. Passes. The run is expected to make X = tokens trained / training tokens passes over
+///    the text: with a budget, tokens trained ≈ seconds × `assumedFLOPRate` / (6 × the
+///    model's multiply-adds per token: every layer's G·H·(I + H), the decoder's H·V); without
+///    one, X = the epochs.
+/// 3. Regularisation grows with the passes, r = clamp(log₂(X) / 4, 0, 1) (none for one pass or
+///    less, full strength from 16 on), AWD-LSTM's regularisers at r × their full strength,
+///    rounded to 0.05:
+///
+///    | level | hidden dropout | weight drop | input dropout | embedding dropout | dropout |
+///    |---|---|---|---|---|---|
+///    | char, byte | 0.25 | 0.3 | 0.1 | 0 | 0 |
+///    | word | 0.3 | 0.4 | 0.3 | 0.1 | 0 |
+///
+///    Giving any of --dropout, --input-dropout, --hidden-dropout, --weight-drop or
+///    --embedding-dropout takes regularisation out of the rule's hands: the others are 0.
+public struct TrainingDefaultsRule: Sendable, Equatable {
+    public var hiddenSize: Int
+    public var embeddingSize: Int
+    public var layers: Int
+    public var sequenceLength: Int
+    public var dropout: Float
+    public var inputDropout: Float
+    public var hiddenDropout: Float
+    public var weightDrop: Float
+    public var embeddingDropout: Float
+    /// The expected passes over the training text.
+    public var expectedPasses: Double
+    /// One line per choice the rule made: "hidden size 256 because …".
+    public var reasons: [String] = []
+
+    /// Training FLOP/s assumed to estimate the passes of a budgeted run: about what two cores
+    /// of the project's machines sustain (docs/performance.md). A slower machine makes fewer
+    /// passes than estimated, and so gets somewhat more regularisation than it needs.
+    public static let assumedFLOPRate = 1e11
+
+    /// The rule for a new run of `options` on a text whose training part has `trainingTokens`
+    /// tokens and whose vocabulary has `vocabularySize`.
+    public init(options o: TextTrainingOptions, level: TokenizerLevel, trainingTokens: Int, vocabularySize: Int) {
+        typealias D = TextTrainingOptions.Defaults
+        let budget = o.timeBudget
+        var reasons: [String] = []
+        let words = level == .word
+        let small = words ? trainingTokens < 5_000_000 : (trainingTokens < 300_000 || (budget ?? .infinity) < 300)
+        let size = words ? (small ? 256 : 512) : (small ? 256 : D.hiddenSize)
+        hiddenSize = o.hiddenSize ?? size
+        embeddingSize = o.embeddingSize ?? (words ? hiddenSize : D.embeddingSize(level))
+        layers = o.layers ?? D.layers
+        sequenceLength = o.sequenceLength ?? D.sequenceLength(level)
+        if o.hiddenSize == nil {
+            let why: String
+            switch (words, small) {
+            case (true, true): why = "word level and \(trainingTokens) training tokens (< 5M): a big softmax makes every step dear"
+            case (true, false): why = "word level and \(trainingTokens) training tokens (≥ 5M)"
+            case (false, true): why = budget.map { $0 < 300 ? "a budget under 5 minutes" : "" } ?? ""
+                + (trainingTokens < 300_000 ? "\(trainingTokens) training tokens (< 300k)" : "")
+            case (false, false): why = "\(level.rawValue) level and \(trainingTokens) training tokens"
+            }
+            reasons.append("hidden size \(hiddenSize) because \(why.isEmpty ? "of the text's size" : why)")
+        }
+        if o.embeddingSize == nil {
+            reasons.append("embedding size \(embeddingSize) because " + (words ? "word level: as wide as the hidden state" : "\(level.rawValue) level"))
+        }
+
+        // Multiply-adds per token of one training step, and the passes they allow.
+        let gates = (o.cell ?? D.cell).gateCount
+        var macs = Double(hiddenSize * vocabularySize)
+        for k in 0..<layers { macs += Double(gates * hiddenSize * ((k == 0 ? embeddingSize : hiddenSize) + hiddenSize)) }
+        let passes: Double
+        if let budget {
+            passes = budget * Self.assumedFLOPRate / (6 * macs) / Double(max(1, trainingTokens))
+        } else if let steps = o.steps {
+            passes = Double(steps * (o.batchSize ?? D.batchSize(level)) * sequenceLength) / Double(max(1, trainingTokens))
+        } else {
+            passes = Double(o.epochs ?? D.epochs)
+        }
+        expectedPasses = passes
+
+        let userRegularises = [o.dropout, o.inputDropout, o.hiddenDropout, o.weightDrop, o.embeddingDropout].contains { $0 != nil }
+        if userRegularises {
+            dropout = o.dropout ?? 0
+            inputDropout = o.inputDropout ?? 0
+            hiddenDropout = o.hiddenDropout ?? 0
+            weightDrop = o.weightDrop ?? 0
+            embeddingDropout = o.embeddingDropout ?? 0
+        } else {
+            let r = min(1, max(0, Foundation.log2(max(passes, 1e-9)) / 4))
+            func scaled(_ full: Float) -> Float { (Float(r) * full * 20).rounded() / 20 }
+            dropout = 0
+            hiddenDropout = scaled(words ? 0.3 : 0.25)
+            weightDrop = scaled(words ? 0.4 : 0.3)
+            inputDropout = scaled(words ? 0.3 : 0.1)
+            embeddingDropout = scaled(words ? 0.1 : 0)
+            let how = budget != nil ? String(format: "~%.1f passes over the text expected in the budget", passes)
+                                    : String(format: "%.1f passes over the text", passes)
+            reasons.append("hidden dropout \(Self.plain(hiddenDropout)), weight drop \(Self.plain(weightDrop)), input dropout \(Self.plain(inputDropout)), "
+                           + "embedding dropout \(Self.plain(embeddingDropout)) because \(how) (strength \(Int((r * 100).rounded()))%)")
+        }
+        self.reasons = reasons
+    }
+
+    private static func plain(_ x: Float) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Recurrent
+import Testing
+@testable import RecurrentSeries
+
+/// The ES-RNN hybrid: gradients through the smoothing recursion, learning, intervals, checkpoints.
+@Suite struct HybridTests {
+    /// A positive series with a season of 4, a trend and noise.
+    static func positiveSeries(count: Int, seed: UInt64 = 7) -> [Double] {
+        var rng = RandomGenerator(seed: seed)
+        let pattern: [Double] = [1.2, 0.8, 1.1, 0.9]
+        return (0..<count).map { t -> Double in
+            let level: Double = 10 + 0.1 * Double(t)
+            let noise: Double = 0.3 * Double(rng.normal())
+            return level * pattern[t % 4] + noise
+        }
+    }
+
+    /// ∂/∂(a, g, c) of Σ u·ℓ + Σ v·s, analytic against central differences, in double precision.
+    @Test(arguments: [4, 1]) func smoothingGradientsMatchFiniteDifferences(season: Int) {
+        let y = Self.positiveSeries(count: 30)
+        var rng = RandomGenerator(seed: 11)
+        var smoothing = HoltWintersSmoothing(initialFor: y, season: season)
+        smoothing.levelLogit = 0.3
+        smoothing.seasonLogit = -0.7
+        let u = (0..<y.count).map { _ in Double(rng.uniform(-1, 1)) }
+        let v = (0..<(y.count + season)).map { _ in Double(rng.uniform(-1, 1)) }
+        func loss(_ s: HoltWintersSmoothing) -> Double {
+            let states = s.smooth(y)
+            return zip(u, states.level).map(*).reduce(0, +) + zip(v, states.seasonality).map(*).reduce(0, +)
+        }
+        var dLevel = u, dSeason = v
+        let g = smoothing.backward(y, states: smoothing.smooth(y), dLevel: &dLevel, dSeasonality: &dSeason)
+        let eps = 1e-6
+        func numeric(_ change: (inout HoltWintersSmoothing, Double) -> Void) -> Double {
+            var up = smoothing, down = smoothing
+            change(&up, eps)
+            change(&down, -eps)
+            return (loss(up) - loss(down)) / (2 * eps)
+        }
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-6 * max(1, abs(a)) }
+        #expect(close(g.levelLogit, numeric { $0.levelLogit += $1 }), "α: \(g.levelLogit)")
+        if season > 1 {
+            #expect(close(g.seasonLogit, numeric { $0.seasonLogit += $1 }), "γ: \(g.seasonLogit)")
+            for j in 0..<season {
+                #expect(close(g.initialLogSeason[j], numeric { $0.initialLogSeason[j] += $1 }), "s\(j)")
+            }
+        } else {
+            #expect(g.seasonLogit == 0)
+        }
+    }
+
+    /// Every parameter of the whole hybrid — smoothing, LSTM and head — through inputs, targets,
+    /// the level penalty and a smooth loss of z − o (so ∂/∂z = −∂/∂o holds as for pinball).
+    @Test func hybridGradientsMatchFiniteDifferences() {
+        let y = Self.positiveSeries(count: 40)
+        var rng = RandomGenerator(seed: 3)
+        let configuration = HybridConfiguration(lookback: 5, horizon: 3, season: 4, hiddenSize: 3, quantiles: [0.2, 0.5, 0.8],
+                                                levelPenalty: 0.5)
+        var smoothing = HoltWintersSmoothing(initialFor: y, season: 4)
+        smoothing.levelLogit = 0.4
+        let model = HybridModel(configuration: configuration, smoothing: smoothing, generator: &rng)
+        model.isTraining = true
+        let origins = [8, 20, 27], smoothed = 30
+        func lossAndGradient() -> (Double, Matrix) {
+            let (o, z, penalty) = model.forward(y, origins: origins, smoothed: smoothed, generator: &rng)
+            let d = Matrix(rows: o.rows, cols: o.cols)
+            var loss = penalty
+            for b in 0..<o.rows {
+                for c in 0..<o.cols {
+                    let e = Double(z![b, c % 3]) - Double(o[b, c])
+                    loss += 0.5 * e * e
+                    d[b, c] = Float(-e)
+                }
+            }
+            return (loss, d)
+        }
+        model.zeroGradients()
+        let (_, d) = lossAndGradient()
+        model.backward(d)
+        #expect(model.parameters.prefix(3).map(\.name)
+                == ["smoothing.level_logit", "smoothing.season_logit", "smoothing.initial_log_season"])
+        var worst = 0.0, checked = 0
+        for p in model.parameters {
+            for r in 0..<p.value.rows {
+                for c in 0..<p.value.cols {
+                    let saved = p.value[r, c], eps: Float = 1e-2
+                    p.value[r, c] = saved + eps
+                    let up = lossAndGradient().0
+                    p.value[r, c] = saved - eps
+                    let down = lossAndGradient().0
+                    p.value[r, c] = saved
+                    let analytic = Double(p.gradient[r, c])
+                    worst = max(worst, abs((up - down) / (2 * Double(eps)) - analytic) / (1e-2 + abs(analytic)))
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 80)
+        #expect(worst < 0.05, "worst relative gradient error \(worst)")
+    }
+
+    @Test func yearlyDataIsSmoothedWithoutASeasonUnlessOneIsGiven() {
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: 9, frequency: .months(12)) == 1)
+        #expect(HybridConfiguration.smoothingSeason(given: 9, detected: 9, frequency: .months(12)) == 9)
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: 12, frequency: .months(1)) == 12)
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: 52, frequency: .days(7)) == 52)
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: 6, frequency: nil) == 6)
+        #expect(HybridConfiguration.smoothingSeason(given: nil, detected: nil, frequency: .months(1)) == 1)
+    }
+
+    @Test func pinballLossAndGradientByHand() {
+        var rng = RandomGenerator(seed: 1)
+        let model = HybridModel(configuration: HybridConfiguration(lookback: 2, horizon: 1, hiddenSize: 1),
+                                smoothing: HoltWintersSmoothing(initialFor: [1, 2], season: 1), generator: &rng)
+        let outputs = Matrix(rows: 1, cols: 3, values: [0, 0, 2])          // quantiles 0.1, 0.5, 0.9
+        let targets = Matrix(rows: 1, cols: 1, values: [1])
+        let d = Matrix(rows: 1, cols: 3)
+        // errors z − o: 1, 1, −1 → 0.1·1 + 0.5·1 + (0.9 − 1)·(−1) = 0.7
+        #expect(abs(model.pinballLoss(outputs: outputs, targets: targets, dOutputs: d) - 0.7) < 1e-12)
+        #expect(d.toArray() == [-0.1, -0.5, 0.1])
+    }
+
+    @Test func coverageCountsValuesInsideTheirIntervals() {
+        let intervals = [PredictionInterval(lower: [0, 1, 2], upper: [1, 2, 3]),
+                         PredictionInterval(lower: [5, 5], upper: [6, 6])]
+        // inside: 1 (bound), 1.5, no (3.5); 5.5, no (7) → 3 of 5
+        #expect(PredictionInterval.coverage(intervals, actuals: [[1, 1.5, 3.5], [5.5, 7]]) == 0.6)
+        #expect(PredictionInterval.coverage([], actuals: []) == nil)
+    }
+
+    /// Trained on a trending seasonal series, the hybrid beats seasonal naive on the test part,
+    /// and its calibrated 80 % intervals hold most of the test values.
+    @Test func hybridBeatsSeasonalNaiveOnASyntheticSeasonalSeries() throws {
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(), lookback: 12, horizon: 3, reference: .lastValue)
+        #expect(problem.season == 6)
+        let (ensemble, outcomes) = try HybridEnsemble.train(
+            problem: problem, count: 2, hiddenSize: 8,
+            options: ForecastTrainingOptions(epochs: 30, batchSize: 16, learningRate: 1e-2, patience: 10, seed: 1))
+        #expect(outcomes.count == 2 && outcomes.allSatisfy { $0.bestEpoch >= 1 })
+        let scores = RollingOrigin(origins: problem.testOrigins, horizon: 3)
+            .scores([ensemble, Baseline.seasonalNaive(season: 6)], series: problem.series.values, scale: problem.maseScale)
+        #expect(scores.map(\.method) == ["ES-RNN ×2", "seasonal naive (m=6)"])
+        #expect(scores[0].accuracy.mae < scores[1].accuracy.mae, "\(scores.formattedTable())")
+        let (_, intervals) = ensemble.forecastsWithIntervals(problem.series.values, origins: problem.testOrigins, horizon: 3)
+        let coverage = try #require(PredictionInterval.coverage(intervals, actuals: problem.actuals(problem.testOrigins)))
+        #expect(coverage >= 0.6 && coverage <= 1, "coverage \(coverage)")
+    }
+
+    /// Members trained side by side are the members trained alone: training is deterministic per seed.
+    @Test func ensembleMembersDoNotDependOnWhatRunsBesideThem() throws {
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 120), lookback: 8, horizon: 2,
+                                          reference: .lastValue)
+        let options = ForecastTrainingOptions(epochs: 2, batchSize: 16, patience: 2, seed: 4)
+        let pair = try HybridEnsemble.train(problem: problem, count: 2, hiddenSize: 4, options: options, threads: 2).ensemble
+        var second = options
+        second.seed = 5
+        let alone = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4, options: second, threads: 1).ensemble
+        for (a, b) in zip(pair.members[1].parameters, alone.members[0].parameters) {
+            #expect(a.value.toArray() == b.value.toArray(), "\(a.name)")
+        }
+    }
+
+    /// Calibration widens too-narrow intervals until they hold the nominal share of the values.
+    @Test func calibratedIntervalsHoldTheirShareOfTheCalibrationValues() throws {
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 120), lookback: 8, horizon: 2,
+                                          reference: .lastValue)
+        var ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
+                                                options: ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)).ensemble
+        let origins = problem.validationOrigins
+        ensemble.calibrateIntervals(problem.series.values, origins: origins)
+        let (_, intervals) = ensemble.forecastsWithIntervals(problem.series.values, origins: origins, horizon: 2)
+        let coverage = try #require(PredictionInterval.coverage(intervals, actuals: problem.actuals(origins)))
+        #expect(coverage >= 0.8, "coverage \(coverage), widening \(ensemble.intervalWidening)")
+    }
+
+    @Test func checkpointRoundTripForecastsTheSame() throws {
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 120), lookback: 8, horizon: 3,
+                                          reference: .lastValue)
+        let ensemble = try HybridEnsemble.train(problem: problem, count: 2, hiddenSize: 4,
+                                                options: ForecastTrainingOptions(epochs: 2, batchSize: 16, patience: 2)).ensemble
+        let checkpoint = HybridCheckpoint(ensemble: ensemble, source: ForecastSource(file: "y.csv", column: "y", dateColumn: nil,
+                                                                                      wide: false, missing: .interpolate),
+                                          season: 6, frequency: nil, training: nil)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hybrid-\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try checkpoint.write(to: path)
+        let loaded = try HybridCheckpoint(contentsOf: path)
+        #expect(loaded.ensemble.members.count == 2 && loaded.ensemble.configuration == ensemble.configuration)
+        #expect(loaded.ensemble.intervalWidening == ensemble.intervalWidening)
+        #expect(loaded.recommended == .hybrid && loaded.season == 6 && loaded.source == checkpoint.source)
+        let y = problem.series.values, origins = [100, 117]
+        let a = ensemble.forecastsWithIntervals(y, origins: origins, horizon: 3)
+        let b = loaded.ensemble.forecastsWithIntervals(y, origins: origins, horizon: 3)
+        #expect(a.forecasts == b.forecasts && a.intervals == b.intervals)
+        // A forecast checkpoint is not a hybrid one.
+        #expect(throws: SeriesError.self) { try ForecastCheckpoint(contentsOf: path) }
+    }
+}

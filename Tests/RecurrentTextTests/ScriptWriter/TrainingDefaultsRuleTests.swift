@@ -1,0 +1,53 @@
+import Recurrent
+import RecurrentText
+import Testing
+
+/// The defaults rule: sizes by level and text size, regularisation by expected passes, and
+/// explicit options winning.
+@Suite struct TrainingDefaultsRuleTests {
+    static func rule(_ level: TokenizerLevel, tokens: Int, vocabulary: Int, _ edit: (inout TextTrainingOptions) -> Void = { _ in })
+    -> TrainingDefaultsRule {
+        var o = TextTrainingOptions(corpusPath: "unused")
+        edit(&o)
+        return TrainingDefaultsRule(options: o, level: level, trainingTokens: tokens, vocabularySize: vocabulary)
+    }
+
+    @Test func sizesFollowLevelTextAndBudget() {
+        let char = Self.rule(.char, tokens: 1_000_000, vocabulary: 65)
+        #expect(char.hiddenSize == 512 && char.embeddingSize == 64 && char.layers == 2 && char.sequenceLength == 64)
+        #expect(Self.rule(.char, tokens: 100_000, vocabulary: 65).hiddenSize == 256)
+        #expect(Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.timeBudget = 120 }.hiddenSize == 256)
+        let word = Self.rule(.word, tokens: 900_000, vocabulary: 20_000)
+        #expect(word.hiddenSize == 256 && word.embeddingSize == 256 && word.sequenceLength == 32)
+        #expect(Self.rule(.word, tokens: 6_000_000, vocabulary: 20_000).hiddenSize == 512)
+        #expect(word.reasons.contains { $0.hasPrefix("hidden size 256 because word level and 900000 training tokens") })
+    }
+
+    /// r = clamp(log₂(passes)/4, 0, 1) times the full strength, rounded to 0.05.
+    @Test func regularisationGrowsWithThePasses() {
+        let one = Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.epochs = 1 }
+        #expect(one.expectedPasses == 1)
+        #expect([one.hiddenDropout, one.weightDrop, one.inputDropout, one.embeddingDropout, one.dropout] == [0, 0, 0, 0, 0])
+        let sixteen = Self.rule(.word, tokens: 1_000_000, vocabulary: 20_000) { $0.epochs = 16 }
+        #expect([sixteen.hiddenDropout, sixteen.weightDrop, sixteen.inputDropout, sixteen.embeddingDropout] == [0.3, 0.4, 0.3, 0.1])
+        let four = Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.epochs = 4 }      // r = 0.5
+        #expect([four.hiddenDropout, four.weightDrop, four.inputDropout] == [0.15, 0.15, 0.05])
+        // With a budget the passes come from the model's cost at the assumed rate.
+        let budgeted = Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.timeBudget = 1200 }
+        let decoder: Double = 512 * 65, first: Double = 4 * 512 * (64 + 512), second: Double = 4 * 512 * (512 + 512)
+        let flops: Double = 6 * (decoder + first + second)
+        let passes: Double = 1200 * TrainingDefaultsRule.assumedFLOPRate / flops / 1_000_000
+        #expect(abs(budgeted.expectedPasses - passes) < 1e-9)
+        #expect(budgeted.reasons.last!.contains("passes over the text expected in the budget"))
+    }
+
+    /// Explicit options win; any dropout option takes regularisation out of the rule.
+    @Test func explicitOptionsWin() {
+        let r = Self.rule(.word, tokens: 900_000, vocabulary: 20_000) {
+            $0.hiddenSize = 128; $0.embeddingSize = 64; $0.layers = 3; $0.sequenceLength = 50; $0.weightDrop = 0.2
+        }
+        #expect(r.hiddenSize == 128 && r.embeddingSize == 64 && r.layers == 3 && r.sequenceLength == 50)
+        #expect(r.weightDrop == 0.2 && r.hiddenDropout == 0 && r.inputDropout == 0 && r.dropout == 0)
+        #expect(r.reasons.isEmpty)
+    }
+}
