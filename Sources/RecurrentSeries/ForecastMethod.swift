@@ -52,7 +52,9 @@ extension Baseline: ForecastMethod {
     }
 }
 
-/// ETS or theta, refitted to the history before each origin.
+/// ETS or theta, refitted to the history before each origin (ETS at most
+/// `RefitSchedule.maximumFits` times over many origins; theta, a closed form and a
+/// one-parameter fit, at every origin).
 public enum StatisticalMethod: ForecastMethod, Equatable, Sendable {
     /// The ETS model of lowest AICc among `ExponentialSmoothing.candidates(period:)`.
     case ets(period: Int?)
@@ -88,6 +90,17 @@ public enum StatisticalMethod: ForecastMethod, Equatable, Sendable {
             guard history.count >= 2 else { return Baseline.lastValue.forecast(series, origin: origin, horizon: horizon) }
             return Theta(history, period: period).forecast(horizon: horizon)
         }
+    }
+
+    /// ETS is chosen and fitted at the origins `RefitSchedule` names and run on at the others.
+    public func forecasts(_ series: [Double], origins: [Int], horizon: Int) -> [[Double]] {
+        guard case .ets(let period) = self else {
+            return origins.map { forecast(series, origin: $0, horizon: horizon) }
+        }
+        return RefitSchedule(origins: origins).forecasts(
+            series, origins: origins, horizon: horizon, fit: { ExponentialSmoothing.select($0, period: period) },
+            extend: { $0.applied(to: $1) }, forecast: { $0.forecast(horizon: $1) },
+            fallback: { Baseline.lastValue.forecast(series, origin: $0, horizon: horizon) })
     }
 }
 

@@ -100,6 +100,12 @@ public struct ARIMA: Sendable {
                                          start: start, into: &errors)
     }
 
+    /// The same orders and coefficients run over `values` (a longer history): no refit.
+    public func applied(to values: [Double]) -> ARIMA {
+        ARIMA(values: values, order: order, ar: ar, seasonalAR: seasonalAR, ma: ma, seasonalMA: seasonalMA,
+              constant: constant, conditioning: conditioning)
+    }
+
     /// The `horizon` values after the series: the ARMA recursion on w with future errors 0,
     /// then (1 − B)ᵈ(1 − Bᵐ)ᴰ undone onto the values.
     public func forecast(horizon: Int) -> [Double] {

@@ -134,6 +134,12 @@ public struct ExponentialSmoothing: Sendable {
         finalSeasonal = run.seasonal
     }
 
+    /// The same model, smoothing parameters and initial states run over `values` (a longer
+    /// history): no refit.
+    public func applied(to values: [Double]) -> ExponentialSmoothing {
+        ExponentialSmoothing(values: values, specification: specification, parameters: parameters)
+    }
+
     /// The forecasts of the `horizon` values after the series:
     /// ŷ(n+h) = ℓ + (φ + … + φʰ)·b, plus (or times) the latest seasonal state of that position.
     public func forecast(horizon: Int) -> [Double] {
