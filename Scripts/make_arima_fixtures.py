@@ -5,7 +5,8 @@ Writes Tests/RecurrentSeriesTests/Fixtures/arima.json. For each bundled series (
 gap-filled as `recurrent forecast` reads it: linear interpolation):
 
 - kpss: statsmodels' KPSS level statistic (`kpss(x, "c", nlags=l)`, l = floor(3 sqrt(n) / 13))
-  of the series and of its first difference;
+  of the series and of its first difference; kpssAuto: the statistic and the lag count with
+  statsmodels' default `nlags="auto"` (Hobijn et al. 1998), which the ARIMA search uses;
 - seasonal strength: 1 - var(R)/var(S + R) from statsmodels' classical additive
   `seasonal_decompose` (centred moving average), where R and S are defined;
 - ar: for AR(p) on the series (d = 0, with mean) and on its first difference (d = 1, with
@@ -56,6 +57,13 @@ def kpss_statistic(x):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return float(kpss(x, regression="c", nlags=lags)[0])
+
+
+def kpss_auto(x):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        statistic, _, lags, _ = kpss(x, regression="c", nlags="auto")
+    return [float(statistic), int(lags)]
 
 
 def seasonal_strength(y, m):
@@ -118,6 +126,7 @@ def main():
         y = load(name)
         entry = {"count": int(len(y)), "period": m,
                  "kpss": [kpss_statistic(y), kpss_statistic(np.diff(y))],
+                 "kpssAuto": [kpss_auto(y), kpss_auto(np.diff(y)), kpss_auto(y[m:] - y[:-m])],
                  "seasonalStrength": seasonal_strength(y, m),
                  "ar": [ar_fixture(y, p, d) for d in (0, 1) for p in (1, 2, 3)],
                  "arma": [arma_fixture(y, p, q) for (p, q) in [(1, 1), (2, 1)] if name in ("lynx", "elec_equip")]}

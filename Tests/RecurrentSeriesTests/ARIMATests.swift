@@ -20,6 +20,8 @@ import Testing
         var count: Int
         var period: Int
         var kpss: [Double]
+        /// [statistic, lags] with statsmodels' automatic lags, of y, its difference and its seasonal difference.
+        var kpssAuto: [[Double]]
         var seasonalStrength: Double
         var ar: [AR]
         var arma: [ARMA]
@@ -44,6 +46,12 @@ import Testing
         #expect(Self.close(ARIMA.kpssStatistic(y), fixture.kpss[0], 1e-9, 1e-12))
         #expect(Self.close(ARIMA.kpssStatistic(difference), fixture.kpss[1], 1e-9, 1e-12))
         #expect(Self.close(ARIMA.seasonalStrength(y, period: fixture.period), fixture.seasonalStrength, 1e-9, 1e-12))
+        let m = fixture.period
+        for (x, reference) in zip([y, difference, (m..<y.count).map { y[$0] - y[$0 - m] }], fixture.kpssAuto) {
+            let lags = ARIMA.kpssLags(x)
+            #expect(Double(lags) == reference[1], "\(name): \(lags) lags against statsmodels' \(reference[1])")
+            #expect(Self.close(ARIMA.kpssStatistic(x, lags: lags), reference[0], 1e-9, 1e-12), "\(name)")
+        }
     }
 
     /// A pure AR model's CSS optimum is ordinary least squares: the fit must reach its SSE and

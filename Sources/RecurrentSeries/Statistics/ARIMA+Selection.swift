@@ -7,7 +7,8 @@ import Foundation
 ///    F = max(0, 1 − var(R)/var(S + R)) ≥ 0.64 in a classical additive decomposition (R the
 ///    remainder, S the seasonal part; `auto.arima` uses STL) — and at least 3 seasons remain.
 /// 2. d ∈ 0…2: difference while the KPSS test rejects level stationarity at 5 %
-///    (statistic > 0.463, Bartlett weights over ⌊3√n/13⌋ lags, as `ndiffs`).
+///    (statistic > 0.463, Bartlett weights over the lags of Hobijn et al.'s automatic
+///    bandwidth, statsmodels' default: `kpssLags`).
 /// 3. Stepwise search over p, q ≤ 5 and P, Q ≤ 1 from (2,2)(1,1), (0,0)(0,0), (1,0)(1,0) and
 ///    (0,1)(0,1): move to the first neighbour (one order ±1, p and q together ±1, the constant
 ///    toggled) of lower AICc until none is lower. A constant is allowed when d + D ≤ 1.
@@ -30,7 +31,7 @@ extension ARIMA {
         var x = values
         if seasonalD == 1 { x = (m..<x.count).map { x[$0] - x[$0 - m] } }
         var d = 0
-        while d < 2, x.count > 8, kpssStatistic(x) > kpssCriticalValue5 {
+        while d < 2, x.count > 8, kpssStatistic(x, lags: kpssLags(x)) > kpssCriticalValue5 {
             x = (1..<x.count).map { x[$0] - x[$0 - 1] }
             d += 1
         }
@@ -109,6 +110,32 @@ extension ARIMA {
         }
         guard variance > 0 else { return 0 }
         return sumOfSquares / (Double(n) * Double(n) * variance)
+    }
+
+    /// The KPSS lag count chosen from the data (Hobijn, Franses & Ooms 1998; statsmodels'
+    /// `nlags="auto"`): with e the demeaned series, c = ⌊n^(2/9)⌋ and γᵢ = 2·Σₜ eₜeₜ₋ᵢ/n,
+    /// s₀ = Σe²/n + Σᵢ₌₁…c γᵢ, s₁ = Σᵢ₌₁…c i·γᵢ, and l = ⌊1.1447·(s₁/s₀)^(2/3)·n^(1/3)⌋, at most
+    /// n − 1. A fixed rule such as ⌊3√n/13⌋ under-corrects for strong autocorrelation and
+    /// differences stationary series (elec_equip after seasonal differencing).
+    static func kpssLags(_ x: [Double]) -> Int {
+        let n = x.count
+        guard n > 1 else { return 0 }
+        let mean = x.reduce(0, +) / Double(n)
+        let e = x.map { $0 - mean }
+        let covarianceLags = Int(pow(Double(n), 2.0 / 9.0))
+        var s0 = e.reduce(0) { $0 + $1 * $1 } / Double(n), s1 = 0.0
+        if covarianceLags >= 1 {
+            for i in 1...min(covarianceLags, n - 1) {
+                var product = 0.0
+                for t in i..<n { product += e[t] * e[t - i] }
+                product /= Double(n) / 2
+                s0 += product
+                s1 += Double(i) * product
+            }
+        }
+        guard s0 != 0, (s1 / s0).isFinite else { return 0 }
+        let gamma = 1.1447 * pow((s1 / s0) * (s1 / s0), 1.0 / 3.0)
+        return min(Int(gamma * pow(Double(n), 1.0 / 3.0)), n - 1)
     }
 
     /// Seasonal strength max(0, 1 − var(R)/var(S + R)) of a classical additive decomposition
