@@ -21,9 +21,9 @@ import Foundation
 ///
 /// Determinism: dropout masks — AWD-LSTM's locked, embedding and weight dropout too — are keyed
 /// by (seed, step, global stream, time step) (`DropoutKeys`), so they do not depend on how the
-/// batch is split into micro-batches or across processes; the step, the data position, the schedule, the optimizer moments and the
-/// carried state are all in each checkpoint, so a run resumed from step N (`restore(from:)`)
-/// continues exactly as if it had never stopped.
+/// batch is split into micro-batches or across processes; the step, the data position, the
+/// schedule, the optimizer moments and the carried state are all in each checkpoint, so a run
+/// resumed from step N (`restore(from:)`) continues exactly as if it had never stopped.
 ///
 /// Data-parallel (`distribute(over:)`): each process computes its share of every batch and
 /// the gradients are summed before clipping (`DataParallelShare`); only the process given
