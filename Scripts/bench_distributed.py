@@ -13,11 +13,11 @@ Projected for a cluster of N such nodes, one rank each, no overlap of the sum wi
                                                              10 Gbit/s Ethernet, 2 µs at 100 Gbit/s)
     step(N, B) = C(B/N) + A(N)           speedup = C(B) / step(N, B)
 
-Usage: Scripts/bench_distributed.py BINARY [--corpus Data/tinyshakespeare.txt] [--steps 30]
+Usage: Scripts/bench_distributed.py BINARY [--corpus Data/tinyshakespeare.txt] [--steps 30] [--no-projection]
        Scripts/bench_distributed.py --projection-only 6.2,0.39     (compute ms per stream per step)
 (BINARY built with `swift build -c release --traits MPI`; run at low priority on a shared machine.)
 """
-import argparse, json, math, os, statistics, subprocess, tempfile
+import argparse, json, math, os, resource, statistics, subprocess, tempfile, time
 
 V, E, H, L, T, B = 65, 65, 512, 2, 50, 50
 
@@ -35,9 +35,16 @@ def train(binary, corpus, steps, threads, ranks, folder):
     if ranks > 1:
         root = ["--allow-run-as-root"] if os.geteuid() == 0 else []
         command = ["mpirun", *root, "--oversubscribe", "-np", str(ranks), *command, "--distributed"]
-    subprocess.run(command, check=True, stderr=subprocess.DEVNULL)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    stderr = subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).stderr
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rates = [json.loads(line)["tokens_per_sec"] for line in open(os.path.join(folder, "metrics.jsonl"))]
-    return statistics.median(rates[3:])
+    # Rank 0's "distributed: N sums took X s on rank 0 …": the time an overlap could hide at most.
+    sums = next((line.split(": ", 1)[1] for line in stderr.splitlines() if line.startswith("distributed: ") and " sums took " in line), None)
+    return statistics.median(rates[3:]), cpu, wall, sums
 
 
 def compute_ms(binary, batch, steps):
@@ -77,6 +84,8 @@ def main():
     parser.add_argument("binary", nargs="?")
     parser.add_argument("--corpus", default="Data/tinyshakespeare.txt")
     parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--no-projection", action="store_true",
+                        help="only the three runs: skip timing C(b) and the projection")
     parser.add_argument("--projection-only", metavar="MS[,MS…]",
                         help="skip the measurements; project from these compute times per stream per step (ms)")
     args = parser.parse_args()
@@ -90,11 +99,15 @@ def main():
 
     with tempfile.TemporaryDirectory() as work:
         runs = [("1 process × 1 thread", 1, 1), ("1 process × 2 threads", 2, 1), ("2 ranks × 1 thread", 1, 2)]
-        print("\n| run | tokens/s (median) |\n|---|---|")
+        print("\n| run | tokens/s (median) | CPU s per step | wall s | in the sums (rank 0) |\n|---|---|---|---|---|")
         for name, threads, ranks in runs:
-            rate = train(binary, args.corpus, args.steps, threads, ranks, os.path.join(work, f"t{threads}r{ranks}"))
-            print(f"| {name} | {rate:,.0f} |", flush=True)
+            rate, cpu, wall, sums = train(binary, args.corpus, args.steps, threads, ranks, os.path.join(work, f"t{threads}r{ranks}"))
+            print(f"| {name} | {rate:,.0f} | {cpu / args.steps:.2f} | {wall:.0f} | {sums or '–'} |", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
+    print("(CPU s per step: user + system of every process of the run, the corpus read, validation and")
+    print(" checkpoints included, divided by the steps.)")
+    if args.no_projection:
+        return
 
     batches = [10, 25, 50, 100]
     times = [compute_ms(binary, b, 10) for b in batches]

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Checks `recurrent train --distributed` end to end on this machine (CI's `mpi` stage):
 #   1. a 2-rank run under mpirun matches the single-process run with the same global batch
-#      (losses within 1e-5 relative, dropout on) and is bit-for-bit repeatable;
+#      (losses within 1e-5 relative, dropout and AWD-LSTM's regularisers on) and is bit-for-bit
+#      repeatable; rank 1 is given a corpus path that names no file (it maps rank 0's token cache);
 #   2. its checkpoint resumes in 1 process and continues the single-process run;
-#   3. a rank that dies (SIGKILL) ends the job within 10 s, a rank that hangs (SIGSTOP) ends it
+#   3. a 2-rank run to a time budget (--time) finishes (the ranks plan on rank 0's clock);
+#   4. a rank that dies (SIGKILL) ends the job within 10 s, a rank that hangs (SIGSTOP) ends it
 #      after --distributed-timeout, and the last checkpoint still loads.
 # Usage: Scripts/check_distributed.sh RECURRENT_BINARY (built with --traits MPI)
 set -euo pipefail
@@ -13,9 +15,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 head -c 300000 "$repo/Data/tinyshakespeare.txt" > corpus.txt
-mpi=(mpirun --oversubscribe -np 2)
-if [ "$(id -u)" = 0 ]; then mpi=(mpirun --allow-run-as-root --oversubscribe -np 2); fi
-common=(--dropout 0.2 --hidden-size 64 --embedding-size 32 --batch-size 8 --seq-length 32 --eval-every 10
+launcher=(mpirun --oversubscribe)
+if [ "$(id -u)" = 0 ]; then launcher=(mpirun --allow-run-as-root --oversubscribe); fi
+mpi=("${launcher[@]}" -np 2)
+common=(--dropout 0.2 --input-dropout 0.1 --hidden-dropout 0.1 --weight-drop 0.2 --embedding-dropout 0.1
+        --hidden-size 64 --embedding-size 32 --batch-size 8 --seq-length 32 --eval-every 10
         --max-validation-batches 4 --threads 1 --log-every 10)
 
 # The loss curves of two metrics logs: equal (exact) or within a relative tolerance.
@@ -42,13 +46,17 @@ PY
 
 echo "== 1 process, 30 steps"
 "$bin" train corpus.txt "${common[@]}" --steps 30 --output single
-echo "== 2 ranks, 20 steps, twice"
-"${mpi[@]}" "$bin" train corpus.txt "${common[@]}" --steps 20 --output ranks --distributed
+echo "== 2 ranks, 20 steps, twice (rank 1's corpus path names no file: it maps rank 0's token cache)"
+"${launcher[@]}" -np 1 "$bin" train corpus.txt "${common[@]}" --steps 20 --output ranks --distributed \
+    : -np 1 "$bin" train not-on-this-node.txt "${common[@]}" --steps 20 --output ranks --distributed
 "${mpi[@]}" "$bin" train corpus.txt "${common[@]}" --steps 20 --output again --distributed 2>/dev/null
 compare again/metrics.jsonl ranks/metrics.jsonl exact
 echo "== resumed in 1 process to step 30"
 "$bin" train corpus.txt --resume ranks/latest.safetensors --steps 30 --threads 1 --log-every 10
 compare single/metrics.jsonl ranks/metrics.jsonl 1e-5
+
+echo "== 2 ranks to a time budget of 10 s"
+"${mpi[@]}" "$bin" train corpus.txt "${common[@]}" --time 10s --output budget --distributed 2>&1 | tail -n 2
 
 echo "== rank 1 killed (SIGKILL) after step 15"
 start=$(date +%s)

@@ -16,8 +16,11 @@ import Recurrent
 public final class MPIGroup: DataParallelGroup {
     public let rank: Int
     public let size: Int
-    /// Longest wait for the other ranks in one collective (seconds).
-    public let timeout: Double
+    /// Longest wait for the other ranks in one collective (seconds; `.infinity`: no limit).
+    public var timeout: Double
+    /// Sums done so far and the wall-clock seconds this rank spent in them, waiting for the
+    /// slowest rank included: what overlapping the sum with the backward pass could hide at most.
+    public private(set) var sums = 0, sumSeconds = 0.0
 
     init(timeout: Double) throws(DistributedLaunchError) {
         let rc = recurrent_mpi_init()
@@ -51,13 +54,19 @@ public final class MPIGroup: DataParallelGroup {
         var rc = recurrent_mpi_iallreduce_sum(pointer, Int32(count), &request)
         guard rc == MPI_SUCCESS else { throw failure("the gradient sum could not start: \(Self.describe(rc))") }
         let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int64(timeout * 1000))
+        let start = clock.now
+        let deadline = timeout.isFinite ? start + .milliseconds(Int64(timeout * 1000)) : nil
+        defer {
+            let spent = start.duration(to: clock.now).components
+            sums += 1
+            sumSeconds += Double(spent.seconds) + Double(spent.attoseconds) * 1e-18
+        }
         var done: Int32 = 0
         while true {
             rc = recurrent_mpi_test(&request, &done)
             guard rc == MPI_SUCCESS else { throw failure("the gradient sum failed: \(Self.describe(rc))") }
             if done != 0 { return }
-            if clock.now > deadline {
+            if let deadline, clock.now > deadline {
                 throw failure("no answer from the other \(size - 1) process\(size == 2 ? "" : "es") for \(Self.seconds(timeout)): "
                               + "one died or hangs (a full disk, a killed process, a lost node). "
                               + "Stopping; the last checkpoint is intact — resume from it, with any number of processes")
@@ -102,6 +111,9 @@ public final class MPIGroup: DataParallelGroup {
 public final class MPIGroup: DataParallelGroup {
     public var rank: Int { 0 }
     public var size: Int { 1 }
+    public var timeout: Double = 0
+    public var sums: Int { 0 }
+    public var sumSeconds: Double { 0 }
     public var libraryVersion: String { "none" }
     private init() {}
     public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {}

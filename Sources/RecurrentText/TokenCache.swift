@@ -53,6 +53,9 @@ public struct TokenCache: Sendable {
         /// The corpus was tokenized into a new file; `reason` says why ("no token cache yet",
         /// "the corpus changed", "it was damaged: …").
         case built(reason: String)
+        /// Another process of the same run (rank 0 of a data-parallel run) made or found it;
+        /// this one only mapped it (`TextTrainingOptions.sharedTokenCache`).
+        case shared
     }
 
     // MARK: Load or build

@@ -58,7 +58,20 @@ extension TrainCommand {
             FileHandle.standardError.write(Data("error: \(prefix)\(error)\n".utf8))
             group.abort(code: 1)
         }
+        Console.message(String(format: "distributed: %d sums took %.2f s on rank 0 (waiting for the other processes included)",
+                               group.sums, group.sumSeconds))
         group.finish()
+    }
+
+    /// The session of this rank: rank 0 reads the corpus into the token cache, the others map
+    /// the cache once it is there (`TextTrainingSession.make(_:sharingTokensOver:)`). They wait
+    /// for rank 0 as long as tokenizing takes — no `--distributed-timeout` here: a rank 0 that
+    /// fails ends the job (`withDistribution`), and one that dies is seen by the launcher.
+    func makeSession(_ options: TextTrainingOptions, group: MPIGroup) throws -> TextTrainingSession {
+        let timeout = group.timeout
+        group.timeout = .infinity
+        defer { group.timeout = timeout }
+        return try TextTrainingSession.make(options, sharingTokensOver: group)
     }
 
     /// Shares the batch out over `group` and says so (rank 0).

@@ -64,21 +64,22 @@ struct TrainCommand: ParsableCommand {
         computation.apply()
         try runReportingErrors {
             try withDistribution { group in
-                try InputFileCheck.requireDataFile(try BundledData.path(corpus), role: "corpus (a text file)")
+                // Only rank 0 of a distributed run reads the corpus (the others map its token
+                // cache), writes (checkpoints, metrics) and claims the folder.
+                let writes = (group?.rank ?? 0) == 0
+                if writes { try InputFileCheck.requireDataFile(try BundledData.path(corpus), role: "corpus (a text file)") }
                 if let resume = runOptions.resume {
                     try InputFileCheck.requireCheckpoint(resume, format: CheckpointKey.formatName, command: "train --resume")
                 }
-                // Only rank 0 of a distributed run writes (checkpoints, metrics) and claims the folder.
-                let writes = (group?.rank ?? 0) == 0
                 let folder = runFolder()
                 // The output folder is checked and claimed for this run before the session opens
                 // its metrics log there.
                 if writes { try InputFileCheck.requireWritableFolder(folder.output) }
                 let claim = writes ? try RunFolderClaim(folder.output, resumingFrom: folder.resumed, overwrite: overwrite) : nil
                 defer { claim?.release() }
-                var o = try options()
+                var o = try options(needsCorpus: writes)
                 o.writesNothing = !writes
-                let session = try TextTrainingSession.make(o)
+                let session = try group.map { try makeSession(o, group: $0) } ?? TextTrainingSession.make(o)
                 assert(session.outputDirectory == folder.output, "the locked folder must be the one written")
                 if let group { try distribute(session, over: group) }
                 let cleared = try claim?.clearEarlierRun() ?? 0
@@ -88,8 +89,10 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    func options() throws -> TextTrainingOptions {
-        var o = TextTrainingOptions(corpusPath: try BundledData.path(corpus))
+    /// The options of this run; `corpus` resolved to a bundled file when it names one (a rank
+    /// other than 0 of a distributed run does not need the file, so it may be missing there).
+    func options(needsCorpus: Bool = true) throws -> TextTrainingOptions {
+        var o = TextTrainingOptions(corpusPath: needsCorpus ? try BundledData.path(corpus) : (try? BundledData.path(corpus)) ?? corpus)
         o.level = data.level
         o.lowercase = data.lowercase
         o.minimumCount = data.minimumCount
@@ -138,6 +141,7 @@ struct TrainCommand: ParsableCommand {
         for choice in session.choices { Console.message("chose " + choice) }
         switch session.tokenCacheOrigin {
         case .reused: Console.message("tokens: reused \(session.tokenCache.path)")
+        case .shared: Console.message("tokens: mapped \(session.tokenCache.path), made by rank 0")
         case .built(let reason): Console.message("tokens: tokenized into \(session.tokenCache.path) (\(reason))")
         }
         Console.message("corpus: \(corpus), \(session.corpus.byteCount) bytes → \(session.corpus.tokens.count) \(tokenizer.level.rawValue) tokens, vocabulary \(tokenizer.vocabularySize)"

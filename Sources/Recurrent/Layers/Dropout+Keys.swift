@@ -55,9 +55,19 @@ public struct DropoutKeys: Sendable, Equatable {
 
     /// The row keys of dropout site `site` for an input of `batchSize` streams.
     public func rowKeys(site: Int, batchSize: Int) -> DropoutRowKeys {
+        DropoutRowKeys(key: siteKey(site), firstStream: firstStream, batchSize: batchSize)
+    }
+
+    /// The keys of a mask drawn once for the whole batch, not per stream — embedding dropout's
+    /// (V) words, weight drop's (G·H, P) matrix: row r of the mask is a function of (seed, step,
+    /// site, r) alone, so every micro-batch and every process of the step draws the same one.
+    public func batchKeys(site: Int, rows: Int) -> DropoutRowKeys {
+        DropoutRowKeys(key: siteKey(site), firstStream: 0, batchSize: rows)
+    }
+
+    private func siteKey(_ site: Int) -> UInt64 {
         let stepKey = splitMix64(splitMix64(seed) ^ UInt64(step))
-        return DropoutRowKeys(key: splitMix64(stepKey ^ (UInt64(site) &+ 1) &* 0xD1B5_4A32_D192_ED03),
-                              firstStream: firstStream, batchSize: batchSize)
+        return splitMix64(stepKey ^ (UInt64(site) &+ 1) &* 0xD1B5_4A32_D192_ED03)
     }
 }
 

@@ -10,12 +10,16 @@
 ///
 /// which is PyTorch's `F.embedding(tokens, weight * mask)` with `mask = weight.new_empty(V, 1)
 /// .bernoulli_(1 − p) / (1 − p)`: the gradient reaching `weight[v]` is m[v] times the sum over
-/// its rows. The mask takes V `uniform()` draws in id order, kept when the draw is ≥ p. In
-/// evaluation mode or with p = 0, `forward` returns its input (drawing nothing).
+/// its rows. The mask takes V `uniform()` draws in id order, kept when the draw is ≥ p; with
+/// `maskKeys` set, the V draws are row 0 of those keys instead (one mask per step, whatever
+/// part of the batch this call sees) and the generator is not touched. In evaluation mode or
+/// with p = 0, `forward` returns its input (drawing nothing).
 public final class EmbeddingDropout {
     /// p: the probability of dropping a word for a batch, in [0, 1).
     public let probability: Float
     public var isTraining = true
+    /// When set, the word mask is keyed (`DropoutKeys.batchKeys`) instead of drawn.
+    public var maskKeys: DropoutRowKeys?
 
     private let maskSpace = GrowableBuffer(), rowScaleSpace = GrowableBuffer()
     private let outputSpace = GrowableBuffer(), gradientSpace = GrowableBuffer()
@@ -35,7 +39,9 @@ public final class EmbeddingDropout {
         }
         precondition(tokens.count == input.rows, "EmbeddingDropout: \(tokens.count) tokens for \(input.rows) rows")
         let mask = maskSpace.matrix(rows: 1, cols: vocabularySize)
-        generator.fillUniform(mask.pointer, count: vocabularySize)
+        if let maskKeys { maskKeys.fillUniform(row: 0, mask.pointer, count: vocabularySize) } else {
+            generator.fillUniform(mask.pointer, count: vocabularySize)
+        }
         let keepScale = 1 / (1 - probability)
         for v in 0..<vocabularySize { mask.pointer[v] = mask.pointer[v] >= probability ? keepScale : 0 }
         let scale = rowScaleSpace.matrix(rows: input.rows, cols: 1)

@@ -9,13 +9,17 @@
 ///
 /// as PyTorch's `x * x.new_empty(1, B, F).bernoulli_(1 − p) / (1 − p)` on `(T, B, F)`. The
 /// mask comes from the generator: one `uniform()` per element of `(B, F)` in row-major order,
-/// kept when the draw is ≥ p. In evaluation mode or with p = 0, `forward` returns its input
-/// (the same view, drawing nothing) and `backward` its argument.
+/// kept when the draw is ≥ p. With `rowKeys` set, mask row b is instead keyed by the global
+/// stream of sequence b (`DropoutRowKeys`, time step 0) and the generator is not touched. In
+/// evaluation mode or with p = 0, `forward` returns its input (the same view, drawing nothing)
+/// and `backward` its argument.
 public final class LockedDropout {
     /// p: the probability of zeroing a feature of a sequence, in [0, 1).
     public let probability: Float
     /// Dropout is applied only in training mode.
     public var isTraining = true
+    /// When set, each sequence's mask is keyed by its global stream instead of drawn.
+    public var rowKeys: DropoutRowKeys?
 
     private let maskSpace = GrowableBuffer(), outputSpace = GrowableBuffer(), gradientSpace = GrowableBuffer()
     private var mask: Matrix?          // (B, F) of the last forward, nil when it was the identity
@@ -37,7 +41,7 @@ public final class LockedDropout {
         let keepScale = 1 / (1 - probability)
         for b in 0..<batchSize {
             let mp = m.pointer + b * m.rowStride
-            generator.fillUniform(mp, count: input.cols)
+            if let rowKeys { rowKeys.fillUniform(row: b, mp, count: input.cols) } else { generator.fillUniform(mp, count: input.cols) }
             for f in 0..<input.cols { mp[f] = mp[f] >= probability ? keepScale : 0 }
         }
         mask = m

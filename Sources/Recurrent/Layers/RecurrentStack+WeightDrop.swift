@@ -11,7 +11,9 @@
 /// Backward forms ∂L/∂W̃_hh as usual (into a scratch buffer) and adds M ⊙ ∂L/∂W̃_hh into the
 /// gradient of the raw W_hh, the parameter the optimizer updates and checkpoints keep under
 /// its PyTorch name. Evaluation uses W_hh itself (dropout's expectation). Masks are drawn from
-/// the generator at the start of `forward`, layer by layer, row-major, kept when ≥ p.
+/// the generator at the start of `forward`, layer by layer, row-major, kept when ≥ p — or,
+/// with `weightDropKeys` set (a language model's training step), row r of layer k's mask is
+/// row r of its keys: one mask per step, the same in every micro-batch and process.
 extension RecurrentStack {
     /// Sets the variational dropout between layers and the weight drop (both in [0, 1)).
     func setRegularization(lockedDropout: Float, weightDrop: Float) {
@@ -33,7 +35,9 @@ extension RecurrentStack {
             for r in 0..<w.rows {
                 let mp = mask.pointer + r * mask.rowStride, wp = w.pointer + r * w.rowStride
                 let dp = dropped.pointer + r * dropped.rowStride
-                generator.fillUniform(mp, count: w.cols)
+                if let keys = weightDropKeys?[k] { keys.fillUniform(row: r, mp, count: w.cols) } else {
+                    generator.fillUniform(mp, count: w.cols)
+                }
                 for c in 0..<w.cols {
                     mp[c] = mp[c] >= weightDrop ? keepScale : 0
                     dp[c] = mp[c] * wp[c]

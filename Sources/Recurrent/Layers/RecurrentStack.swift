@@ -45,6 +45,8 @@ final class RecurrentStack {
     var lockedDropouts: [LockedDropout] = []
     /// DropConnect on every W_hh in training (`RecurrentStack+WeightDrop.swift`), in [0, 1).
     var weightDrop: Float = 0
+    /// Keys of each layer's weight-drop mask (`DropoutKeys.batchKeys`); nil draws them.
+    var weightDropKeys: [DropoutRowKeys]?
     /// Whether the last forward ran with dropped W_hh (so backward must too).
     var weightDropped = false
     /// Per layer: the mask `(D·G·H, P)` and M ⊙ W_hh of the last forward; and the gradient

@@ -13,6 +13,28 @@ public protocol DataParallelGroup: AnyObject {
     func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError)
 }
 
+extension DataParallelGroup {
+    /// Rank 0's `bytes` on every rank (the others pass anything, e.g. `[]`): two sums, the
+    /// length and then the bytes, to which the other ranks add zeros. Bytes and lengths below
+    /// 2²⁴ are exact in Float32. For small messages (a file's fingerprint), not for data.
+    public func broadcastFromRankZero(_ bytes: [UInt8]) throws(DataParallelError) -> [UInt8] {
+        precondition(rank != 0 || bytes.count < 1 << 24, "broadcastFromRankZero: \(bytes.count) bytes is too long")
+        let length = UnsafeMutableBufferPointer<Float>.allocate(capacity: 1)
+        defer { length.deallocate() }
+        length[0] = rank == 0 ? Float(bytes.count) : 0
+        try allReduceSum(length)
+        guard let count = Int(exactly: length[0]), count >= 0 else {
+            throw DataParallelError("rank \(rank) of \(size): a broadcast of \(length[0]) bytes")
+        }
+        guard count > 0 else { return [] }
+        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        defer { values.deallocate() }
+        for i in 0..<count { values[i] = rank == 0 && i < bytes.count ? Float(bytes[i]) : 0 }
+        try allReduceSum(values)
+        return values.map { UInt8(clamping: Int($0)) }
+    }
+}
+
 /// A collective operation failed: another rank died, hangs, or the transport broke.
 public struct DataParallelError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String

@@ -13,6 +13,9 @@ import Foundation
 ///    time of the interval just finished and the measured evaluation time; a cosine schedule's
 ///    end moves with it, so the rate still anneals to its minimum when the time is up.
 ///
+/// Data-parallel (`distribute(over:)`), every reading of the clock is rank 0's, so every
+/// process plans and stops alike.
+///
 /// Determinism: everything the plans read (spent seconds, the window's steps and seconds,
 /// the costs) is in `TrainingState.budget`, in every checkpoint; with the same clock readings
 /// a resumed run makes the same plans and so the same steps as an uninterrupted one.
@@ -123,7 +126,10 @@ extension LanguageModelTrainer {
     func probeCosts() -> (step: Double, evaluation: Double) {
         if let costProbe { return costProbe() }
         var scratch = generator
-        let k = configuration.microBatches, b = configuration.batchSize / k, t = configuration.sequenceLength
+        // Data-parallel, a step computes this process's share of the batch (the sum that
+        // follows is in the step times measured later, which the next plan uses).
+        let k = configuration.microBatches, t = configuration.sequenceLength
+        let b = share?.streams.count ?? configuration.batchSize / k
         training.fillBatch(0, inputs: inputs, targets: targets)
         let x = UnsafeBufferPointer(rebasing: inputs[0..<t * b]), y = UnsafeBufferPointer(rebasing: targets[0..<t * b])
         let state = model.zeroState(batchSize: b)

@@ -19,11 +19,11 @@ import Foundation
 /// dropout, no random draws) and saves a checkpoint; `shouldStop` is polled between steps (e.g.
 /// Ctrl-C), and then a checkpoint is saved before returning.
 ///
-/// Determinism: dropout masks are keyed by (seed, step, global stream, time step)
-/// (`DropoutKeys`), so they do not depend on how the batch is split into micro-batches or
-/// across processes; the step, the data position, the schedule, the optimizer moments and the
-/// carried state are all in each checkpoint, so a run resumed from step N (`restore(from:)`)
-/// continues exactly as if it had never stopped.
+/// Determinism: dropout masks — AWD-LSTM's locked, embedding and weight dropout too — are keyed
+/// by (seed, step, global stream, time step) (`DropoutKeys`), so they do not depend on how the
+/// batch is split into micro-batches or across processes; the step, the data position, the
+/// schedule, the optimizer moments and the carried state are all in each checkpoint, so a run
+/// resumed from step N (`restore(from:)`) continues exactly as if it had never stopped.
 ///
 /// Data-parallel (`distribute(over:)`): each process computes its share of every batch and
 /// the gradients are summed before clipping (`DataParallelShare`); only the process given
@@ -76,7 +76,7 @@ public final class LanguageModelTrainer {
     private var lossSinceRecord: Double = 0
     private var stepsSinceRecord = 0
     /// This process's share of every batch in a data-parallel run; nil trains the whole batch.
-    private var share: DataParallelShare?
+    private(set) var share: DataParallelShare?
 
     /// A trainer at step 0. `generator` continues from wherever the caller left it (usually
     /// just after initialising the model from the same seed).
@@ -123,20 +123,25 @@ public final class LanguageModelTrainer {
     ///
     /// - Throws: `TrainingError.invalidConfiguration` when the batch cannot be shared out (fewer
     ///   streams than processes, micro-batches, a source that cannot read a stream range).
+    ///
+    /// Every dropout mask, AWD-LSTM's included, is keyed by (seed, step, global stream), so
+    /// splitting the batch changes none. A time budget (`setBudget`) is planned and charged on
+    /// rank 0's clock alone: every reading of `clock` becomes rank 0's reading, broadcast, so
+    /// every process makes the same plans and stops at the same step.
     public func distribute(over group: any DataParallelGroup) throws(TrainingError) {
-        // Only plain dropout is keyed by sequence so far: AWD-LSTM's masks come from the
-        // generator and would differ with the split. A time budget is planned from each
-        // process's own clock, so processes would plan different step counts.
-        let m = model.configuration
-        var problems: [String] = []
-        if m.inputDropout > 0 || m.hiddenDropout > 0 || m.weightDrop > 0 || m.embeddingDropout > 0 {
-            problems.append("data-parallel training supports --dropout only, not --input-dropout, --hidden-dropout, --weight-drop or --embedding-dropout (their masks are not yet keyed by sequence): give --dropout P, which sets them to 0")
-        }
-        if progress.budget != nil {
-            problems.append("data-parallel training takes --steps or --epochs, not --time (each process would plan its own step count)")
-        }
-        guard problems.isEmpty else { throw .invalidConfiguration(problems) }
         share = try DataParallelShare(group: group, model: model, configuration: configuration, source: training)
+        let local = clock
+        clock = { LanguageModelTrainer.rankZeroReading(local(), group: group) }
+    }
+
+    /// Rank 0's `reading` on every rank. The clock cannot throw: should the broadcast fail (a
+    /// rank died or hangs), this rank's own reading stands in, and the step's gradient sum,
+    /// which fails the same way, stops training right after.
+    static func rankZeroReading(_ reading: Double, group: any DataParallelGroup) -> Double {
+        let bytes = withUnsafeBytes(of: reading.bitPattern.littleEndian) { Array($0) }
+        guard let agreed = try? group.broadcastFromRankZero(bytes), agreed.count == 8 else { return reading }
+        let bits = agreed.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        return Double(bitPattern: UInt64(littleEndian: bits))
     }
 
     /// Bytes each process adds into the per-step allreduce (nil when not distributed).

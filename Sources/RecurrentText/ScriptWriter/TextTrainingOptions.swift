@@ -54,6 +54,11 @@ public struct TextTrainingOptions: Sendable {
     /// Where the corpus's tokens are cached (nil: `tokens.cache` in the output folder); several
     /// runs on one corpus can share one file.
     public var tokenCachePath: String?
+    /// The fingerprint of the token cache another process has just made at the cache path for
+    /// this same run (rank 0 of a data-parallel run, `TextTrainingSession.make(_:sharingTokensOver:)`):
+    /// this process maps that file — it neither reads nor tokenizes the corpus — and checks
+    /// that the file it sees is that one. Nil: find or make the cache itself.
+    public var sharedTokenCache: String?
     /// A checkpoint to continue from.
     public var resume: String?
     /// Writes nothing into the output folder — no checkpoints, no metrics log — though it may

@@ -63,6 +63,23 @@ public final class TextTrainingSession {
         return try start(options)
     }
 
+    /// This process's session of a data-parallel run over `group` (not yet distributed: call
+    /// `trainer.distribute(over:)` next). Only rank 0 reads the corpus: it finds or makes the
+    /// token cache, then tells the others its fingerprint; they wait for that, map the same
+    /// file and read only their streams of each batch from it. Every rank must call this with
+    /// the same options. A rank 0 that fails throws here and never reaches the broadcast, so
+    /// the caller must end the whole job then (the others wait in it).
+    public static func make(_ options: TextTrainingOptions, sharingTokensOver group: any DataParallelGroup) throws -> TextTrainingSession {
+        if group.rank == 0 {
+            let session = try make(options)
+            _ = try group.broadcastFromRankZero(Array(session.tokenCache.fingerprint.utf8))
+            return session
+        }
+        var mapped = options
+        mapped.sharedTokenCache = String(decoding: try group.broadcastFromRankZero([]), as: UTF8.self)
+        return try make(mapped)
+    }
+
     // MARK: New run
 
     static func start(_ o: TextTrainingOptions) throws -> TextTrainingSession {
@@ -78,8 +95,9 @@ public final class TextTrainingSession {
         try checkPositive(batchSize, "--batch-size")
 
         let output = o.outputDirectory ?? defaultOutputDirectory(for: o.corpusPath)
-        let tokens = try TokenCache.load(o.tokenCachePath ?? tokenCachePath(in: output), source: .file(path: o.corpusPath),
-                                         level: level, wordOptions: wordOptions)
+        let cachePath = o.tokenCachePath ?? tokenCachePath(in: output)
+        let tokens = try o.sharedTokenCache.map { try mapShared(cachePath, fingerprint: $0) }
+            ?? TokenCache.load(cachePath, source: .file(path: o.corpusPath), level: level, wordOptions: wordOptions)
         let corpus = tokens.cache.corpus
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: batchSize, sequenceLength: sequenceLength)
 
@@ -231,8 +249,9 @@ public final class TextTrainingSession {
 
         // The corpus, tokenized with the checkpoint's tokenizer: it must be the same text.
         let output = o.outputDirectory ?? parentDirectory(of: loaded.path)
-        let tokens = try loadTokens(o.corpusPath, cache: o.tokenCachePath ?? tokenCachePath(in: output),
-                                    tokenizer: loaded.tokenizer, checkpoint: loaded.path)
+        let cachePath = o.tokenCachePath ?? tokenCachePath(in: output)
+        let tokens = try o.sharedTokenCache.map { try mapShared(cachePath, fingerprint: $0) }
+            ?? loadTokens(o.corpusPath, cache: cachePath, tokenizer: loaded.tokenizer, checkpoint: loaded.path)
         let corpus = tokens.cache.corpus
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: configuration.batchSize,
                                                   sequenceLength: configuration.sequenceLength)
@@ -286,6 +305,21 @@ public final class TextTrainingSession {
         }
     }
 
+    /// The cache another process made at `path` for this run (`TextTrainingOptions.sharedTokenCache`),
+    /// mapped without reading the corpus; it must be the one with `fingerprint`.
+    private static func mapShared(_ path: String, fingerprint: String) throws -> (cache: TokenCache, origin: TokenCache.Origin) {
+        let seen = " Every process must see the same file: keep the output folder (or --token-cache) on a file system all of them share."
+        let cache: TokenCache
+        do { cache = try TokenCache.open(path, verify: false) } catch {
+            throw TextTrainingError.sharedTokenCache("\(error.description).\(seen)")
+        }
+        guard cache.fingerprint == fingerprint else {
+            throw TextTrainingError.sharedTokenCache("the token cache \(path) holds tokens with fingerprint \(cache.fingerprint), "
+                + "not the \(fingerprint) that rank 0 made there.\(seen)")
+        }
+        return (cache, .shared)
+    }
+
     private static func savedState(_ file: SafeTensors, path: String) throws -> TrainingState {
         do { return try TrainingState(jsonString: file.metadata[CheckpointKey.trainingState] ?? "") } catch {
             throw CheckpointError.invalidMetadata(file: path, key: CheckpointKey.trainingState, reason: "\(error)")
@@ -333,10 +367,12 @@ public final class TextTrainingSession {
 public enum TextTrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidOption(String)
     case validationTooShort(tokenCount: Int, sequenceLength: Int, fraction: Double)
+    /// A data-parallel process cannot map the token cache rank 0 made.
+    case sharedTokenCache(String)
 
     public var description: String {
         switch self {
-        case .invalidOption(let message):
+        case .invalidOption(let message), .sharedTokenCache(let message):
             return message
         case let .validationTooShort(count, t, fraction):
             return "the validation part (the last \(Int(fraction * 100))% of the text) has \(count) tokens, fewer than one sequence of \(t) + 1; "

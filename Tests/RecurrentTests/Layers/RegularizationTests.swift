@@ -30,6 +30,45 @@ import Testing
         #expect(g == before)
     }
 
+    /// Keyed masks (a training step's `DropoutKeys`) do not depend on the part of the batch a
+    /// call sees: the locked mask of global stream s is the same whether s arrives in a batch of
+    /// 6 or as stream 1 of the part starting at 3; the embedding mask is the same for any part;
+    /// neither touches the generator; another step gives other masks.
+    @Test func keyedMasksDoNotDependOnTheBatchPart() {
+        let t = 3, f = 40, v = 50, p: Float = 0.5
+        let keys = DropoutKeys(seed: 9, step: 4)
+        var part = keys
+        part.firstStream = 3
+        var g = RandomGenerator(seed: 1)
+        let before = g
+        func locked(_ keys: DropoutKeys, batch: Int) -> Matrix {
+            let x = Matrix(rows: t * batch, cols: f)
+            x.fill(1)
+            let dropout = LockedDropout(p)
+            dropout.rowKeys = keys.rowKeys(site: 7, batchSize: batch)
+            return dropout.forward(x, batchSize: batch, generator: &g).copy()
+        }
+        let whole = locked(keys, batch: 6), split = locked(part, batch: 2)
+        for step in 0..<t {
+            for j in 0..<2 { #expect(split.row(step * 2 + j).toArray() == whole.row(step * 6 + 3 + j).toArray()) }
+        }
+        #expect(whole.row(0).toArray() != whole.row(1).toArray(), "streams get their own masks")
+        #expect(locked(DropoutKeys(seed: 9, step: 5), batch: 6).toArray() != whole.toArray(), "steps get their own masks")
+
+        func words(_ keys: DropoutKeys) -> [Float] {
+            let tokens: [Int32] = (0..<Int32(v)).map { $0 }
+            let x = Matrix(rows: v, cols: 1)
+            x.fill(1)
+            let dropout = EmbeddingDropout(p)
+            dropout.maskKeys = keys.batchKeys(site: 8, rows: 1)
+            return tokens.withUnsafeBufferPointer { dropout.forward(x, tokens: $0, vocabularySize: v, generator: &g) }.toArray()
+        }
+        #expect(words(keys) == words(part))
+        #expect(Set(words(keys)) == [0, 1 / (1 - p)])
+        #expect(words(keys) != words(DropoutKeys(seed: 9, step: 5)))
+        #expect(g == before, "keyed masks draw nothing from the generator")
+    }
+
     /// Whole words: every row of a token reads the same scale, m[token] ∈ {0, 1/(1−p)}, and
     /// the backward pass scales the gradient rows alike.
     @Test func embeddingDropoutDropsWholeWords() {
