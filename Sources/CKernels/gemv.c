@@ -88,6 +88,40 @@ static AVX2 void rows_avx2(long j0, long j1, long K, const float *x, const float
     }
 }
 
+// Four weight rows × two streams: 8 accumulators, each updated in exactly the order of
+// rows_avx2's for that (row, stream), so every output has the single-stream floats; the four
+// rows are loaded once for both streams.
+static AVX2 void tile_avx2(long j, long K, const float *X, long ldx, const float *W, long ldw,
+                           float *Y, long ldy, float alpha, float beta) {
+    const long K8 = K & ~7L;
+    const float *w0 = W + j * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
+    const float *x0 = X, *x1 = X + ldx;
+    __m256 a00 = _mm256_setzero_ps(), a10 = _mm256_setzero_ps();
+    __m256 a20 = _mm256_setzero_ps(), a30 = _mm256_setzero_ps();
+    __m256 a01 = _mm256_setzero_ps(), a11 = _mm256_setzero_ps();
+    __m256 a21 = _mm256_setzero_ps(), a31 = _mm256_setzero_ps();
+    for (long p = 0; p < K8; p += 8) {
+        const __m256 v0 = _mm256_loadu_ps(w0 + p), v1 = _mm256_loadu_ps(w1 + p);
+        const __m256 v2 = _mm256_loadu_ps(w2 + p), v3 = _mm256_loadu_ps(w3 + p);
+        const __m256 xa = _mm256_loadu_ps(x0 + p), xb = _mm256_loadu_ps(x1 + p);
+        a00 = _mm256_fmadd_ps(v0, xa, a00); a10 = _mm256_fmadd_ps(v1, xa, a10);
+        a20 = _mm256_fmadd_ps(v2, xa, a20); a30 = _mm256_fmadd_ps(v3, xa, a30);
+        a01 = _mm256_fmadd_ps(v0, xb, a01); a11 = _mm256_fmadd_ps(v1, xb, a11);
+        a21 = _mm256_fmadd_ps(v2, xb, a21); a31 = _mm256_fmadd_ps(v3, xb, a31);
+    }
+    float d00 = hsum256(a00), d10 = hsum256(a10), d20 = hsum256(a20), d30 = hsum256(a30);
+    float d01 = hsum256(a01), d11 = hsum256(a11), d21 = hsum256(a21), d31 = hsum256(a31);
+    for (long p = K8; p < K; p++) {
+        d00 += w0[p] * x0[p]; d10 += w1[p] * x0[p]; d20 += w2[p] * x0[p]; d30 += w3[p] * x0[p];
+        d01 += w0[p] * x1[p]; d11 += w1[p] * x1[p]; d21 += w2[p] * x1[p]; d31 += w3[p] * x1[p];
+    }
+    float *y0 = Y + j, *y1 = Y + ldy + j;
+    store_result(y0, d00, alpha, beta); store_result(y0 + 1, d10, alpha, beta);
+    store_result(y0 + 2, d20, alpha, beta); store_result(y0 + 3, d30, alpha, beta);
+    store_result(y1, d01, alpha, beta); store_result(y1 + 1, d11, alpha, beta);
+    store_result(y1 + 2, d21, alpha, beta); store_result(y1 + 3, d31, alpha, beta);
+}
+
 // MARK: - AVX-512
 
 #define AVX512 __attribute__((target("avx512f")))
@@ -128,6 +162,38 @@ static AVX512 void rows_avx512(long j0, long j1, long K, const float *x, const f
         if (tail) a = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w + K16), xt, a);
         store_result(y + j, _mm512_reduce_add_ps(a), alpha, beta);
     }
+}
+
+// Four weight rows × four streams: 16 accumulators, each updated in exactly the order of
+// rows_avx512's for that (row, stream), so every output has the single-stream floats. Per 16
+// multiply-adds it loads 4 weight and 4 stream vectors (rows_avx512 called per stream loads
+// 4 + 1 for 4): the loop is bound by the FMA units rather than by loads.
+static AVX512 void tile_avx512(long j, long K, const float *X, long ldx, const float *W, long ldw,
+                               float *Y, long ldy, float alpha, float beta) {
+    const long K16 = K & ~15L;
+    const __mmask16 tail = (__mmask16)((1u << (K - K16)) - 1);
+    const float *w[4] = {W + j * ldw, W + (j + 1) * ldw, W + (j + 2) * ldw, W + (j + 3) * ldw};
+    const float *x[4] = {X, X + ldx, X + 2 * ldx, X + 3 * ldx};
+    __m512 a[4][4];
+    for (int r = 0; r < 4; r++)
+        for (int s = 0; s < 4; s++) a[r][s] = _mm512_setzero_ps();
+    for (long p = 0; p < K16; p += 16) {
+        __m512 v[4], xv[4];
+        for (int r = 0; r < 4; r++) v[r] = _mm512_loadu_ps(w[r] + p);
+        for (int s = 0; s < 4; s++) xv[s] = _mm512_loadu_ps(x[s] + p);
+        for (int r = 0; r < 4; r++)
+            for (int s = 0; s < 4; s++) a[r][s] = _mm512_fmadd_ps(v[r], xv[s], a[r][s]);
+    }
+    if (tail) {
+        __m512 v[4], xv[4];
+        for (int r = 0; r < 4; r++) v[r] = _mm512_maskz_loadu_ps(tail, w[r] + K16);
+        for (int s = 0; s < 4; s++) xv[s] = _mm512_maskz_loadu_ps(tail, x[s] + K16);
+        for (int r = 0; r < 4; r++)
+            for (int s = 0; s < 4; s++) a[r][s] = _mm512_fmadd_ps(v[r], xv[s], a[r][s]);
+    }
+    for (int s = 0; s < 4; s++)
+        for (int r = 0; r < 4; r++)
+            store_result(Y + s * ldy + j + r, _mm512_reduce_add_ps(a[r][s]), alpha, beta);
 }
 
 #endif
@@ -367,8 +433,14 @@ float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const si
 // Y_i = alpha·X1_i·W1ᵀ + beta·Y_i (+ X2_i·W2ᵀ when K2 > 0) for every row i < M, each output
 // computed by exactly the code rk_sgemv_t runs for that row alone: a recurrent cell stepping
 // several independent streams at once gives each stream the floats it gets on its own.
+// A tile: four weight rows (from row j) × `width` rows of X at once; see tile_avx512.
+typedef void (*tile_fn)(long j, long K, const float *X, long ldx, const float *W, long ldw,
+                        float *Y, long ldy, float alpha, float beta);
+
 typedef struct {
     rows_fn rows;
+    tile_fn tile;
+    long width;
     long M, N, K1, K2, ldx1, ld1, ldx2, ld2, ldy, parts;
     const float *X1, *W1, *X2, *W2;
     float *Y;
@@ -382,9 +454,19 @@ static void gemv_rows_task(void *context, long index) {
     long j0 = b0 * 4, j1 = b1 * 4 < g->N ? b1 * 4 : g->N;
     // Four weight rows at a time (4·(K1 + K2) floats, 16 KB for a 512-unit LSTM) stay in L1
     // while every row of X passes them: the weights stream from memory once for all M rows.
+    // Whole tiles of `width` rows of X go through the register-blocked tile, the rest (and the
+    // last block of fewer than four weight rows) one row at a time; both give each output the
+    // floats of the single-row product.
     for (long jb = j0; jb < j1; jb += 4) {
         long je = jb + 4 < j1 ? jb + 4 : j1;
-        for (long i = 0; i < g->M; i++) {
+        long i = 0;
+        if (g->tile && je - jb == 4 && g->K1 > 0 && g->alpha != 0.0f)
+            for (; i + g->width <= g->M; i += g->width) {
+                float *y = g->Y + i * g->ldy;
+                g->tile(jb, g->K1, g->X1 + i * g->ldx1, g->ldx1, g->W1, g->ld1, y, g->ldy, g->alpha, g->beta);
+                if (g->K2 > 0) g->tile(jb, g->K2, g->X2 + i * g->ldx2, g->ldx2, g->W2, g->ld2, y, g->ldy, 1.0f, 1.0f);
+            }
+        for (; i < g->M; i++) {
             float *y = g->Y + i * g->ldy;
             if (g->K1 > 0 && g->alpha != 0.0f)
                 g->rows(jb, je, g->K1, g->X1 + i * g->ldx1, g->W1, g->ld1, y, g->alpha, g->beta);
@@ -406,7 +488,12 @@ static rows_fn rows_for(int kernel) {
 
 static void gemv_rows_run(int kernel, int threads, gemv_rows_job *job) {
     if (job->M <= 0 || job->N <= 0) return;
-    job->rows = rows_for(kernel < 0 ? rk_gemm_kernel_current() : kernel);
+    if (kernel < 0) kernel = rk_gemm_kernel_current();
+    job->rows = rows_for(kernel);
+#ifdef RK_X86
+    if (kernel == RK_KERNEL_AVX512) { job->tile = tile_avx512; job->width = 4; }
+    if (kernel == RK_KERNEL_AVX2) { job->tile = tile_avx2; job->width = 2; }
+#endif
     if (threads <= 0) threads = rk_thread_count();
     long blocks = (job->N + 3) / 4;
     long work = job->M * job->N * (job->K1 + job->K2);

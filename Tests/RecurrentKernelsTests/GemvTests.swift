@@ -68,31 +68,38 @@ import Testing
 @Suite struct GemvRowsTests {
     typealias S = GemmTestSupport
 
-    @Test func eachRowMatchesItsSingleRowProduct() {
+    /// M around the register tiles (2 streams with AVX2, 4 with AVX-512) and their remainders.
+    @Test(arguments: GemmKernel.available)
+    func eachRowMatchesItsSingleRowProduct(kernel: GemmKernel) {
         var rng = RandomGenerator(seed: 92)
-        for (m, n, k) in [(2, 1, 1), (3, 5, 17), (8, 65, 512), (7, 2050, 37), (16, 1030, 512)] {
+        for (m, n, k) in [(2, 1, 1), (3, 5, 17), (4, 8, 16), (5, 12, 31), (6, 9, 33), (8, 65, 512),
+                          (7, 2050, 37), (9, 64, 7), (16, 1030, 512)] {
             let x = S.random(m, k, strided: true, &rng), w = S.random(n, k, strided: true, &rng)
             for beta: Float in [0, 1] {
                 let start = S.random(m, n, &rng)
                 let rows = start.copy(), single = start.copy()
                 if beta == 0 { rows.fill(.nan) }
-                gemvRows(rows, x, w, beta: beta)
-                for i in 0..<m { gemm(single.row(i), x.row(i), .none, w, .transposed, beta: beta) }
-                #expect(rows.toArray() == single.toArray(), "\(m)×\(n)×\(k), beta \(beta)")
+                gemvRows(rows, x, w, beta: beta, kernel: kernel)
+                for i in 0..<m {
+                    gemm(single.row(i), x.row(i), .none, w, .transposed, beta: beta, kernel: kernel, threads: nil)
+                }
+                #expect(rows.toArray() == single.toArray(), "\(kernel) \(m)×\(n)×\(k), beta \(beta)")
             }
         }
     }
 
-    @Test func sumOfTwoProductsMatchesEachRowAlone() {
+    @Test(arguments: GemmKernel.available)
+    func sumOfTwoProductsMatchesEachRowAlone(kernel: GemmKernel) {
         var rng = RandomGenerator(seed: 93)
-        for (m, n, k1, k2) in [(2, 5, 3, 17), (8, 2048, 65, 512), (5, 1030, 512, 512)] {
+        for (m, n, k1, k2) in [(2, 5, 3, 17), (4, 16, 9, 40), (8, 2048, 65, 512), (5, 1030, 512, 512),
+                               (7, 36, 64, 19)] {
             let x1 = S.random(m, k1, strided: true, &rng), x2 = S.random(m, k2, strided: true, &rng)
             let w1 = S.random(n, k1, &rng), w2 = S.random(n, k2, &rng)
             let rows = Matrix(rows: m, cols: n), single = Matrix(rows: m, cols: n)
             rows.fill(.nan)
-            gemvSum(rows, x1, w1, x2, w2)
-            for i in 0..<m { gemvSum(single.row(i), x1.row(i), w1, x2.row(i), w2) }
-            #expect(rows.toArray() == single.toArray(), "\(m)×\(n)×(\(k1) + \(k2))")
+            gemvSum(rows, x1, w1, x2, w2, kernel: kernel)
+            for i in 0..<m { gemvSum(single.row(i), x1.row(i), w1, x2.row(i), w2, kernel: kernel) }
+            #expect(rows.toArray() == single.toArray(), "\(kernel) \(m)×\(n)×(\(k1) + \(k2))")
         }
     }
 }
