@@ -6,6 +6,8 @@
 #
 #   Scripts/prove-unchanged.sh [BASE_COMMIT]        # default: 42e10f3, the base of issue 13
 #
+# (The second round of issue 13 started at 250168f: `Scripts/prove-unchanged.sh 250168f`.)
+#
 # Both binaries are debug builds (`swift build --product recurrent`): the base one in a git
 # worktree of BASE_COMMIT under the scratch directory, the new one in this tree's `.build`.
 # Set BASE_BIN and/or NEW_BIN to compare ready-built binaries instead. Scratch directory:
@@ -108,6 +110,25 @@ classify-train       classify train in/digits-400.csv --label-last --steps 8 --f
 classify-train-bi    classify train in/digits-400.csv --label-last --steps 8 --features 8 --epochs 2 --hidden 6 --cell rnn --bidirectional --pooling mean --seed 3 --output out/digits-bi
 classify-predict     classify predict out/digits/classifier.safetensors in/digits-400.csv --output out/digits-predictions.csv
 classify-text        classify train in/reviews.tsv --text --epochs 3 --hidden 6 --embedding-size 4 --test 0.25 --validation 0.25 --seed 1 --output out/reviews
+help-gradient-flow   experiment gradient-flow --help
+help-memory-span     experiment memory-span --help
+gradient-flow        experiment gradient-flow --length 6 --cells rnn,lstm --seeds 2 --steps 10 --hidden-size 4 --batch-size 4 --quiet --plot out/gradient-flow.svg
+gradient-flow-json   experiment gradient-flow --length 5 --cells gru --steps 5 --hidden-size 4 --json
+memory-span          experiment memory-span --lags 1,3 --cells rnn,lstm --steps 10 --hidden-size 4 --batch-size 4 --hmm-iterations 3 --jobs 1 --quiet --plot out/memory-span.svg
+memory-span-json     experiment memory-span --lags 2 --symbols 3 --cells gru --seeds 2 --seed 5 --steps 5 --hidden-size 4 --hmm-states 3 --hmm-iterations 2 --jobs 1 --json --quiet
+forecast-hybrid      forecast train in/co2.csv --column co2 --lookback 24 --horizon 12 --epochs 2 --hidden 4 --model hybrid --seed 3 --output out/co2-hybrid
+bad-layers           train in/text.txt --layers 0
+bad-dropout          train in/text.txt --input-dropout 1 --layers 0
+bad-clip             train in/text.txt --clip 0
+bad-keep-last        train in/text.txt --keep-last -1 --log-every 0
+bad-log-every        train in/text.txt --log-every 0
+bad-min-count        train in/text.txt --min-count 0
+bad-validation       train in/text.txt --validation-fraction 1
+bad-seeds            experiment adding --seeds 0
+bad-span-seeds       experiment memory-span --seeds 0
+bad-flow-seeds       experiment gradient-flow --seeds 1001
+bad-flow-plot        experiment gradient-flow --plot x.png
+bad-span-plot        experiment memory-span --plot x.png
 EOF
 )
 
