@@ -25,8 +25,15 @@
 #   - the time column of `experiment` tables (stdout, stderr), and "in 1m02s"-style totals;
 #   - in checkpoints, the number after every `"seconds":` in the header (training time so far,
 #     in `training_state` and its history) and the spaces that pad the header to 8 bytes
-#     (their count follows the digits); the tensors and the rest of the header are kept.
-# Nothing is masked in SVG, CSV or JSON files: those must be identical as written.
+#     (their count follows the digits); the tensors and the rest of the header are kept;
+#   - in metrics.jsonl, the values of "elapsed_sec", "tokens_per_sec" and "samples_per_sec";
+#   - in stdout and stderr, the path of the binary that ran (hints such as "generate with:
+#     BINARY generate …" quote it), replaced by "recurrent".
+# Nothing else is masked in SVG, CSV or JSON files: those must be identical as written.
+#
+# PROVE_RUN="new" reruns only the new side and compares it with the base side of the previous
+# run in $PROVE_DIR (same BASE_COMMIT and BASE_BIN); PROVE_RUN="" compares what is there;
+# the default, "base new", runs both.
 set -euo pipefail
 
 BASE_COMMIT=${1:-42e10f3}
@@ -55,7 +62,9 @@ fi
 
 # ---- inputs --------------------------------------------------------------------------------
 inputs=$PROVE_DIR/inputs
-rm -rf "$inputs" "$PROVE_DIR/base" "$PROVE_DIR/new"
+PROVE_RUN=${PROVE_RUN-base new}
+rm -rf "$inputs"
+for side in $PROVE_RUN; do rm -rf "${PROVE_DIR:?}/$side"; done
 mkdir -p "$inputs"
 data() { git -C "$ROOT" show "$BASE_COMMIT:Data/$1" >"$inputs/$1"; }
 data tinyshakespeare.txt && data co2.csv && data elec_equip.csv && data digits.csv
@@ -143,10 +152,11 @@ run_side() {   # run_side NAME BINARY
     done <<<"$COMMANDS"
 }
 
-echo "running $(grep -c . <<<"$COMMANDS") commands with the base binary ($BASE_BIN)" >&2
-run_side base "$BASE_BIN"
-echo "running them with the new binary ($NEW_BIN)" >&2
-run_side new "$NEW_BIN"
+declare -A BIN=([base]=$BASE_BIN [new]=$NEW_BIN)
+for side in $PROVE_RUN; do
+    echo "running $(grep -c . <<<"$COMMANDS") commands with the $side binary (${BIN[$side]})" >&2
+    run_side "$side" "${BIN[$side]}"
+done
 
 # ---- masking and comparison ----------------------------------------------------------------
 mask() {   # wall-clock figures in a log -> '#'; see the list at the top
@@ -168,11 +178,18 @@ header = re.sub(rb'(\\"seconds\\":)[-+0-9.eE]+', rb"\1#", blob[8:8 + n].rstrip(b
 open(path, "wb").write(header + b"\n" + blob[8 + n:])
 PY
 }
-for side in base new; do
+for side in $PROVE_RUN; do
     for f in "$PROVE_DIR/$side"/logs/*.stdout "$PROVE_DIR/$side"/logs/*.stderr; do
         mask "$f" >"$f.masked" && mv "$f.masked" "$f"
     done
     find "$PROVE_DIR/$side/out" -name '*.safetensors' -print0 | while IFS= read -r -d '' f; do mask_checkpoint "$f"; done
+done
+for side in base new; do   # these masks change nothing the second time
+    for f in "$PROVE_DIR/$side"/logs/*.stdout "$PROVE_DIR/$side"/logs/*.stderr; do
+        sed -i "s#${BIN[$side]}#recurrent#g" "$f"
+    done
+    find "$PROVE_DIR/$side/out" -name metrics.jsonl -print0 |
+        xargs -0 -r sed -i -E 's/("(elapsed_sec|tokens_per_sec|samples_per_sec)":)[-+0-9.eE]+/\1#/g'
 done
 
 same=0 differ=0
