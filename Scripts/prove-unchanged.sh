@@ -6,6 +6,8 @@
 #
 #   Scripts/prove-unchanged.sh [BASE_COMMIT]        # default: 42e10f3, the base of issue 13
 #
+# (The second round of issue 13 started at 250168f: `Scripts/prove-unchanged.sh 250168f`.)
+#
 # Both binaries are debug builds (`swift build --product recurrent`): the base one in a git
 # worktree of BASE_COMMIT under the scratch directory, the new one in this tree's `.build`.
 # Set BASE_BIN and/or NEW_BIN to compare ready-built binaries instead. Scratch directory:
@@ -23,8 +25,15 @@
 #   - the time column of `experiment` tables (stdout, stderr), and "in 1m02s"-style totals;
 #   - in checkpoints, the number after every `"seconds":` in the header (training time so far,
 #     in `training_state` and its history) and the spaces that pad the header to 8 bytes
-#     (their count follows the digits); the tensors and the rest of the header are kept.
-# Nothing is masked in SVG, CSV or JSON files: those must be identical as written.
+#     (their count follows the digits); the tensors and the rest of the header are kept;
+#   - in metrics.jsonl, the values of "elapsed_sec", "tokens_per_sec" and "samples_per_sec";
+#   - in stdout and stderr, the path of the binary that ran (hints such as "generate with:
+#     BINARY generate …" quote it), replaced by "recurrent".
+# Nothing else is masked in SVG, CSV or JSON files: those must be identical as written.
+#
+# PROVE_RUN="new" reruns only the new side and compares it with the base side of the previous
+# run in $PROVE_DIR (same BASE_COMMIT and BASE_BIN); PROVE_RUN="" compares what is there;
+# the default, "base new", runs both.
 set -euo pipefail
 
 BASE_COMMIT=${1:-42e10f3}
@@ -53,7 +62,9 @@ fi
 
 # ---- inputs --------------------------------------------------------------------------------
 inputs=$PROVE_DIR/inputs
-rm -rf "$inputs" "$PROVE_DIR/base" "$PROVE_DIR/new"
+PROVE_RUN=${PROVE_RUN-base new}
+rm -rf "$inputs"
+for side in $PROVE_RUN; do rm -rf "${PROVE_DIR:?}/$side"; done
 mkdir -p "$inputs"
 data() { git -C "$ROOT" show "$BASE_COMMIT:Data/$1" >"$inputs/$1"; }
 data tinyshakespeare.txt && data co2.csv && data elec_equip.csv && data digits.csv
@@ -108,6 +119,25 @@ classify-train       classify train in/digits-400.csv --label-last --steps 8 --f
 classify-train-bi    classify train in/digits-400.csv --label-last --steps 8 --features 8 --epochs 2 --hidden 6 --cell rnn --bidirectional --pooling mean --seed 3 --output out/digits-bi
 classify-predict     classify predict out/digits/classifier.safetensors in/digits-400.csv --output out/digits-predictions.csv
 classify-text        classify train in/reviews.tsv --text --epochs 3 --hidden 6 --embedding-size 4 --test 0.25 --validation 0.25 --seed 1 --output out/reviews
+help-gradient-flow   experiment gradient-flow --help
+help-memory-span     experiment memory-span --help
+gradient-flow        experiment gradient-flow --length 6 --cells rnn,lstm --seeds 2 --steps 10 --hidden-size 4 --batch-size 4 --quiet --plot out/gradient-flow.svg
+gradient-flow-json   experiment gradient-flow --length 5 --cells gru --steps 5 --hidden-size 4 --json
+memory-span          experiment memory-span --lags 1,3 --cells rnn,lstm --steps 10 --hidden-size 4 --batch-size 4 --hmm-iterations 3 --jobs 1 --quiet --plot out/memory-span.svg
+memory-span-json     experiment memory-span --lags 2 --symbols 3 --cells gru --seeds 2 --seed 5 --steps 5 --hidden-size 4 --hmm-states 3 --hmm-iterations 2 --jobs 1 --json --quiet
+forecast-hybrid      forecast train in/co2.csv --column co2 --lookback 24 --horizon 12 --epochs 2 --hidden 4 --model hybrid --seed 3 --output out/co2-hybrid
+bad-layers           train in/text.txt --layers 0
+bad-dropout          train in/text.txt --input-dropout 1 --layers 0
+bad-clip             train in/text.txt --clip 0
+bad-keep-last        train in/text.txt --keep-last -1 --log-every 0
+bad-log-every        train in/text.txt --log-every 0
+bad-min-count        train in/text.txt --min-count 0
+bad-validation       train in/text.txt --validation-fraction 1
+bad-seeds            experiment adding --seeds 0
+bad-span-seeds       experiment memory-span --seeds 0
+bad-flow-seeds       experiment gradient-flow --seeds 1001
+bad-flow-plot        experiment gradient-flow --plot x.png
+bad-span-plot        experiment memory-span --plot x.png
 EOF
 )
 
@@ -122,10 +152,11 @@ run_side() {   # run_side NAME BINARY
     done <<<"$COMMANDS"
 }
 
-echo "running $(grep -c . <<<"$COMMANDS") commands with the base binary ($BASE_BIN)" >&2
-run_side base "$BASE_BIN"
-echo "running them with the new binary ($NEW_BIN)" >&2
-run_side new "$NEW_BIN"
+declare -A BIN=([base]=$BASE_BIN [new]=$NEW_BIN)
+for side in $PROVE_RUN; do
+    echo "running $(grep -c . <<<"$COMMANDS") commands with the $side binary (${BIN[$side]})" >&2
+    run_side "$side" "${BIN[$side]}"
+done
 
 # ---- masking and comparison ----------------------------------------------------------------
 mask() {   # wall-clock figures in a log -> '#'; see the list at the top
@@ -147,11 +178,18 @@ header = re.sub(rb'(\\"seconds\\":)[-+0-9.eE]+', rb"\1#", blob[8:8 + n].rstrip(b
 open(path, "wb").write(header + b"\n" + blob[8 + n:])
 PY
 }
-for side in base new; do
+for side in $PROVE_RUN; do
     for f in "$PROVE_DIR/$side"/logs/*.stdout "$PROVE_DIR/$side"/logs/*.stderr; do
         mask "$f" >"$f.masked" && mv "$f.masked" "$f"
     done
     find "$PROVE_DIR/$side/out" -name '*.safetensors' -print0 | while IFS= read -r -d '' f; do mask_checkpoint "$f"; done
+done
+for side in base new; do   # these masks change nothing the second time
+    for f in "$PROVE_DIR/$side"/logs/*.stdout "$PROVE_DIR/$side"/logs/*.stderr; do
+        sed -i "s#${BIN[$side]}#recurrent#g" "$f"
+    done
+    find "$PROVE_DIR/$side/out" -name metrics.jsonl -print0 |
+        xargs -0 -r sed -i -E 's/("(elapsed_sec|tokens_per_sec|samples_per_sec)":)[-+0-9.eE]+/\1#/g'
 done
 
 same=0 differ=0

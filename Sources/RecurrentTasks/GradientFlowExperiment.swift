@@ -31,7 +31,11 @@ public struct GradientFlowExperiment: Sendable {
     public var explodingGain: Float
     public var probeSize: Int
 
-    public init(task: AddingTask, configuration: ExperimentConfiguration, explodingGain: Float = 3, probeSize: Int = 100) {
+    /// g = 3: W_hh ~ N(0, g²/H) has spectral radius ≈ 3, well into the exploding regime.
+    public static let defaultExplodingGain: Float = 3
+
+    public init(task: AddingTask, configuration: ExperimentConfiguration, explodingGain: Float = defaultExplodingGain,
+                probeSize: Int = 100) {
         self.task = task
         self.configuration = configuration
         self.explodingGain = explodingGain

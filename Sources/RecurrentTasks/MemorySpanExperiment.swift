@@ -29,9 +29,10 @@ public struct MemorySpanExperiment: Sendable {
     public var hmmTrainingSize: Int
     public var testSize: Int
 
-    public init(lags: [Int] = MemorySpanExperiment.defaultLags, symbolCount: Int = 4,
+    public init(lags: [Int] = MemorySpanExperiment.defaultLags, symbolCount: Int = MemorySpanExperiment.defaultSymbolCount,
                 configuration: ExperimentConfiguration = MemorySpanExperiment.defaultConfiguration,
-                hmmStates: Int? = nil, hmmIterations: Int = 30, hmmTrainingSize: Int = 1000, testSize: Int = 500) {
+                hmmStates: Int? = nil, hmmIterations: Int = MemorySpanExperiment.defaultHMMIterations,
+                hmmTrainingSize: Int = 1000, testSize: Int = 500) {
         self.lags = lags
         self.symbolCount = symbolCount
         self.configuration = configuration
@@ -43,6 +44,12 @@ public struct MemorySpanExperiment: Sendable {
 
     /// k = 1, 2, 5, 10, 15, 20, 30, 50, 75, 100: dense where the RNN is expected to fall off.
     public static let defaultLags = [1, 2, 5, 10, 15, 20, 30, 50, 75, 100]
+
+    /// S = 4 symbols (chance 1/4).
+    public static let defaultSymbolCount = 4
+
+    /// Baum–Welch iterations of the HMM baseline.
+    public static let defaultHMMIterations = 30
 
     /// RNN, GRU, LSTM; 1 seed × 1,000 steps per lag, batch 32, hidden 32, Adam lr 0.01, clip 1,
     /// forget bias 3; a run stops when it reaches 99% test accuracy.

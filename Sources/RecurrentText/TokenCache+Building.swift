@@ -76,10 +76,8 @@ extension TokenCache {
                             tokenizer: tokenizer.configuration, bytesPerToken: width, tokenCount: written.fingerprint.count,
                             unknownCount: written.unknownCount, fingerprint: written.fingerprint.text)
         let json: Data
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            json = try encoder.encode(header)
+        do throws(MetadataJSONError) {
+            json = Data(try MetadataJSON.encode(header, escapingSlashes: true).utf8)
         } catch {
             throw .file(SafeTensorsError(file: file.target, problem: .writeFailed(operation: "encoding the header", detail: "\(error)")))
         }

@@ -148,9 +148,7 @@ struct ExperimentCommand: ParsableCommand {
         try runReportingErrors {
             let task = try makeTask(self.task!)
             let config = try configuration(for: task)
-            // Runs train side by side, one per core: their GEMMs are small (B × H × 4H), so
-            // whole runs in parallel use the cores better than each GEMM split across them.
-            if config.jobs > 1 && ThreadPool.environmentThreadCount == nil && computation.threads == nil { ThreadPool.threadCount = 1 }
+            computation.useOneThreadPerRun(if: config.jobs > 1)
             let quiet = self.quiet
             let runner = try ExperimentRunner(task: task, configuration: config)
             let report = try runner.run(logDirectory: logDirectory) { event in
@@ -163,8 +161,8 @@ struct ExperimentCommand: ParsableCommand {
             } else {
                 Console.out(report.table())
             }
-            if let plot { try write(report.learningCurves().render(), to: plot) }
-            if let normPlot { try write(report.gradientNormPlot().render(), to: normPlot) }
+            if let plot { try writeText(report.learningCurves().render(), to: plot) }
+            if let normPlot { try writeText(report.gradientNormPlot().render(), to: normPlot) }
             if let inspect { try writeInspection(report: report, task: task, to: inspect) }
             if let logDirectory { Console.message("wrote each run's metrics.jsonl under \(logDirectory)/\(task.name)") }
         }
@@ -186,12 +184,7 @@ struct ExperimentCommand: ParsableCommand {
     func configuration(for task: some MemoryTask) throws -> ExperimentConfiguration {
         var c = ExperimentConfiguration.defaults(for: task)
         if let cells { c.cells = try parseCells(cells) }
-        if let seeds {
-            guard (1...1000).contains(seeds) else { throw ExperimentError.invalidOption(option: "--seeds", message: "must be in 1...1000, got \(seeds)") }
-            c.seeds = (0..<UInt64(seeds)).map { seed &+ $0 }
-        } else {
-            c.seeds = c.seeds.indices.map { seed &+ UInt64($0) }
-        }
+        c.seeds = try seedRange(count: seeds ?? c.seeds.count, first: seed)
         if let steps { c.steps = steps }
         if let hidden { c.hiddenSize = hidden }
         if let lr { c.learningRate = lr }
@@ -259,6 +252,4 @@ struct ExperimentCommand: ParsableCommand {
             return "\(r.label) seed \(r.seed): \(outcome) after \(r.stepsRun) steps, " + String(format: "%.1f s", r.wallSeconds)
         }
     }
-
-    func write(_ text: String, to path: String) throws { try writeText(text, to: path) }
 }

@@ -48,7 +48,7 @@ extension ExperimentCommand {
         if !others.isEmpty { provenance += " (\(others.map(\.rawValue).joined(separator: ", ")) also trained, not shown)" }
         if !runs.contains(where: { !$0.arm.cell.hasCellState }) { provenance += " (no plain RNN trained: add rnn to --cells to compare)" }
         let page = MemoryTracePage(task: task, provenance: provenance, models: models)
-        try write(page.render(), to: path)
+        try writeText(page.render(), to: path)
         Console.message("wrote \(path)")
     }
 

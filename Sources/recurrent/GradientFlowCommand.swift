@@ -44,7 +44,7 @@ struct GradientFlowCommand: ParsableCommand {
     var batchSize: Int?
 
     @Option(help: "Recurrent gain g of the exploding RNN.")
-    var gain: Float = 3
+    var gain = GradientFlowExperiment.defaultExplodingGain
 
     @Option(help: "Write the plot (log scale) to this SVG file.")
     var plot: String?
@@ -59,7 +59,7 @@ struct GradientFlowCommand: ParsableCommand {
         guard (3...100_000).contains(length) else { throw ValidationError("--length must be in 3...100000, got \(length)") }
         guard (1...1000).contains(seeds) else { throw ValidationError("--seeds must be in 1...1000, got \(seeds)") }
         guard gain > 0 && gain.isFinite else { throw ValidationError("--gain must be a positive number, got \(gain)") }
-        if let plot, !plot.hasSuffix(".svg") { throw ValidationError("--plot writes an SVG file; '\(plot)' should end in .svg") }
+        try requireSVGPlot(plot)
         do { _ = try experiment() } catch { throw ValidationError(String(describing: error)) }
     }
 
@@ -67,7 +67,7 @@ struct GradientFlowCommand: ParsableCommand {
         let task = AddingTask(length: length)
         var c = ExperimentConfiguration.defaults(for: task)
         c.cells = try parseCells(cells)
-        c.seeds = (0..<UInt64(seeds)).map { seed &+ $0 }
+        c.seeds = try seedRange(count: seeds, first: seed)
         if let steps { c.steps = steps }
         if let hiddenSize { c.hiddenSize = hiddenSize }
         if let learningRate { c.learningRate = learningRate }
@@ -83,9 +83,8 @@ struct GradientFlowCommand: ParsableCommand {
         computation.apply()
         try runReportingErrors {
             let experiment = try experiment()
-            if ThreadPool.environmentThreadCount == nil && computation.threads == nil { ThreadPool.threadCount = 1 }
-            let quiet = self.quiet
-            let curves = try experiment.run { line in if !quiet { Console.message(line) } }
+            computation.useOneThreadPerRun()
+            let curves = try experiment.run(progress: progressLines(quiet: quiet))
             if json {
                 Console.out(try MetadataJSON.encode(curves))
             } else {
@@ -95,27 +94,5 @@ struct GradientFlowCommand: ParsableCommand {
                 try writeText(GradientFlowExperiment.plot(curves, task: experiment.task).render(), to: plot)
             }
         }
-    }
-}
-
-/// "rnn,lstm" → [.rnn, .lstm]; an unknown or repeated name is an error naming it.
-func parseCells(_ list: String) throws -> [RecurrentCellKind] {
-    let cells = try list.split(separator: ",").map { name in
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard let cell = RecurrentCellKind(rawValue: trimmed), ExperimentConfiguration.defaultCells.contains(cell) else {
-            throw ExperimentError.invalidOption(option: "--cells", message: "has unknown cell '\(trimmed)'; use rnn, gru, lstm, peephole")
-        }
-        return cell
-    }
-    if cells.isEmpty { throw ExperimentError.invalidOption(option: "--cells", message: "needs at least one of rnn, gru, lstm, peephole") }
-    return cells
-}
-
-/// Writes `text` to `path` atomically; a readable error when it cannot.
-func writeText(_ text: String, to path: String) throws {
-    do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    } catch {
-        throw CommandFailure("cannot write \(path): \(error.localizedDescription); check that its folder exists and is writable")
     }
 }

@@ -22,7 +22,7 @@ struct MemorySpanCommand: ParsableCommand {
     var lags = MemorySpanExperiment.defaultLags.map(String.init).joined(separator: ",")
 
     @Option(help: "Alphabet size S (chance is 1/S).")
-    var symbols = 4
+    var symbols = MemorySpanExperiment.defaultSymbolCount
 
     @Option(help: "Cells, comma-separated: rnn, gru, lstm, peephole.")
     var cells = "rnn,gru,lstm"
@@ -49,7 +49,7 @@ struct MemorySpanCommand: ParsableCommand {
     var hmmStates: Int?
 
     @Option(help: "Baum–Welch iterations of the HMM.")
-    var hmmIterations = 30
+    var hmmIterations = MemorySpanExperiment.defaultHMMIterations
 
     @Option(help: "Runs trained at the same time (default: the number of cores).")
     var jobs: Int?
@@ -64,7 +64,7 @@ struct MemorySpanCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let plot, !plot.hasSuffix(".svg") { throw ValidationError("--plot writes an SVG file; '\(plot)' should end in .svg") }
+        try requireSVGPlot(plot)
         do { _ = try experiment() } catch { throw ValidationError(String(describing: error)) }
     }
 
@@ -74,12 +74,12 @@ struct MemorySpanCommand: ParsableCommand {
             throw ExperimentError.invalidOption(option: "--lags", message: "must be comma-separated integers in 1...10000, got '\(lags)'")
         }
         guard (2...1000).contains(symbols) else { throw ExperimentError.invalidOption(option: "--symbols", message: "must be in 2...1000, got \(symbols)") }
-        guard (1...1000).contains(seeds) else { throw ExperimentError.invalidOption(option: "--seeds", message: "must be in 1...1000, got \(seeds)") }
+        let seedList = try seedRange(count: seeds, first: seed)
         if let n = hmmStates, !(1...2000).contains(n) { throw ExperimentError.invalidOption(option: "--hmm-states", message: "must be in 1...2000, got \(n)") }
         guard (1...10_000).contains(hmmIterations) else { throw ExperimentError.invalidOption(option: "--hmm-iterations", message: "must be in 1...10000, got \(hmmIterations)") }
         var c = MemorySpanExperiment.defaultConfiguration
         c.cells = try parseCells(cells)
-        c.seeds = (0..<UInt64(seeds)).map { seed &+ $0 }
+        c.seeds = seedList
         c.steps = steps
         c.hiddenSize = hiddenSize
         c.learningRate = learningRate
@@ -97,9 +97,8 @@ struct MemorySpanCommand: ParsableCommand {
         computation.apply()
         try runReportingErrors {
             let experiment = try experiment()
-            if experiment.configuration.jobs > 1 && ThreadPool.environmentThreadCount == nil && computation.threads == nil { ThreadPool.threadCount = 1 }
-            let quiet = self.quiet
-            let points = try experiment.run { line in if !quiet { Console.message(line) } }
+            computation.useOneThreadPerRun(if: experiment.configuration.jobs > 1)
+            let points = try experiment.run(progress: progressLines(quiet: quiet))
             if json {
                 Console.out(try MetadataJSON.encode(points))
             } else {

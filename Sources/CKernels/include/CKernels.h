@@ -98,14 +98,6 @@ void rk_sgemm_packed(int kernel, int threads, int transA, long M, long N, long K
                      const float *A, long lda, const float *packed, float beta, float *C,
                      long ldc);
 
-// MARK: - Optimizer
-
-/// One Adam update of n contiguous parameters without weight decay or amsgrad, lane by lane
-/// the same IEEE operations as the scalar loop (no fused multiply-add):
-/// m ← m + w1·(g − m); v ← v·b2 + (w2·g)·g; θ ← θ + (negStep·m) / (√v / bc2 + eps).
-void rk_adam_update(long n, float *theta, const float *grad, float *m, float *v, float w1,
-                    float b2, float w2, float bc2, float eps, float negStep);
-
 // MARK: - Thread pool
 
 /// One unit of parallel work: called once for each index in 0 ..< count.

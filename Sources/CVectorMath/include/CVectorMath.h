@@ -2,8 +2,8 @@
 #define RECURRENT_CVECTORMATH_H
 
 // Vectorised elementwise math for the recurrent layers: exp / sigmoid / tanh, the fused
-// per-time-step cell epilogues of LSTM, GRU and RNN (forward and backward), and row softmax /
-// log-sum-exp / softmax cross-entropy.
+// per-time-step cell epilogues of LSTM, GRU and RNN (forward and backward), row softmax /
+// log-sum-exp / softmax cross-entropy, and the Adam update.
 //
 // Every function takes `path` first: the instruction-set path to run (RK_VM_PATH_*), or a
 // negative value for the current one (rk_vm_path_current). All matrices are row-major Float32
@@ -171,6 +171,15 @@ double rk_vm_softmax_cross_entropy(int path, long N, long V,
                                    const float *logits, long ldx,
                                    const int32_t *targets, int32_t ignore, float scale,
                                    float *dlogits, long ldd);
+
+// MARK: - Optimizer
+
+/// One Adam update of n contiguous parameters without weight decay or amsgrad, lane by lane
+/// the same IEEE operations as the scalar loop (no fused multiply-add), so every path gives
+/// the same floats:
+/// m ← m + w1·(g − m); v ← v·b2 + (w2·g)·g; θ ← θ + (negStep·m) / (√v / bc2 + eps).
+void rk_vm_adam_update(int path, long n, float *theta, const float *grad, float *m, float *v, float w1,
+                       float b2, float w2, float bc2, float eps, float negStep);
 
 #ifdef __cplusplus
 }

@@ -44,22 +44,14 @@ public struct TokenSampler {
     public var options: SamplingOptions
     private let probabilities: UnsafeMutableBufferPointer<Float>
     private let scratch: UnsafeMutableBufferPointer<Float>
-    private let owner: Buffers
-
-    private final class Buffers {
-        let a: UnsafeMutableBufferPointer<Float>, b: UnsafeMutableBufferPointer<Float>
-        init(count: Int) {
-            a = .allocate(capacity: max(count, 1)); a.initialize(repeating: 0)
-            b = .allocate(capacity: max(count, 1)); b.initialize(repeating: 0)
-        }
-        deinit { a.deallocate(); b.deallocate() }
-    }
+    /// (2, V): row 0 holds `probabilities`, row 1 `scratch`; keeps their storage alive.
+    private let buffers: Matrix
 
     public init(vocabularySize: Int, options: SamplingOptions = SamplingOptions()) {
         precondition(vocabularySize > 0, "TokenSampler needs a positive vocabulary size")
-        owner = Buffers(count: vocabularySize)
-        probabilities = UnsafeMutableBufferPointer(rebasing: owner.a[0..<vocabularySize])
-        scratch = UnsafeMutableBufferPointer(rebasing: owner.b[0..<vocabularySize])
+        buffers = Matrix(rows: 2, cols: vocabularySize)
+        probabilities = UnsafeMutableBufferPointer(start: buffers.pointer, count: vocabularySize)
+        scratch = UnsafeMutableBufferPointer(start: buffers.pointer + vocabularySize, count: vocabularySize)
         self.options = options
     }
 

@@ -16,9 +16,7 @@ struct DataOptions: ParsableArguments {
     var validationFraction: Double?
 
     func validate() throws {
-        if let m = minimumCount, m < 1 { throw ValidationError("--min-count must be at least 1, got \(m)") }
-        if let f = validationFraction, !(f >= 0 && f < 1) {
-            throw ValidationError("--validation-fraction must be in [0, 1), got \(f)")
-        }
+        try OptionCheck.atLeast(1, ["--min-count": minimumCount])
+        try OptionCheck.fraction(["--validation-fraction": validationFraction])
     }
 }

@@ -59,14 +59,10 @@ struct ModelOptions: ParsableArguments {
     }
 
     func validate() throws {
-        for (flag, value) in [("--input-dropout", inputDropout), ("--hidden-dropout", hiddenDropout),
-                              ("--weight-drop", weightDrop), ("--embedding-dropout", embeddingDropout)] {
-            if let p = value, !(p >= 0 && p < 1) { throw ValidationError("\(flag) must be in [0, 1), got \(p)") }
-        }
-        for (flag, value) in [("--embedding-size", embeddingSize), ("--hidden-size", hiddenSize), ("--layers", layers)] {
-            if let v = value, v < 1 { throw ValidationError("\(flag) must be at least 1, got \(v)") }
-        }
-        if let d = dropout, !(d >= 0 && d < 1) { throw ValidationError("--dropout must be in [0, 1), got \(d)") }
+        try OptionCheck.fraction(["--input-dropout": inputDropout, "--hidden-dropout": hiddenDropout,
+                                  "--weight-drop": weightDrop, "--embedding-dropout": embeddingDropout])
+        try OptionCheck.atLeast(1, ["--embedding-size": embeddingSize, "--hidden-size": hiddenSize, "--layers": layers])
+        try OptionCheck.fraction(["--dropout": dropout])
         if let p = projectionSize {
             if p < 0 { throw ValidationError("--projection-size must be 0 (none) or positive, got \(p)") }
             if p > 0, let cell, cell.kind != .lstm {

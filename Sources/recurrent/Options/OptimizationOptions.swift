@@ -49,9 +49,7 @@ struct OptimizationOptions: ParsableArguments {
     var noClip = false
 
     func validate() throws {
-        for (flag, value) in [("--seq-length", sequenceLength), ("--batch-size", batchSize), ("--micro-batches", microBatches)] {
-            if let v = value, v < 1 { throw ValidationError("\(flag) must be at least 1, got \(v)") }
-        }
+        try OptionCheck.atLeast(1, ["--seq-length": sequenceLength, "--batch-size": batchSize, "--micro-batches": microBatches])
         if let b = batchSize, let k = microBatches, b % k != 0 {
             throw ValidationError("--micro-batches \(k) must divide --batch-size \(b)")
         }
@@ -59,8 +57,7 @@ struct OptimizationOptions: ParsableArguments {
         if [clip != nil, clipValue != nil, noClip].filter({ $0 }).count > 1 {
             throw ValidationError("choose one of --clip, --clip-value and --no-clip")
         }
-        if let c = clip, !(c > 0) { throw ValidationError("--clip must be positive, got \(c)") }
-        if let c = clipValue, !(c > 0) { throw ValidationError("--clip-value must be positive, got \(c)") }
+        try OptionCheck.positive(["--clip": clip, "--clip-value": clipValue])
         let tuning = [decayFactor != nil, decayAfter != nil, decayEvery != nil, warmupSteps != nil,
                       minimumLearningRate != nil, patience != nil]
         if schedule == nil && tuning.contains(true) {

@@ -40,11 +40,9 @@ struct RunOptions: ParsableArguments {
             throw ValidationError("give one of --epochs, --steps and --time")
         }
         if let time, DurationText.seconds(time) == nil { throw ValidationError(DurationText.problem(flag: "--time", value: time)) }
-        for (flag, value) in [("--epochs", epochs), ("--steps", steps), ("--eval-every", evaluationInterval),
-                              ("--max-validation-batches", maxValidationBatches)] {
-            if let v = value, v < 1 { throw ValidationError("\(flag) must be at least 1, got \(v)") }
-        }
-        if let k = keepLast, k < 0 { throw ValidationError("--keep-last must be at least 0, got \(k)") }
-        if logEvery < 1 { throw ValidationError("--log-every must be at least 1, got \(logEvery)") }
+        try OptionCheck.atLeast(1, ["--epochs": epochs, "--steps": steps, "--eval-every": evaluationInterval,
+                                    "--max-validation-batches": maxValidationBatches])
+        try OptionCheck.atLeast(0, ["--keep-last": keepLast])
+        try OptionCheck.atLeast(1, ["--log-every": logEvery])
     }
 }

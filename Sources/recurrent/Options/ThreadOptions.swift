@@ -17,4 +17,12 @@ struct ThreadOptions: ParsableArguments {
     func apply() {
         if let threads { ThreadPool.threadCount = threads }
     }
+
+    /// One thread for the kernels (when `condition` holds), unless --threads or
+    /// `RECURRENT_THREADS` gives a count. For the experiments: their GEMMs are small
+    /// (B × H × 4H), and runs trained side by side, one per core, use the cores better than
+    /// each GEMM split across them.
+    func useOneThreadPerRun(if condition: Bool = true) {
+        if condition && ThreadPool.environmentThreadCount == nil && threads == nil { ThreadPool.threadCount = 1 }
+    }
 }

@@ -28,7 +28,7 @@ import Testing
     }
 
     static let fixtures: [String: Fixture] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/arima.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/arima.json")
         // The fixture is committed; a missing or broken one fails every test below.
         return (try? JSONDecoder().decode([String: Fixture].self, from: Data(contentsOf: url))) ?? [:]
     }()

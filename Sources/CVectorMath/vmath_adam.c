@@ -6,9 +6,12 @@
 //   m ← m + w1·(g − m)          (torch.lerp(m, g, w1) for w1 < 0.5)
 //   v ← v·b2 + w2·g·g
 //   θ ← θ + (−stepSize)·m / (√v / bc2 + eps)
-#include "gemm_internal.h"
+//
+// The path is the vector-math path (rk_vm_path_current unless given), like every other
+// elementwise kernel; the GEMM kernel setting does not choose it.
+#include "vmath_internal.h"
 
-#ifdef RK_X86
+#ifdef RK_VM_X86
 #include <immintrin.h>
 #endif
 
@@ -29,7 +32,7 @@ static long adam_portable(long n, float *theta, const float *grad, float *m, flo
     return n;
 }
 
-#ifdef RK_X86
+#ifdef RK_VM_X86
 __attribute__((target("avx512f")))
 static long adam_avx512(long n, float *theta, const float *grad, float *m, float *v, float w1,
                         float b2, float w2, float bc2, float eps, float negStep) {
@@ -67,13 +70,13 @@ static long adam_avx2(long n, float *theta, const float *grad, float *m, float *
 }
 #endif
 
-void rk_adam_update(long n, float *theta, const float *grad, float *m, float *v, float w1,
-                    float b2, float w2, float bc2, float eps, float negStep) {
+void rk_vm_adam_update(int path, long n, float *theta, const float *grad, float *m, float *v, float w1,
+                       float b2, float w2, float bc2, float eps, float negStep) {
+    if (path < 0 || !rk_vm_path_supported(path)) path = rk_vm_path_current();
     long done = 0;
-#ifdef RK_X86
-    int kernel = rk_gemm_kernel_current();
-    if (kernel == RK_KERNEL_AVX512) done = adam_avx512(n, theta, grad, m, v, w1, b2, w2, bc2, eps, negStep);
-    else if (kernel == RK_KERNEL_AVX2) done = adam_avx2(n, theta, grad, m, v, w1, b2, w2, bc2, eps, negStep);
+#ifdef RK_VM_X86
+    if (path == RK_VM_PATH_AVX512) done = adam_avx512(n, theta, grad, m, v, w1, b2, w2, bc2, eps, negStep);
+    else if (path == RK_VM_PATH_AVX2) done = adam_avx2(n, theta, grad, m, v, w1, b2, w2, bc2, eps, negStep);
 #endif
     adam_portable(n - done, theta + done, grad + done, m + done, v + done, w1, b2, w2, bc2, eps, negStep);
 }
