@@ -60,6 +60,10 @@ extension ForecastCommand {
         @Option(help: "With --model hybrid: train N members (seeds --seed, --seed+1, …) side by side and forecast their median.")
         var ensemble = 1
 
+        @Option(help: ArgumentHelp("With --model hybrid: the members' lookbacks, comma-separated (member k reads the k-th, cycling): an input-window ensemble.",
+                                   discussion: "Default: --lookback for every member. --lookback is still the history of the LSTM forecaster and the window count of the split."))
+        var lookbacks: String?
+
         @Option(name: .customLong("level-penalty"),
                 help: "With --model hybrid: weight of the penalty on a wiggly level (Smyl 2020); 0 turns it off.")
         var levelPenalty = 0.0
@@ -111,6 +115,14 @@ extension ForecastCommand {
         @Flag(help: "Print the results as one JSON document on stdout (progress stays on stderr).")
         var json = false
 
+        /// `--lookbacks` as numbers; nil when absent or malformed.
+        var memberLookbacks: [Int]? {
+            guard let values = lookbacks?.split(separator: ",", omittingEmptySubsequences: false)
+                .map({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+                  !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+            return values.map { $0! }
+        }
+
         func validate() throws {
             guard lookback >= 1 else { throw ValidationError("--lookback must be at least 1.") }
             guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1.") }
@@ -121,6 +133,12 @@ extension ForecastCommand {
             guard ensemble >= 1 else { throw ValidationError("--ensemble must be at least 1.") }
             guard ensemble == 1 || model == .hybrid else { throw ValidationError("--ensemble needs --model hybrid.") }
             guard levelPenalty >= 0 && levelPenalty.isFinite else { throw ValidationError("--level-penalty must be ≥ 0.") }
+            if lookbacks != nil {
+                guard model == .hybrid else { throw ValidationError("--lookbacks needs --model hybrid.") }
+                guard memberLookbacks != nil else {
+                    throw ValidationError("--lookbacks must be whole numbers ≥ 1 separated by commas (got '\(lookbacks!)').")
+                }
+            }
             if let season, season < 1 { throw ValidationError("--season must be at least 1.") }
             guard input.wide || input.column != nil else {
                 throw ValidationError("name the value column with --column (or give --wide for one row per year).")
