@@ -65,8 +65,8 @@ extension ForecastCommand {
         var lookbacks: String?
 
         @Option(name: .customLong("level-penalty"),
-                help: "With --model hybrid: weight of the penalty on a wiggly level (Smyl 2020); 0 turns it off.")
-        var levelPenalty = 0.0
+                help: "With --model hybrid: weight λ of the penalty on a wiggly level (Smyl 2020; 50 is his value for monthly series); 0 turns it off.")
+        var levelPenalty = HybridConfiguration.defaultLevelPenalty
 
         @Option(help: "L: values of history the network reads.")
         var lookback: Int

@@ -23,7 +23,8 @@ import Foundation
 extension HybridEnsemble {
     /// Windows needed before each step gets its own widening: 2/(1 − p), 10 for an 80 %
     /// interval, so that w_h is never the largest score (⌈(n+1)p⌉ < n).
-    public var minimumCalibrationWindows: Int { Int((2 / (1 - intervalProbability)).rounded(.up)) }
+    /// (− 1e-9: 1 − (0.9 − 0.1) is a hair below 0.2 in binary floating point.)
+    public var minimumCalibrationWindows: Int { Int((2 / (1 - intervalProbability) - 1e-9).rounded(.up)) }
 
     /// The widening of each step (H values) for every origin, in log space.
     public func stepWidenings(_ series: [Double], origins: [Int]) -> [[Double]] {

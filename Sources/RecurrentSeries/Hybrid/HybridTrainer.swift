@@ -19,7 +19,7 @@ public final class HybridTrainer {
     ///   - season: the smoothing's season (default: the problem's; 1 for none).
     public init(problem: ForecastProblem, lookback: Int? = nil, season: Int? = nil,
                 hiddenSize: Int = HybridConfiguration.defaultHiddenSize, numLayers: Int = 1,
-                quantiles: [Double] = HybridConfiguration.defaultQuantiles, levelPenalty: Double = 0,
+                quantiles: [Double] = HybridConfiguration.defaultQuantiles, levelPenalty: Double = HybridConfiguration.defaultLevelPenalty,
                 options: ForecastTrainingOptions = ForecastTrainingOptions()) throws {
         guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1, hiddenSize >= 1, numLayers >= 1 else {
             throw SeriesError.invalidArgument("--epochs, --batch-size, --patience, --hidden-size and --layers must be at least 1.")
