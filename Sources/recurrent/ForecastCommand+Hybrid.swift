@@ -23,7 +23,8 @@ extension ForecastCommand.Train {
         let smoothingSeason = HybridConfiguration.smoothingSeason(given: season, detected: problem.season, frequency: frequency)
         seriesNote("hybrid smoothing: " + (smoothingSeason > 1 ? "level and season \(smoothingSeason)"
             : "level only" + (problem.season != nil && season == nil ? " (yearly data: a cycle is not a calendar season; "
-                + "--season to force one)" : "")) + ".")
+                + "--season to force one)" : ""))
+            + String(format: "; level penalty λ %g.", levelPenalty ?? HybridConfiguration.defaultLevelPenalty(season: smoothingSeason)))
         seriesNote("training \(members) ES-RNN member\(members == 1 ? "" : "s") (seeds \(seed)…\(seed &+ UInt64(members - 1)))"
             + " on \(min(members, ThreadPool.threadCount)) thread\(min(members, ThreadPool.threadCount) == 1 ? "" : "s").")
         let (ensemble, outcomes) = try HybridEnsemble.train(

@@ -65,8 +65,9 @@ extension ForecastCommand {
         var lookbacks: String?
 
         @Option(name: .customLong("level-penalty"),
-                help: "With --model hybrid: weight λ of the penalty on a wiggly level (Smyl 2020; 50 is his value for monthly series); 0 turns it off.")
-        var levelPenalty = HybridConfiguration.defaultLevelPenalty
+                help: ArgumentHelp("With --model hybrid: weight λ of the penalty on a wiggly level (Smyl 2020); 0 turns it off.",
+                                   discussion: "Default: 50 (Smyl's value for monthly series) when the smoothing has a season, 0 without one."))
+        var levelPenalty: Double?
 
         @Option(help: "L: values of history the network reads.")
         var lookback: Int
@@ -132,7 +133,7 @@ extension ForecastCommand {
             try optimizer.check()
             guard ensemble >= 1 else { throw ValidationError("--ensemble must be at least 1.") }
             guard ensemble == 1 || model == .hybrid else { throw ValidationError("--ensemble needs --model hybrid.") }
-            guard levelPenalty >= 0 && levelPenalty.isFinite else { throw ValidationError("--level-penalty must be ≥ 0.") }
+            if let levelPenalty, !(levelPenalty >= 0 && levelPenalty.isFinite) { throw ValidationError("--level-penalty must be ≥ 0.") }
             if lookbacks != nil {
                 guard model == .hybrid else { throw ValidationError("--lookbacks needs --model hybrid.") }
                 guard memberLookbacks != nil else {

@@ -93,7 +93,7 @@ public struct HybridEnsemble: IntervalForecasting {
     public static func train(problem: ForecastProblem, count: Int, lookbacks: [Int]? = nil, season: Int? = nil,
                              hiddenSize: Int = HybridConfiguration.defaultHiddenSize,
                              numLayers: Int = 1, quantiles: [Double] = HybridConfiguration.defaultQuantiles,
-                             levelPenalty: Double = HybridConfiguration.defaultLevelPenalty, options: ForecastTrainingOptions = ForecastTrainingOptions(),
+                             levelPenalty: Double? = nil, options: ForecastTrainingOptions = ForecastTrainingOptions(),
                              threads: Int = ThreadPool.threadCount, metrics: MetricsLog? = nil,
                              onEpoch: @escaping @Sendable (Int, ForecastEpoch) -> Void = { _, _ in })
         throws -> (ensemble: HybridEnsemble, outcomes: [HybridTrainer.Outcome]) {

@@ -17,9 +17,10 @@ public final class HybridTrainer {
     /// - Parameters:
     ///   - lookback: the values of history this model reads (default: the problem's).
     ///   - season: the smoothing's season (default: the problem's; 1 for none).
+    ///   - levelPenalty: λ (default: `HybridConfiguration.defaultLevelPenalty(season:)`).
     public init(problem: ForecastProblem, lookback: Int? = nil, season: Int? = nil,
                 hiddenSize: Int = HybridConfiguration.defaultHiddenSize, numLayers: Int = 1,
-                quantiles: [Double] = HybridConfiguration.defaultQuantiles, levelPenalty: Double = HybridConfiguration.defaultLevelPenalty,
+                quantiles: [Double] = HybridConfiguration.defaultQuantiles, levelPenalty: Double? = nil,
                 options: ForecastTrainingOptions = ForecastTrainingOptions()) throws {
         guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1, hiddenSize >= 1, numLayers >= 1 else {
             throw SeriesError.invalidArgument("--epochs, --batch-size, --patience, --hidden-size and --layers must be at least 1.")
@@ -35,9 +36,11 @@ public final class HybridTrainer {
                 + "\(problem.horizon); use a smaller --lookback (or --lookbacks) or --horizon.")
         }
         let training = Array(problem.series.values[problem.split.train])
+        let smoothingSeason = season ?? problem.season ?? 1
         let configuration = HybridConfiguration(lookback: lookback, horizon: problem.horizon,
-                                                season: season ?? problem.season ?? 1, hiddenSize: hiddenSize, numLayers: numLayers,
-                                                quantiles: quantiles, levelPenalty: levelPenalty,
+                                                season: smoothingSeason, hiddenSize: hiddenSize, numLayers: numLayers,
+                                                quantiles: quantiles,
+                                                levelPenalty: levelPenalty ?? HybridConfiguration.defaultLevelPenalty(season: smoothingSeason),
                                                 offset: HybridConfiguration.offset(for: training))
         guard configuration.isValid else {
             throw SeriesError.invalidArgument("--quantiles must be distinct values in (0, 1) and include 0.5, and "
