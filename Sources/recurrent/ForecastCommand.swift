@@ -61,7 +61,7 @@ extension ForecastCommand {
         var ensemble = 1
 
         @Option(help: ArgumentHelp("With --model hybrid: the members' lookbacks, comma-separated (member k reads the k-th, cycling): an input-window ensemble.",
-                                   discussion: "Default: --lookback for every member. --lookback is still the history of the LSTM forecaster and the window count of the split."))
+                                   discussion: "Default: --lookback for every member. --lookback still sets the sizes the split must hold."))
         var lookbacks: String?
 
         @Option(name: .customLong("level-penalty"),
@@ -118,10 +118,9 @@ extension ForecastCommand {
 
         /// `--lookbacks` as numbers; nil when absent or malformed.
         var memberLookbacks: [Int]? {
-            guard let values = lookbacks?.split(separator: ",", omittingEmptySubsequences: false)
-                .map({ Int($0.trimmingCharacters(in: .whitespaces)) }),
-                  !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
-            return values.map { $0! }
+            guard let parts = lookbacks?.split(separator: ",", omittingEmptySubsequences: false) else { return nil }
+            let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 >= 1 }
+            return !values.isEmpty && values.count == parts.count ? values : nil
         }
 
         func validate() throws {
@@ -134,10 +133,10 @@ extension ForecastCommand {
             guard ensemble >= 1 else { throw ValidationError("--ensemble must be at least 1.") }
             guard ensemble == 1 || model == .hybrid else { throw ValidationError("--ensemble needs --model hybrid.") }
             if let levelPenalty, !(levelPenalty >= 0 && levelPenalty.isFinite) { throw ValidationError("--level-penalty must be ≥ 0.") }
-            if lookbacks != nil {
+            if let lookbacks {
                 guard model == .hybrid else { throw ValidationError("--lookbacks needs --model hybrid.") }
                 guard memberLookbacks != nil else {
-                    throw ValidationError("--lookbacks must be whole numbers ≥ 1 separated by commas (got '\(lookbacks!)').")
+                    throw ValidationError("--lookbacks must be whole numbers ≥ 1 separated by commas (got '\(lookbacks)').")
                 }
             }
             if let season, season < 1 { throw ValidationError("--season must be at least 1.") }
