@@ -23,11 +23,12 @@ extension ForecastCommand.Train {
         let smoothingSeason = HybridConfiguration.smoothingSeason(given: season, detected: problem.season, frequency: frequency)
         seriesNote("hybrid smoothing: " + (smoothingSeason > 1 ? "level and season \(smoothingSeason)"
             : "level only" + (problem.season != nil && season == nil ? " (yearly data: a cycle is not a calendar season; "
-                + "--season to force one)" : "")) + ".")
+                + "--season to force one)" : ""))
+            + String(format: "; level penalty λ %g.", levelPenalty ?? HybridConfiguration.defaultLevelPenalty(season: smoothingSeason)))
         seriesNote("training \(members) ES-RNN member\(members == 1 ? "" : "s") (seeds \(seed)…\(seed &+ UInt64(members - 1)))"
             + " on \(min(members, ThreadPool.threadCount)) thread\(min(members, ThreadPool.threadCount) == 1 ? "" : "s").")
         let (ensemble, outcomes) = try HybridEnsemble.train(
-            problem: problem, count: members, season: smoothingSeason, hiddenSize: hidden, numLayers: layers, levelPenalty: levelPenalty,
+            problem: problem, count: members, lookbacks: memberLookbacks, season: smoothingSeason, hiddenSize: hidden, numLayers: layers, levelPenalty: levelPenalty,
             options: options, metrics: metrics) { k, e in
                 seriesNote(String(format: "member %d  epoch %4d  train loss %.5f  validation MAE %.5f%@  (%.1fs)", k + 1,
                                   e.epoch, e.trainingLoss, e.validationMAE, e.improved ? " *" : "",
@@ -35,11 +36,12 @@ extension ForecastCommand.Train {
             }
         for (k, (outcome, member)) in zip(outcomes, ensemble.members).enumerated() {
             let s = member.smoothing
-            seriesNote("member \(k + 1): best epoch \(outcome.bestEpoch) of \(outcome.epochsRun); α "
+            seriesNote("member \(k + 1): lookback \(member.configuration.lookback), best epoch \(outcome.bestEpoch) of \(outcome.epochsRun); α "
                 + String(format: "%.3f", s.alpha) + (member.configuration.season > 1 ? String(format: ", γ %.3f", s.gamma) : ""))
         }
-        seriesNote(String(format: "80%% intervals widened by a factor %.3f (calibrated on the validation windows).",
-                          exp(ensemble.intervalWidening)))
+        seriesNote(String(format: "80%% intervals: calibrated at each origin, step by step, on the windows after the training part "
+                          + "known before it (from %d of them; before that widened by a factor %.3f, calibrated on the "
+                          + "validation windows).", ensemble.minimumCalibrationWindows, exp(ensemble.intervalWidening)))
         let values = problem.series.values
         let testScores = problem.testOrigins.isEmpty ? [] : RollingOrigin(origins: problem.testOrigins, horizon: horizon)
             .scores([ensemble] + problem.baselineMethods, series: values, scale: problem.maseScale)

@@ -60,9 +60,14 @@ extension ForecastCommand {
         @Option(help: "With --model hybrid: train N members (seeds --seed, --seed+1, …) side by side and forecast their median.")
         var ensemble = 1
 
+        @Option(help: ArgumentHelp("With --model hybrid: the members' lookbacks, comma-separated (member k reads the k-th, cycling): an input-window ensemble.",
+                                   discussion: "Default: --lookback for every member. --lookback still sets the sizes the split must hold."))
+        var lookbacks: String?
+
         @Option(name: .customLong("level-penalty"),
-                help: "With --model hybrid: weight of the penalty on a wiggly level (Smyl 2020); 0 turns it off.")
-        var levelPenalty = 0.0
+                help: ArgumentHelp("With --model hybrid: weight λ of the penalty on a wiggly level (Smyl 2020); 0 turns it off.",
+                                   discussion: "Default: 50 (Smyl's value for monthly series) when the smoothing has a season, 0 without one."))
+        var levelPenalty: Double?
 
         @Option(help: "L: values of history the network reads.")
         var lookback: Int
@@ -111,6 +116,13 @@ extension ForecastCommand {
         @Flag(help: "Print the results as one JSON document on stdout (progress stays on stderr).")
         var json = false
 
+        /// `--lookbacks` as numbers; nil when absent or malformed.
+        var memberLookbacks: [Int]? {
+            guard let parts = lookbacks?.split(separator: ",", omittingEmptySubsequences: false) else { return nil }
+            let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 >= 1 }
+            return !values.isEmpty && values.count == parts.count ? values : nil
+        }
+
         func validate() throws {
             guard lookback >= 1 else { throw ValidationError("--lookback must be at least 1.") }
             guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1.") }
@@ -120,7 +132,13 @@ extension ForecastCommand {
             try optimizer.check()
             guard ensemble >= 1 else { throw ValidationError("--ensemble must be at least 1.") }
             guard ensemble == 1 || model == .hybrid else { throw ValidationError("--ensemble needs --model hybrid.") }
-            guard levelPenalty >= 0 && levelPenalty.isFinite else { throw ValidationError("--level-penalty must be ≥ 0.") }
+            if let levelPenalty, !(levelPenalty >= 0 && levelPenalty.isFinite) { throw ValidationError("--level-penalty must be ≥ 0.") }
+            if let lookbacks {
+                guard model == .hybrid else { throw ValidationError("--lookbacks needs --model hybrid.") }
+                guard memberLookbacks != nil else {
+                    throw ValidationError("--lookbacks must be whole numbers ≥ 1 separated by commas (got '\(lookbacks)').")
+                }
+            }
             if let season, season < 1 { throw ValidationError("--season must be at least 1.") }
             guard input.wide || input.column != nil else {
                 throw ValidationError("name the value column with --column (or give --wide for one row per year).")

@@ -46,5 +46,11 @@ import Testing
         let run = try SeriesCLITests.run(["forecast", "train", "x.csv", "--column", "y", "--lookback", "4", "--horizon", "2",
                                           "--ensemble", "3"])
         #expect(run.status == 64 && run.stderr.contains("--ensemble needs --model hybrid"), "\(run.stderr)")
+        let lookbacks = try SeriesCLITests.run(["forecast", "train", "x.csv", "--column", "y", "--lookback", "4", "--horizon", "2",
+                                                "--lookbacks", "4,8"])
+        #expect(lookbacks.status == 64 && lookbacks.stderr.contains("--lookbacks needs --model hybrid"), "\(lookbacks.stderr)")
+        let malformed = try SeriesCLITests.run(["forecast", "train", "x.csv", "--column", "y", "--lookback", "4", "--horizon", "2",
+                                                "--model", "hybrid", "--lookbacks", "4,0"])
+        #expect(malformed.status == 64 && malformed.stderr.contains("--lookbacks must be whole numbers ≥ 1"), "\(malformed.stderr)")
     }
 }

@@ -1,11 +1,16 @@
 import Recurrent
 
 /// What the `model` entry of a hybrid checkpoint holds: the members' shared configuration,
-/// how many there are, and the calibrated interval widening.
+/// how many there are, the interval widening calibrated on the validation windows and where
+/// the windows for calibrating later origins start (absent in checkpoints written before it:
+/// those use the one widening everywhere).
 public struct HybridEnsembleDescription: Codable, Equatable, Sendable {
     public var configuration: HybridConfiguration
     public var members: Int
     public var intervalWidening: Double
+    public var calibrationStart: Int?
+    /// Each member's lookback when they differ (`configuration.lookback` is the longest); absent when all read it.
+    public var lookbacks: [Int]?
 }
 
 /// A trained ES-RNN hybrid ensemble in one safetensors file, read and written like
@@ -56,7 +61,9 @@ public struct HybridCheckpoint: SeriesCheckpoint {
             if let choice { entries["choice"] = try CheckpointMetadata.encode(choice) }
             let description = HybridEnsembleDescription(configuration: ensemble.configuration,
                                                         members: ensemble.members.count,
-                                                        intervalWidening: ensemble.intervalWidening)
+                                                        intervalWidening: ensemble.intervalWidening,
+                                                        calibrationStart: ensemble.calibrationStart,
+                                                        lookbacks: Set(ensemble.lookbacks).count > 1 ? ensemble.lookbacks : nil)
             return try Self.safeTensors(configuration: description, entries: entries,
                                         parameters: Members(models: ensemble.members).parameters)
         }
@@ -66,19 +73,27 @@ public struct HybridCheckpoint: SeriesCheckpoint {
         try CheckpointMetadata.requireFormat(Self.format, in: file, what: "hybrid forecast")
         let description = try CheckpointMetadata.decode(HybridEnsembleDescription.self, key: "model", from: file)
         let c = description.configuration
-        guard c.isValid, description.members >= 1, description.intervalWidening.isFinite else {
+        let validLookbacks = description.lookbacks.map {
+            $0.count == description.members && $0.allSatisfy { $0 >= 1 } && $0.max() == c.lookback
+        } ?? true
+        guard c.isValid, description.members >= 1, description.intervalWidening.isFinite,
+              (description.calibrationStart ?? 0) >= 0, validLookbacks else {
             throw SeriesError.invalidCheckpoint(file: file.origin, reason: "its model description is invalid")
         }
         let h = Double(c.hiddenSize)
         let perMember = 2 + Double(c.season) + h * (1 + h * Double(c.numLayers)) + h * Double(c.horizon * c.quantileCount)
         try CheckpointMetadata.requireValues(Double(description.members) * perMember, in: file)
+        let lookbacks = description.lookbacks ?? Array(repeating: c.lookback, count: description.members)
         var generator = RandomGenerator(seed: 0)        // the initial weights are overwritten
-        let members = (0..<description.members).map { _ in
-            HybridModel(configuration: c, smoothing: HoltWintersSmoothing(
+        let members = lookbacks.map { lookback in
+            var c = c
+            c.lookback = lookback
+            return HybridModel(configuration: c, smoothing: HoltWintersSmoothing(
                 levelLogit: 0, seasonLogit: 0, initialLogSeason: Array(repeating: 0, count: c.season)), generator: &generator)
         }
         try Members(models: members).load(from: file)
-        ensemble = HybridEnsemble(members: members, intervalWidening: description.intervalWidening)
+        ensemble = HybridEnsemble(members: members, intervalWidening: description.intervalWidening,
+                                  calibrationStart: description.calibrationStart)
         source = try CheckpointMetadata.decode(ForecastSource.self, key: "source", from: file)
         season = try CheckpointMetadata.decode(Int?.self, key: "season", from: file)
         frequency = try CheckpointMetadata.decode(SeriesFrequency?.self, key: "frequency", from: file)

@@ -4,22 +4,40 @@ import Recurrent
 /// N ES-RNN hybrids (`HybridModel`) trained with different seeds, forecasting together: every
 /// quantile of every step is the median over the members (for N = 1, the model's own). The
 /// point forecast is the median quantile; the prediction interval runs from the lowest to the
-/// highest quantile (10 % to 90 %: an 80 % interval), widened or narrowed by a factor
-/// exp(±w) calibrated on the validation part (split conformal quantile regression, Romano,
-/// Patterson & Candès 2019): quantiles fitted on the training windows are too narrow out of
-/// sample, and w makes the interval hold its nominal share of the validation values.
+/// highest quantile (10 % to 90 %: an 80 % interval), widened or narrowed by conformal
+/// calibration on windows the members never trained on (`HybridEnsemble+Calibration.swift`):
+/// quantiles fitted on the training windows are too narrow (or wide) out of sample.
 public struct HybridEnsemble: IntervalForecasting {
     public let members: [HybridModel]
-    /// w: log-space widening of the interval (lower·exp(−w), upper·exp(w) on the positive scale y + offset).
+    /// w: log-space widening of the interval (lower·exp(−w), upper·exp(w) on the positive scale
+    /// y + offset), calibrated on the validation windows, all steps pooled. Used for every origin
+    /// when `calibrationStart` is nil, else for origins with too few known windows.
     public var intervalWidening: Double
+    /// The first value the members never trained on (the validation part's start). When set,
+    /// each origin's interval is calibrated step by step on the windows from here whose values
+    /// are all known before that origin (`stepWidenings`).
+    public var calibrationStart: Int?
 
-    public init(members: [HybridModel], intervalWidening: Double = 0) {
-        precondition(!members.isEmpty && members.allSatisfy { $0.configuration == members[0].configuration })
+    /// - Parameter members: models that differ in their lookback at most.
+    public init(members: [HybridModel], intervalWidening: Double = 0, calibrationStart: Int? = nil) {
+        precondition(!members.isEmpty && members.allSatisfy {
+            var c = $0.configuration
+            c.lookback = members[0].configuration.lookback
+            return c == members[0].configuration
+        })
         self.members = members
         self.intervalWidening = intervalWidening
+        self.calibrationStart = calibrationStart
     }
 
-    public var configuration: HybridConfiguration { members[0].configuration }
+    /// The members' configuration, with the longest of their lookbacks (the history a forecast needs).
+    public var configuration: HybridConfiguration {
+        var c = members[0].configuration
+        c.lookback = lookbacks.max()!
+        return c
+    }
+    /// Each member's lookback.
+    public var lookbacks: [Int] { members.map(\.configuration.lookback) }
     public var name: String { members.count > 1 ? "ES-RNN ×\(members.count)" : "ES-RNN" }
     public var kind: ForecastMethodKind { .hybrid }
     public var maximumHorizon: Int? { configuration.horizon }
@@ -47,62 +65,55 @@ public struct HybridEnsemble: IntervalForecasting {
         -> (forecasts: [[Double]], intervals: [PredictionInterval]) {
         precondition(horizon <= configuration.horizon, "the hybrid forecasts at most \(configuration.horizon) values")
         let quantiles = quantileForecasts(series, origins: origins)
-        let m = configuration.medianIndex, offset = configuration.offset
-        let widen = Foundation.exp(intervalWidening)
-        let forecasts = quantiles.map { Array($0[m].prefix(horizon)) }
-        let intervals = quantiles.map { rows in
-            PredictionInterval(lower: rows.first!.prefix(horizon).map { ($0 + offset) / widen - offset },
-                               upper: rows.last!.prefix(horizon).map { ($0 + offset) * widen - offset })
-        }
-        return (forecasts, intervals)
+        let widenings = stepWidenings(series, origins: origins)
+        let forecasts = quantiles.map { $0[configuration.medianIndex] }
+        let intervals = zip(quantiles, widenings).map { rawInterval($0).widened(by: $1, offset: configuration.offset) }
+        // A narrowing (w < 0) never moves a bound past the point forecast.
+        return (forecasts.map { Array($0.prefix(horizon)) },
+                zip(forecasts, intervals).map { f, i in
+                    PredictionInterval(lower: zip(i.lower, f).map { min($0, $1) }, upper: zip(i.upper, f).map { max($0, $1) })
+                        .prefix(horizon)
+                })
     }
 
-    /// Sets `intervalWidening` so that the intervals of the windows at `origins` hold the
-    /// nominal share of their actual values: w is the ⌈(n+1)p⌉-th smallest of the n scores
-    /// max(log(lower'/y'), log(y'/upper')) (primes: plus the offset), p the nominal probability.
-    public mutating func calibrateIntervals(_ series: [Double], origins: [Int]) {
-        guard !origins.isEmpty else { return }
-        intervalWidening = 0
-        let H = configuration.horizon, offset = configuration.offset
-        let (_, intervals) = forecastsWithIntervals(series, origins: origins, horizon: H)
-        func positive(_ v: Double) -> Double { max(v + offset, 1e-9) }
-        var scores: [Double] = []
-        for (origin, interval) in zip(origins, intervals) {
-            for h in 0..<H {
-                let y = positive(series[origin + h])
-                scores.append(max(Foundation.log(positive(interval.lower[h]) / y), Foundation.log(y / positive(interval.upper[h]))))
-            }
-        }
-        scores.sort()
-        let k = min(scores.count, Int((Double(scores.count + 1) * intervalProbability).rounded(.up)))
-        // + 1e-9: the value whose score is w lies on a bound, and rounding must not put it outside.
-        intervalWidening = scores[max(k, 1) - 1] + 1e-9
+    /// From the lowest to the highest quantile of one origin's Q rows of H values, as forecast.
+    func rawInterval(_ rows: [[Double]]) -> PredictionInterval {
+        PredictionInterval(lower: rows.first!, upper: rows.last!)
     }
 
     /// Trains `count` members on `problem` with seeds `options.seed`, `options.seed + 1`, …,
     /// up to `threads` at a time (each member's training is deterministic, whatever runs beside
-    /// it), then calibrates the intervals on the validation windows. `onEpoch` gets the
+    /// it), then calibrates the intervals: the pooled widening on the validation windows, and
+    /// every later origin on the windows after the training part known before it. `onEpoch` gets the
     /// member's index; it may be called from several threads at once.
-    public static func train(problem: ForecastProblem, count: Int, season: Int? = nil, hiddenSize: Int = HybridConfiguration.defaultHiddenSize,
+    ///
+    /// - Parameter lookbacks: member k reads `lookbacks[k mod lookbacks.count]` values of
+    ///   history (an input-window ensemble, as N-BEATS's and Smyl's ensembles vary the input
+    ///   window); default: the problem's lookback for all.
+    public static func train(problem: ForecastProblem, count: Int, lookbacks: [Int]? = nil, season: Int? = nil,
+                             hiddenSize: Int = HybridConfiguration.defaultHiddenSize,
                              numLayers: Int = 1, quantiles: [Double] = HybridConfiguration.defaultQuantiles,
-                             levelPenalty: Double = 0, options: ForecastTrainingOptions = ForecastTrainingOptions(),
+                             levelPenalty: Double? = nil, options: ForecastTrainingOptions = ForecastTrainingOptions(),
                              threads: Int = ThreadPool.threadCount, metrics: MetricsLog? = nil,
                              onEpoch: @escaping @Sendable (Int, ForecastEpoch) -> Void = { _, _ in })
         throws -> (ensemble: HybridEnsemble, outcomes: [HybridTrainer.Outcome]) {
         guard count >= 1 else { throw SeriesError.invalidArgument("--ensemble must be at least 1.") }
+        let lookbacks = lookbacks ?? [problem.lookback]
+        guard !lookbacks.isEmpty else { throw SeriesError.invalidArgument("--lookbacks needs at least one value.") }
         let trainers = try (0..<count).map { k in
             var memberOptions = options
             memberOptions.seed = options.seed &+ UInt64(k)
-            return try HybridTrainer(problem: problem, season: season, hiddenSize: hiddenSize, numLayers: numLayers, quantiles: quantiles,
-                                     levelPenalty: levelPenalty, options: memberOptions)
+            return try HybridTrainer(problem: problem, lookback: lookbacks[k % lookbacks.count], season: season, hiddenSize: hiddenSize,
+                                     numLayers: numLayers, quantiles: quantiles, levelPenalty: levelPenalty, options: memberOptions)
         }
         let results = Results(trainers: trainers, metrics: metrics)
         ThreadPool.parallelFor(count, threads: max(1, min(threads, count))) { k in
             results.run(k) { onEpoch(k, $0) }
         }
         let outcomes = try results.outcomes.map { try $0!.get() }
-        var ensemble = HybridEnsemble(members: trainers.map(\.model))
-        let calibration = problem.validationOrigins.isEmpty ? problem.trainOrigins : problem.validationOrigins
+        var ensemble = HybridEnsemble(members: trainers.map(\.model), calibrationStart: problem.split.train.upperBound)
+        let calibration = problem.validationOrigins.isEmpty ? problem.trainOrigins.filter { $0 >= ensemble.minimumHistory }
+                                                            : problem.validationOrigins
         ensemble.calibrateIntervals(problem.series.values, origins: calibration)
         return (ensemble, outcomes)
     }

@@ -11,21 +11,36 @@ public final class HybridTrainer {
     private var generator: RandomGenerator
     private let training: EarlyStoppingTraining<HybridModel>
 
-    /// - Parameter season: the smoothing's season (default: the problem's; 1 for none).
-    public init(problem: ForecastProblem, season: Int? = nil, hiddenSize: Int = HybridConfiguration.defaultHiddenSize, numLayers: Int = 1,
-                quantiles: [Double] = HybridConfiguration.defaultQuantiles, levelPenalty: Double = 0,
+    /// The training windows: those of the training part with `model.configuration.lookback` values of history.
+    public let trainOrigins: [Int]
+
+    /// - Parameters:
+    ///   - lookback: the values of history this model reads (default: the problem's).
+    ///   - season: the smoothing's season (default: the problem's; 1 for none).
+    ///   - levelPenalty: λ (default: `HybridConfiguration.defaultLevelPenalty(season:)`).
+    public init(problem: ForecastProblem, lookback: Int? = nil, season: Int? = nil,
+                hiddenSize: Int = HybridConfiguration.defaultHiddenSize, numLayers: Int = 1,
+                quantiles: [Double] = HybridConfiguration.defaultQuantiles, levelPenalty: Double? = nil,
                 options: ForecastTrainingOptions = ForecastTrainingOptions()) throws {
         guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1, hiddenSize >= 1, numLayers >= 1 else {
             throw SeriesError.invalidArgument("--epochs, --batch-size, --patience, --hidden-size and --layers must be at least 1.")
         }
         try options.checkLearningRateAndClip()
-        guard !problem.trainOrigins.isEmpty else {
-            throw SeriesError.invalidArgument("\(problem.file): no complete training window; use a smaller --lookback or --horizon.")
+        let lookback = lookback ?? problem.lookback
+        guard lookback >= 1 else { throw SeriesError.invalidArgument("a lookback must be at least 1 (got \(lookback)).") }
+        // Every training window lies before the validation and test parts, so a lookback that
+        // leaves one training window leaves every later window its history too.
+        trainOrigins = ChronologicalSplit.origins(in: problem.split.train, lookback: lookback, horizon: problem.horizon)
+        guard !trainOrigins.isEmpty else {
+            throw SeriesError.invalidArgument("\(problem.file): no complete training window of lookback \(lookback) + horizon "
+                + "\(problem.horizon); use a smaller --lookback (or --lookbacks) or --horizon.")
         }
         let training = Array(problem.series.values[problem.split.train])
-        let configuration = HybridConfiguration(lookback: problem.lookback, horizon: problem.horizon,
-                                                season: season ?? problem.season ?? 1, hiddenSize: hiddenSize, numLayers: numLayers,
-                                                quantiles: quantiles, levelPenalty: levelPenalty,
+        let smoothingSeason = season ?? problem.season ?? 1
+        let configuration = HybridConfiguration(lookback: lookback, horizon: problem.horizon,
+                                                season: smoothingSeason, hiddenSize: hiddenSize, numLayers: numLayers,
+                                                quantiles: quantiles,
+                                                levelPenalty: levelPenalty ?? HybridConfiguration.defaultLevelPenalty(season: smoothingSeason),
                                                 offset: HybridConfiguration.offset(for: training))
         guard configuration.isValid else {
             throw SeriesError.invalidArgument("--quantiles must be distinct values in (0, 1) and include 0.5, and "
@@ -54,7 +69,7 @@ public final class HybridTrainer {
         let values = model.positive(problem.series.values)
         let smoothed = problem.split.train.upperBound
         let outcome = try training.run(
-            examples: problem.trainOrigins, generator: &generator,
+            examples: trainOrigins, generator: &generator,
             lossAndGradient: { batch, generator in
                 let (outputs, targets, penalty) = model.forward(values, origins: Array(batch), smoothed: smoothed,
                                                                 generator: &generator)
@@ -75,7 +90,7 @@ public final class HybridTrainer {
     /// MAE of the median forecast on the validation windows (the training windows when there
     /// is no validation part), in the units of the series.
     public func validationMAE() -> Double {
-        let origins = problem.validationOrigins.isEmpty ? problem.trainOrigins : problem.validationOrigins
+        let origins = problem.validationOrigins.isEmpty ? trainOrigins : problem.validationOrigins
         let median = model.configuration.medianIndex
         let forecasts = model.quantileForecasts(problem.series.values, origins: origins).map { $0[median] }
         return ForecastAccuracy(forecasts: forecasts, actuals: problem.actuals(origins), scale: nil).mae

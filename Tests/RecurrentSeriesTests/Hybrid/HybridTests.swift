@@ -168,10 +168,78 @@ import Testing
         var ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
                                                 options: ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)).ensemble
         let origins = problem.validationOrigins
+        ensemble.calibrationStart = nil                 // the pooled widening at every origin
         ensemble.calibrateIntervals(problem.series.values, origins: origins)
         let (_, intervals) = ensemble.forecastsWithIntervals(problem.series.values, origins: origins, horizon: 2)
         let coverage = try #require(PredictionInterval.coverage(intervals, actuals: problem.actuals(origins)))
         #expect(coverage >= 0.8, "coverage \(coverage), widening \(ensemble.intervalWidening)")
+    }
+
+    /// Each origin's interval is calibrated on the windows known before it, and only on them:
+    /// values from the origin on can change without changing it. With enough windows each
+    /// step's widening is the smallest that holds the nominal share of that step's scores; with
+    /// one window too few, every step gets the pooled widening of the validation windows.
+    @Test func sequentialCalibrationReadsOnlyThePastAndHoldsItsSharePerStep() throws {
+        let H = 3
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 160), lookback: 8, horizon: H,
+                                          reference: .lastValue)
+        let ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
+                                                options: ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)).ensemble
+        let y = problem.series.values
+        let start = try #require(ensemble.calibrationStart)
+        #expect(start == problem.split.train.upperBound)
+        let t = y.count - H
+        var changed = y
+        for i in t..<y.count { changed[i] *= 3 }
+        let a = ensemble.forecastsWithIntervals(y, origins: [t], horizon: H)
+        let b = ensemble.forecastsWithIntervals(changed, origins: [t], horizon: H)
+        #expect(a.forecasts == b.forecasts && a.intervals == b.intervals)
+
+        let known = Array(start...(t - H))
+        let n = Double(known.count)
+        #expect(known.count >= ensemble.minimumCalibrationWindows && ensemble.minimumCalibrationWindows == 10)
+        let widening = ensemble.stepWidenings(y, origins: [t])[0]
+        let scores = ensemble.scores(y, origins: known)
+        for h in 0..<H {
+            let inside = Double(scores.filter { $0[h] <= widening[h] }.count)
+            #expect(inside >= 0.8 * n && inside - 1 < 0.8 * (n + 1), "step \(h): \(inside) of \(n)")
+        }
+        let early = start + H + ensemble.minimumCalibrationWindows - 2          // 9 windows known
+        let pooled = [Double](repeating: ensemble.intervalWidening, count: H)
+        #expect(ensemble.stepWidenings(y, origins: [early, early + 1]).map { $0 == pooled } == [true, false])
+        var fixed = ensemble
+        fixed.calibrationStart = nil
+        #expect(fixed.stepWidenings(y, origins: [t]) == [pooled])
+    }
+
+    /// An input-window ensemble: members read their own lookbacks (the ensemble needs the
+    /// longest), train on every training window with that much history, and keep them through
+    /// a checkpoint; a lookback that leaves no training window is an error.
+    @Test func membersWithTheirOwnLookbacksRoundTripThroughACheckpoint() throws {
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 120), lookback: 8, horizon: 3,
+                                          reference: .lastValue)
+        let options = ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)
+        let ensemble = try HybridEnsemble.train(problem: problem, count: 3, lookbacks: [4, 12], hiddenSize: 4,
+                                                options: options).ensemble
+        #expect(ensemble.lookbacks == [4, 12, 4] && ensemble.configuration.lookback == 12 && ensemble.minimumHistory == 12)
+        let trainer = try HybridTrainer(problem: problem, lookback: 4, hiddenSize: 4, options: options)
+        #expect(trainer.trainOrigins.first == 4 && trainer.trainOrigins.last == problem.trainOrigins.last)
+        let checkpoint = HybridCheckpoint(ensemble: ensemble, source: ForecastSource(file: "y.csv", column: "y", dateColumn: nil,
+                                                                                      wide: false, missing: .interpolate),
+                                          season: 6, frequency: nil, training: nil)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hybrid-\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try checkpoint.write(to: path)
+        let loaded = try HybridCheckpoint(contentsOf: path)
+        #expect(loaded.ensemble.lookbacks == [4, 12, 4])
+        let y = problem.series.values, origins = [12, 100, 117]
+        let a = ensemble.forecastsWithIntervals(y, origins: origins, horizon: 3)
+        let b = loaded.ensemble.forecastsWithIntervals(y, origins: origins, horizon: 3)
+        #expect(a.forecasts == b.forecasts && a.intervals == b.intervals)
+        #expect(throws: SeriesError.self) {
+            try HybridEnsemble.train(problem: problem, count: 2, lookbacks: [8, problem.split.train.upperBound], hiddenSize: 4,
+                                     options: options)
+        }
     }
 
     @Test func checkpointRoundTripForecastsTheSame() throws {
@@ -188,6 +256,7 @@ import Testing
         let loaded = try HybridCheckpoint(contentsOf: path)
         #expect(loaded.ensemble.members.count == 2 && loaded.ensemble.configuration == ensemble.configuration)
         #expect(loaded.ensemble.intervalWidening == ensemble.intervalWidening)
+        #expect(loaded.ensemble.calibrationStart == ensemble.calibrationStart && ensemble.calibrationStart != nil)
         #expect(loaded.recommended == .hybrid && loaded.season == 6 && loaded.source == checkpoint.source)
         let y = problem.series.values, origins = [100, 117]
         let a = ensemble.forecastsWithIntervals(y, origins: origins, horizon: 3)

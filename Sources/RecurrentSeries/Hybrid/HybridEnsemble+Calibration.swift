@@ -1,0 +1,83 @@
+import Foundation
+
+/// Conformal calibration of the hybrid's intervals (split conformal quantile regression, Romano,
+/// Patterson & Candès 2019), on windows the members never trained on.
+///
+/// The score of a window's step h is how far its actual value lies outside the raw interval
+/// [lower, upper] (the extreme quantiles), in logarithms of the positive values y' = y + offset:
+///
+///     score = max(log(lower'/y'), log(y'/upper'))        (≤ 0 inside, > 0 outside)
+///
+/// and the widening w for nominal probability p is the ⌈(n+1)p⌉-th smallest of n scores, so that
+/// [lower'·e^(−w), upper'·e^(w)] holds at least that share of them.
+///
+/// Sequential, per step: at origin t, the windows known before it are those at origins c with
+/// `calibrationStart` ≤ c and c + H ≤ t (every value of them precedes t, and the members never
+/// trained on them). From `minimumCalibrationWindows` of them on, step h gets its own w_h from
+/// the n scores of step h: errors grow with the horizon, so one pooled w over-covers the first
+/// steps and under-covers the last ones. As time passes the calibration set grows and follows
+/// the series (validation and test windows alike), a forecast past the end of the data uses
+/// every window after the training part, and nothing at or after t is read — the backtest
+/// stays honest. With fewer windows (the first validation origins, short series) the pooled
+/// `intervalWidening` of the validation windows is used.
+extension HybridEnsemble {
+    /// Windows needed before each step gets its own widening: 2/(1 − p), 10 for an 80 %
+    /// interval, so that w_h is never the largest score (⌈(n+1)p⌉ < n).
+    /// (− 1e-9: 1 − (0.9 − 0.1) is a hair below 0.2 in binary floating point.)
+    public var minimumCalibrationWindows: Int { Int((2 / (1 - intervalProbability) - 1e-9).rounded(.up)) }
+
+    /// The widening of each step (H values) for every origin, in log space.
+    public func stepWidenings(_ series: [Double], origins: [Int]) -> [[Double]] {
+        let H = configuration.horizon
+        let pooled = [Double](repeating: intervalWidening, count: H)
+        guard let start = calibrationStart, let latest = origins.max() else { return origins.map { _ in pooled } }
+        // Every window that some origin may use: from the calibration start (with its lookback) to
+        // the last one complete before the latest origin.
+        let first = max(start, configuration.lookback), last = min(latest, series.count) - H
+        guard last - first + 1 >= minimumCalibrationWindows else { return origins.map { _ in pooled } }
+        let windows = Array(first...last)
+        let scores = self.scores(series, origins: windows)           // (windows, H)
+        return origins.map { t in
+            let known = min(windows.count, max(0, t - H - first + 1))   // windows c ≤ t − H
+            guard known >= minimumCalibrationWindows else { return pooled }
+            return (0..<H).map { h in conformalQuantile(scores[..<known].map { $0[h] }) }
+        }
+    }
+
+    /// Sets `intervalWidening` so that the raw intervals of the windows at `origins`, widened by
+    /// it, hold the nominal share of their actual values (all steps pooled).
+    public mutating func calibrateIntervals(_ series: [Double], origins: [Int]) {
+        guard !origins.isEmpty else { return }
+        intervalWidening = conformalQuantile(scores(series, origins: origins).flatMap { $0 })
+    }
+
+    /// Per window, the H scores of its raw interval against the actual values (which must exist).
+    func scores(_ series: [Double], origins: [Int]) -> [[Double]] {
+        let offset = configuration.offset
+        func positive(_ v: Double) -> Double { max(v + offset, 1e-9) }
+        return zip(origins, quantileForecasts(series, origins: origins)).map { origin, rows in
+            let interval = rawInterval(rows)
+            return (0..<configuration.horizon).map { h in
+                let y = positive(series[origin + h])
+                return max(Foundation.log(positive(interval.lower[h]) / y), Foundation.log(y / positive(interval.upper[h])))
+            }
+        }
+    }
+
+    /// The ⌈(n+1)p⌉-th smallest of the n scores (the largest when that exceeds n), p the nominal probability.
+    func conformalQuantile(_ scores: [Double]) -> Double {
+        let sorted = scores.sorted()
+        let k = min(sorted.count, Int((Double(sorted.count + 1) * intervalProbability).rounded(.up)))
+        // + 1e-9: the value whose score is w lies on a bound, and rounding must not put it outside.
+        return sorted[max(k, 1) - 1] + 1e-9
+    }
+}
+
+extension PredictionInterval {
+    /// The interval widened step by step by exp(w_h) on the positive scale y + offset:
+    /// [(lower + offset)·e^(−w_h) − offset, (upper + offset)·e^(w_h) − offset]; a negative w_h narrows it.
+    func widened(by widening: [Double], offset: Double) -> PredictionInterval {
+        PredictionInterval(lower: zip(lower, widening).map { ($0 + offset) / Foundation.exp($1) - offset },
+                           upper: zip(upper, widening).map { ($0 + offset) * Foundation.exp($1) - offset })
+    }
+}
