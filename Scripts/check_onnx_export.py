@@ -9,7 +9,9 @@
 - text: DUMP is `recurrent evaluate RUN TEXT --dump-logits DUMP` (token ids and Recurrent's logits
   for them from a zero state). ONNX Runtime steps the graph one token at a time, carrying the
   state outputs (hn, cn) into the next step's inputs (h0, c0), for --tokens tokens, and once
-  over the whole sequence; every logit must agree;
+  over the whole sequence; every logit must agree. With an adaptive softmax the logits are
+  log-probabilities: every row's exponentials must sum to 1 (|logsumexp| ≤ 1e-4). With tied
+  weights the (V, E) table must be stored once (only `embedding.weight` of that size);
 - series: DUMP is `recurrent export RUN --dump-check DUMP` (a batch of inputs in the graph's
   layout and Recurrent's outputs for them).
 
@@ -49,8 +51,31 @@ def compare(what, ours, theirs):
     return float(np.max(np.abs(ours - theirs)))
 
 
+def check_output_layer(path, model, logits):
+    """Adaptive softmax: a proper distribution per row; tied weights: the table stored once."""
+    import json
+    meta = {p.key: p.value for p in model.metadata_props}
+    config = json.loads(meta.get("recurrent.model", "{}"))
+    notes = []
+    if config.get("adaptive_softmax"):
+        rows = logits.reshape(-1, logits.shape[-1]).astype(np.float64)
+        top = rows.max(axis=1, keepdims=True)
+        lse = (top + np.log(np.exp(rows - top).sum(axis=1, keepdims=True))).ravel()
+        if np.max(np.abs(lse)) > TOLERANCE:
+            sys.exit(f"{path}: adaptive softmax row {int(np.argmax(np.abs(lse)))} has logsumexp "
+                     f"{lse[np.argmax(np.abs(lse))]:.3g}, not 0: the logits are not log-probabilities")
+        notes.append(f"adaptive softmax rows sum to 1 within {np.max(np.abs(lse)):.1e}")
+    if config.get("tie_weights"):
+        v, e = config["vocabulary_size"], config["embedding_size"]
+        tables = [i.name for i in model.graph.initializer if sorted(i.dims) == sorted([v, e])]
+        if tables != ["embedding.weight"]:
+            sys.exit(f"{path}: tied weights, but the ({v}, {e}) tables stored are {tables}, not just embedding.weight")
+        notes.append("tied table stored once")
+    return "".join(f"; {n}" for n in notes)
+
+
 def check_text(path, dump, tokens):
-    check_file(path)
+    model = check_file(path)
     session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     names = [i.name for i in session.get_inputs()]
     shapes = {i.name: i.shape for i in session.get_inputs()}
@@ -70,8 +95,9 @@ def check_text(path, dump, tokens):
     zeros = {k: np.zeros((layers, 1, hidden), np.float32) for k in names if k != "input_ids"}
     whole = session.run(["logits"], {"input_ids": ids[:n].reshape(n, 1), **zeros})[0][:, 0]
     worst = max(worst, compare(f"{path}: whole sequence", logits[:n], whole))
+    notes = check_output_layer(path, model, whole)
     print(f"ok: {path}: {n} tokens stepped one at a time and as one sequence, "
-          f"{logits.shape[1]} logits each, largest |difference| {worst:.2e}")
+          f"{logits.shape[1]} logits each, largest |difference| {worst:.2e}{notes}")
 
 
 def check_series(path, dump):

@@ -7,6 +7,9 @@
 #
 #   Scripts/compare_softmax.sh [SECONDS] [CORPUS…]    # default: 240 tinyshakespeare.txt anna.txt
 #
+# COMPARE_OPTIONS adds options to every run (e.g. "--min-count 5" for a smaller vocabulary) and
+# COMPARE_TAG names the runs apart (e.g. "-min5"), COMPARE_EVAL_EVERY sets --eval-every (40).
+#
 # Uses RECURRENT (default: .build-release/release/recurrent; build it with
 # `swift build -c release --product recurrent --scratch-path .build-release`), runs at
 # `nice -n 10`, writes into $COMPARE_DIR (default: ${TMPDIR:-/tmp}/recurrent-compare-softmax).
@@ -20,15 +23,17 @@ out=${COMPARE_DIR:-${TMPDIR:-/tmp}/recurrent-compare-softmax}
 py=${PYTHON:-python3}
 rm -rf "$out"; mkdir -p "$out"
 options=(--level word --embedding-size 256 --hidden-size 256 --layers 2 --dropout 0.1 --seq-length 32
-         --batch-size 64 --learning-rate 2e-3 --steps 100000 --eval-every 40 --max-validation-batches 8
+         --batch-size 64 --learning-rate 2e-3 --steps 100000 --eval-every "${COMPARE_EVAL_EVERY:-40}" --max-validation-batches 8
          --log-every 20 --threads 1)
+read -r -a extra <<< "${COMPARE_OPTIONS:-}"
+tag=${COMPARE_TAG:-}
 for corpus in "${corpora[@]}"; do
-    name=$(basename "$corpus" .txt)
+    name=$(basename "$corpus" .txt)$tag
     for softmax in full adaptive; do
         run="$out/$name-$softmax"
         # timeout sends SIGINT (Ctrl-C: the run saves a checkpoint and exits 130).
         /usr/bin/time -f "%U %S" -o "$run.cpu" timeout -s INT "$seconds" nice -n 10 "$bin" train "$corpus" \
-            "${options[@]}" --softmax "$softmax" --output "$run" 2> "$run.log" &
+            "${options[@]}" ${extra[@]+"${extra[@]}"} --softmax "$softmax" --output "$run" 2> "$run.log" &
     done
     wait || true
 done
@@ -42,13 +47,13 @@ for metrics in sorted(out.glob("*/metrics.jsonl")):
     # Step time: the median gap between consecutive steps without a validation in between.
     gaps = [b["elapsed_sec"] - a["elapsed_sec"] for a, b in zip(rows, rows[1:]) if "val_loss" not in b]
     runs[metrics.parent.name] = (rows, cpu, statistics.median(gaps))
-print("| run | steps | s/step (median, wall) | CPU s | train loss (mean of last 20 steps) | last validation loss (step) |")
-print("| --- | --- | --- | --- | --- | --- |")
+print("| run | steps | s/step (median, wall) | CPU s | steps per CPU s | train loss (mean of last 20 steps) | last validation loss (step, s) |")
+print("| --- | --- | --- | --- | --- | --- | --- |")
 for name, (rows, cpu, gap) in runs.items():
     last = rows[-20:]
-    v = ([r for r in rows if "val_loss" in r] or [{"val_loss": float("nan"), "step": "-"}])[-1]
-    print(f"| {name} | {len(rows)} | {gap:.2f} | {cpu:.0f} | {sum(r['train_loss'] for r in last) / len(last):.3f} | "
-          f"{v['val_loss']:.3f} ({v['step']}) |")
+    v = ([r for r in rows if "val_loss" in r] or [{"val_loss": float("nan"), "step": "-", "elapsed_sec": float("nan")}])[-1]
+    print(f"| {name} | {len(rows)} | {gap:.2f} | {cpu:.0f} | {len(rows) / cpu:.2f} | "
+          f"{sum(r['train_loss'] for r in last) / len(last):.3f} | {v['val_loss']:.3f} ({v['step']}, {v['elapsed_sec']:.0f}) |")
 for corpus in sorted({n.rsplit("-", 1)[0] for n in runs}):
     a, b = runs.get(corpus + "-full"), runs.get(corpus + "-adaptive")
     if not (a and b):

@@ -4,32 +4,35 @@ import Recurrent
 /// ONNX graphs of trained models (opset `ONNXFormat.opset`). The graphs, their inputs and
 /// outputs, and what is refused: `docs/export.md`.
 public enum ONNXExport {
-    /// Keys of a language model's `model` metadata JSON this exporter understands. Any other key
-    /// with a non-default value is a feature added after this exporter was written (LSTM
-    /// projections, adaptive softmax, tied weights, …) and is refused by name rather than
-    /// exported wrongly.
+    /// Keys of a language model's `model` metadata JSON this exporter understands: the graph's
+    /// shape, the output layer, and the training-only regularisers (dropout of every kind, weight
+    /// drop), which inference leaves out. Any other key with a non-default value is a feature the
+    /// graph cannot express (LSTM projections, zoneout) or one added after this exporter was
+    /// written, and is refused by name rather than exported wrongly.
     static let knownLanguageModelKeys: Set<String> = [
         "cell", "vocabulary_size", "embedding_size", "hidden_size", "num_layers", "dropout", "peepholes",
+        "input_dropout", "hidden_dropout", "weight_drop", "embedding_dropout", "adaptive_softmax", "tie_weights",
     ]
 
     /// What a configuration key means, for the refusal message.
     static let featureNames: [String: String] = [
         "proj_size": "LSTM projections",
         "projection_size": "LSTM projections",
-        "adaptive_softmax": "an adaptive softmax",
-        "cutoffs": "an adaptive softmax",
-        "tie_weights": "tied embedding and decoder weights",
-        "tied_weights": "tied embedding and decoder weights",
+        "zoneout_cell": "zoneout",
+        "zoneout_hidden": "zoneout",
     ]
 
     /// A text model as one graph, stepping any number of tokens from a given state:
     ///
-    ///     input_ids (T, B) int64 → Gather → LSTM/GRU/RNN × L → MatMul + Add → logits (T, B, V)
-    ///     h0 (L, B, H) [c0 (L, B, H)]                          → hn (L, B, H) [cn (L, B, H)]
+    ///     input_ids (T, B) int64 → Gather → LSTM/GRU/RNN × L → output layer → logits (T, B, V)
+    ///     h0 (L, B, H) [c0 (L, B, H)]                                       → hn (L, B, H) [cn (L, B, H)]
     ///
-    /// Dropout is left out (inference). `modelJSON` is the checkpoint's `model` metadata,
-    /// checked for features the graph cannot express; it and `tokenizerJSON` are copied into the
-    /// model's `metadata_props` (`recurrent.model`, `recurrent.tokenizer`).
+    /// The output layer is the decoder's MatMul + Add (with tied weights, MatMul with the
+    /// transposed embedding table, stored once), or an adaptive softmax, whose `logits` are its
+    /// exact log-probabilities (`adaptiveSoftmax`). Dropout is left out (inference).
+    /// `modelJSON` is the checkpoint's `model` metadata, checked for features the graph cannot
+    /// express; it and `tokenizerJSON` are copied into the model's `metadata_props`
+    /// (`recurrent.model`, `recurrent.tokenizer`).
     ///
     /// - Throws: `ONNXExportError.unsupportedFeature` or `.unknownOption` naming the feature.
     public static func languageModel(_ model: LanguageModel, modelJSON: String?, tokenizerJSON: String?,
@@ -57,15 +60,29 @@ public enum ONNXExport {
             g.node("Concat", inputs: out.finalH, outputs: ["hn"], attributes: [.int("axis", 0)])
             if hasCell { g.node("Concat", inputs: out.finalC, outputs: ["cn"], attributes: [.int("axis", 0)]) }
         }
-        guard let decoder = model.decoder else { throw .unsupportedFeature("an adaptive softmax") }
-        g.linear(decoder, prefix: "decoder", input: out.sequence, output: "logits")
+        switch model.output {
+        case .softmax(let decoder) where c.tieWeights:
+            // The decoder's weight is the embedding table (V, E = H): transposed in the graph,
+            // so the file holds the matrix once, as the checkpoint does.
+            g.node("Transpose", inputs: ["embedding.weight"], outputs: ["decoder.weight_t"], attributes: [.ints("perm", [1, 0])])
+            let product = g.value("decoder.matmul")
+            g.node("MatMul", inputs: [out.sequence, "decoder.weight_t"], outputs: [product])
+            g.initializer("decoder.bias", dims: [c.vocabularySize], floats: decoder.bias?.value.toArray()
+                          ?? Array(repeating: 0, count: c.vocabularySize))
+            g.node("Add", inputs: [product, "decoder.bias"], outputs: ["logits"])
+        case .softmax(let decoder):
+            g.linear(decoder, prefix: "decoder", input: out.sequence, output: "logits")
+        case .adaptive(let adaptive):
+            g.adaptiveSoftmax(adaptive, prefix: "decoder", input: out.sequence, output: "logits")
+        }
 
         g.metadata.append(("recurrent.kind", "language-model"))
         if let modelJSON { g.metadata.append(("recurrent.model", modelJSON)) }
         if let tokenizerJSON { g.metadata.append(("recurrent.tokenizer", tokenizerJSON)) }
         return try serialize(g, producerVersion: producerVersion,
                              doc: "Recurrent \(c.cell.rawValue) language model: input_ids (T, B) and the state in, "
-                                + "logits (T, B, V) and the next state out (docs/export.md).")
+                                + "logits (T, B, V) and the next state out (docs/export.md)."
+                                + (c.adaptiveSoftmax != nil ? " Adaptive softmax: the logits are log-probabilities." : ""))
     }
 
     /// A state (L, B, H) split into L values (1, B, H), one per layer (itself when L = 1).

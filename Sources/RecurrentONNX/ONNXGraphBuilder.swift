@@ -3,8 +3,8 @@ import SwiftProtobuf
 
 /// The ONNX version the exporter writes: opset 17 of the default domain (ONNX 1.12, 2022), IR
 /// version 8. Every operator used (Gather, LSTM, GRU, RNN, Split, Squeeze, Concat, Transpose,
-/// Reshape, MatMul, Add, Sub, Div, ReduceMean) has had its current form since opset 14 or
-/// earlier, so any ONNX Runtime from 1.12 on runs the files.
+/// Reshape, MatMul, Add, Sub, Div, ReduceMean, LogSoftmax, Identity) has had its current form
+/// since opset 14 or earlier, so any ONNX Runtime from 1.12 on runs the files.
 public enum ONNXFormat {
     public static let opset: Int64 = 17
     public static let irVersion: Int64 = 8

@@ -108,6 +108,9 @@ struct TrainCommand: ParsableCommand {
         o.hiddenDropout = model.hiddenDropout
         o.weightDrop = model.weightDrop
         o.embeddingDropout = model.embeddingDropout
+        o.zoneout = model.zoneout
+        o.zoneoutHidden = model.zoneoutHidden
+        o.zoneoutCell = model.zoneoutCell
         o.softmax = model.softmax
         o.cutoffs = try model.parsedCutoffs()
         o.tieWeights = model.tieWeights
@@ -151,10 +154,13 @@ struct TrainCommand: ParsableCommand {
         Console.message("model: \(m.cell.rawValue)\(m.peepholes ? " (peepholes)" : ""), \(m.numLayers) × \(m.hiddenSize)\(m.projectionSize > 0 ? " → \(m.projectionSize)" : ""), embedding \(m.embeddingSize)\(m.tieWeights ? " (tied to the decoder)" : ""), dropout \(m.dropout)"
             + (m.inputDropout > 0 ? ", input dropout \(m.inputDropout)" : "") + (m.hiddenDropout > 0 ? ", hidden dropout \(m.hiddenDropout)" : "")
             + (m.weightDrop > 0 ? ", weight drop \(m.weightDrop)" : "") + (m.embeddingDropout > 0 ? ", embedding dropout \(m.embeddingDropout)" : "")
+            + (m.zoneoutHidden > 0 ? ", zoneout h \(m.zoneoutHidden)" : "") + (m.zoneoutCell > 0 ? ", zoneout c \(m.zoneoutCell)" : "")
             + (m.adaptiveSoftmax.map { ", adaptive softmax (cutoffs \($0.cutoffs.map(String.init).joined(separator: ",")))" } ?? "")
             + ", \(m.parameterCount) parameters")
         let length = trainer.state.budget.map { budget in
-            "to a budget of \(formatDuration(budget.seconds))" + (budget.spent > 0 ? " (\(formatDuration(budget.remaining)) left)" : "")
+            // A new run's budget may already hold the speed probe's seconds: "left" is for a resumed run.
+            "to a budget of \(formatDuration(budget.seconds))"
+                + (budget.spent > 0 && session.resumedFrom != nil ? " (\(formatDuration(budget.remaining)) left)" : "")
                 + (budget.plan.map { ", planned \($0.totalSteps) steps" } ?? " (steps planned from a speed probe)")
         } ?? "\(c.totalSteps) steps"
         Console.message("training: \(length), \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.schedule.kind.rawValue) schedule, "

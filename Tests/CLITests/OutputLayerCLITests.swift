@@ -38,7 +38,8 @@ import Testing
                                       in: directory)
         #expect(fromWeights.stdout == generate.stdout)
         let onnx = try CLI.run(["export", "adaptive", "--onnx", "adaptive.onnx"], in: directory)
-        #expect(!onnx.succeeded && onnx.stderr.contains("adaptive softmax"), "\(onnx.stderr)")
+        #expect(onnx.succeeded, "\(onnx.stderr)")       // the full log-probabilities (ONNX Runtime checks them in CI)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("adaptive.onnx").path))
     }
 
     @Test func tiedWeightsAreStoredOnceAndGenerate() throws {

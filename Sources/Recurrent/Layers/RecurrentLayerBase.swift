@@ -30,6 +30,16 @@ public class RecurrentLayerBase: RecurrentLayer {
     public func setRegularization(lockedDropout: Float, weightDrop: Float) {
         stack.setRegularization(lockedDropout: lockedDropout, weightDrop: weightDrop)
     }
+    /// Zoneout (Krueger et al. 2017; `RecurrentStack+Zoneout.swift`): the probability that a
+    /// unit of h (`zoneoutHidden`), or of an LSTM's c (`zoneoutCell`), keeps its previous value
+    /// at a step in training; evaluation mixes p·previous + (1 − p)·new.
+    public var zoneoutHidden: Float { stack.zoneoutHidden }
+    public var zoneoutCell: Float { stack.zoneoutCell }
+    /// Sets the zoneout probabilities (each in [0, 1); 0 turns it off; `cell` needs an LSTM;
+    /// not with a projection).
+    public func setZoneout(hidden: Float, cell: Float) {
+        stack.setZoneout(hidden: hidden, cell: cell)
+    }
     public var batchFirst: Bool {
         get { stack.batchFirst }
         set { stack.batchFirst = newValue }

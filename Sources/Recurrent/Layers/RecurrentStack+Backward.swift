@@ -43,6 +43,7 @@ extension RecurrentStack {
         let cell = cellSpace[k].matrix(rows: kind.hasCellState ? t * b : 0, cols: d * h)         // (T·B, D·H)
         let tanhCell = tanhCellSpace[k].matrix(rows: kind.hasCellState ? t * b : 0, cols: d * h) // (T·B, D·H)
         let hiddenLinear = hiddenLinearSpace[k].matrix(rows: kind == .gru ? t * b : 0, cols: d * h)
+        let zoneout = zoneoutViews(k)
 
         for dir in 0..<d {
             let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
@@ -56,6 +57,13 @@ extension RecurrentStack {
                 let dg = dGates.rows(rows).columns(gateCols)
                 if hasLengths { saveInactiveCarry(step: time(s, direction: dir), hidden: dHiddenNext,
                                                   cell: kind.hasCellState ? dCell.rows(state) : nil) }
+                if let zoneout {
+                    backwardZonedOutStep(zoneout, rows: rows, previous: previous, layer: k, direction: dir,
+                                         dOutput: dOutput, dHidden: dHidden, dCell: dCell, whh: whh)
+                    if hasLengths { restoreInactiveCarry(step: time(s, direction: dir), hidden: dHiddenNext,
+                                                         cell: kind.hasCellState ? dCell.rows(state) : nil) }
+                    continue
+                }
                 switch kind {
                 case .lstm, .peephole:
                     let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
@@ -109,5 +117,50 @@ extension RecurrentStack {
         let dx = dInputSpace[k].matrix(rows: t * b, cols: x.cols)                  // (T·B, I_k)
         gemm(dx, dGates, .none, w.inputWeight, .none)
         return dx
+    }
+
+    /// One backward step of layer `k`, direction `dir`, at time rows `rows`, with zoneout
+    /// (`RecurrentStack+Zoneout.swift`): the carries are split into the candidates' share and
+    /// the direct path to step t−1, the cell's backward runs from the candidates' gradients
+    /// (reading the candidates h̃, c̃ it produced), and the direct parts are added back.
+    private func backwardZonedOutStep(_ z: ZoneoutViews, rows: Range<Int>, previous: Range<Int>?, layer k: Int, direction dir: Int,
+                                      dOutput: Matrix, dHidden: Matrix, dCell: Matrix, whh: PackedMatrix) {
+        let t = steps, b = batchSize, h = hiddenSize, d = numDirections, gh = gateCount * h
+        let w = weights[k]
+        let gateCols = dir * gh..<(dir + 1) * gh, cols = dir * h..<(dir + 1) * h
+        let state = stateRows(layer: k, direction: dir)
+        let hiddenCarry = dHidden.rows(state), cellCarry = kind.hasCellState ? dCell.rows(state) : nil
+        let gates = gatesSpace[k].matrix(rows: t * b, cols: d * gh)
+        let dGates = dGatesSpace.matrix(rows: t * b, cols: d * gh)
+        let dg = dGates.rows(rows).columns(gateCols)
+        let dCandidate = zoneoutGradients(z, rows: rows, columns: cols, dOutput: dOutput.rows(rows).columns(cols),
+                                          hiddenCarry: hiddenCarry, cellCarry: cellCarry)
+        switch kind {
+        case .lstm, .peephole:
+            let cell = cellSpace[k].matrix(rows: t * b, cols: d * h)
+            let tanhCell = tanhCellSpace[k].matrix(rows: t * b, cols: d * h)
+            let cPrevious = previous.map { cell.rows($0).columns(cols) } ?? initialCell.rows(state)
+            let peepholes = w.peepholes.map { VectorMath.LSTMPeepholes(concatenated: $0.row(dir)) }
+            VectorMath.lstmCellBackward(dGates: dg, dCellPrevious: cellCarry!,
+                                        peepholeGradients: w.peepholesGradient.map { VectorMath.LSTMPeepholes(concatenated: $0.row(dir)) },
+                                        gates: gates.rows(rows).columns(gateCols), cell: z.candidateCell!.rows(rows).columns(cols),
+                                        tanhCell: tanhCell.rows(rows).columns(cols), cellPrevious: cPrevious, peepholes: peepholes,
+                                        dHidden: dCandidate, dHiddenNext: nil, dCellNext: cellCarry)
+            gemm(hiddenCarry, dg, whh)
+        case .gru:
+            let output = outputSpace[k].matrix(rows: t * b, cols: d * h)
+            let hiddenLinear = hiddenLinearSpace[k].matrix(rows: t * b, cols: d * h)
+            let hPrevious = previous.map { output.rows($0).columns(cols) } ?? initialHidden.rows(state)
+            let dgh = dGatesHiddenSpace.matrix(rows: t * b, cols: d * gh).rows(rows).columns(gateCols)
+            VectorMath.gruCellBackward(dInputGates: dg, dHiddenGates: dgh, dHiddenPrevious: hiddenCarry,
+                                       gates: gates.rows(rows).columns(gateCols), hiddenLinear: hiddenLinear.rows(rows).columns(cols),
+                                       hiddenPrevious: hPrevious, dHidden: dCandidate, dHiddenNext: nil)
+            gemm(hiddenCarry, dgh, whh, beta: 1)
+        case .rnn, .rnnRelu:
+            VectorMath.rnnCellBackward(dPreactivation: dg, hidden: z.candidateHidden.rows(rows).columns(cols), dHidden: dCandidate,
+                                       dHiddenNext: nil, activation: (kind.nonlinearity ?? .tanh).vectorMathActivation)
+            gemm(hiddenCarry, dg, whh)
+        }
+        finishZoneoutStep(hiddenCarry: hiddenCarry, cellCarry: cellCarry)
     }
 }

@@ -18,6 +18,7 @@ extension RecurrentStack {
                                                  cellSpace: initialCellSpace, role: "recurrent forward: initial")
 
         dropHiddenWeights(generator: &generator)
+        drawZoneoutMasks(generator: &generator)
         var x = timeMajor(input, space: inputSpace)
         layerInputs = []
         for k in 0..<numLayers {
@@ -60,6 +61,7 @@ extension RecurrentStack {
         let gates = gatesSpace[k].matrix(rows: t * b, cols: d * gh)                // (T·B, D·G·H)
         gemm(gates, x, .none, w.inputWeight, .transposed)
         let output = outputSpace[k].matrix(rows: t * b, cols: d * h)               // (T·B, D·H)
+        let zoneout = zoneoutViews(k)
 
         switch kind {
         case .lstm, .peephole:
@@ -81,6 +83,8 @@ extension RecurrentStack {
                     VectorMath.lstmCellForward(cell: cell.rows(rows).columns(cols), tanhCell: tanhCell.rows(rows).columns(cols),
                                                hidden: output.rows(rows).columns(cols), gates: g,
                                                bias: bias.columns(gateCols), cellPrevious: cPrevious, peepholes: peepholes)
+                    if let zoneout { zoneOut(zoneout, rows: rows, columns: cols, hidden: output, hiddenPrevious: hPrevious,
+                                             cell: cell, cellPrevious: cPrevious) }
                     if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
                                                      hidden: output, hiddenColumns: cols, cell: cell, cellColumns: cols) }
                 }
@@ -102,6 +106,8 @@ extension RecurrentStack {
                                               inputGates: gates.rows(rows).columns(gateCols),
                                               inputBias: w.inputBias.columns(gateCols), hiddenGates: hiddenProduct,
                                               hiddenBias: w.hiddenBias.columns(gateCols), hiddenPrevious: hPrevious)
+                    if let zoneout { zoneOut(zoneout, rows: rows, columns: cols, hidden: output, hiddenPrevious: hPrevious,
+                                             cell: nil, cellPrevious: nil) }
                     if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
                                                      hidden: output, hiddenColumns: cols, cell: nil, cellColumns: cols) }
                 }
@@ -121,6 +127,8 @@ extension RecurrentStack {
                     gemm(a, hPrevious, whh, beta: 1)
                     VectorMath.rnnCellForward(hidden: output.rows(rows).columns(cols), preactivation: a,
                                               bias: bias.columns(cols), activation: activation)
+                    if let zoneout { zoneOut(zoneout, rows: rows, columns: cols, hidden: output, hiddenPrevious: hPrevious,
+                                             cell: nil, cellPrevious: nil) }
                     if hasLengths { holdInactiveRows(step: time(s, direction: dir), direction: dir, layer: k,
                                                      hidden: output, hiddenColumns: cols, cell: nil, cellColumns: cols) }
                 }

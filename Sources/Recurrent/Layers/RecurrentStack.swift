@@ -53,6 +53,18 @@ final class RecurrentStack {
     /// with respect to the dropped weights, before the mask.
     let hiddenMaskSpace: [GrowableBuffer], droppedHiddenSpace: [GrowableBuffer]
     let dDroppedHiddenSpace = GrowableBuffer()
+    /// Zoneout (`RecurrentStack+Zoneout.swift`): the probability that a unit of h, or of an
+    /// LSTM's c, keeps its previous value at a step, in [0, 1); 0 is off. Set with `setZoneout`.
+    var zoneoutHidden: Float = 0, zoneoutCell: Float = 0
+    /// Per layer, the row keys of the h and c masks (the model sets them for keyed masks); nil:
+    /// masks from the generator.
+    var zoneoutKeys: [(hidden: DropoutRowKeys, cell: DropoutRowKeys)]?
+    /// Per layer `(T·B, D·H)`: the masks and the cells' new values h̃, c̃ of the last forward;
+    /// backward scratch `(B, H)`.
+    let zoneoutHiddenMaskSpace: [GrowableBuffer], zoneoutCellMaskSpace: [GrowableBuffer]
+    let candidateHiddenSpace: [GrowableBuffer], candidateCellSpace: [GrowableBuffer]
+    let zoneoutDHiddenSpace = GrowableBuffer(), zoneoutDirectHiddenSpace = GrowableBuffer()
+    let zoneoutDirectCellSpace = GrowableBuffer()
 
     var numDirections: Int { bidirectional ? 2 : 1 }
     var gateCount: Int { kind.gateCount }
@@ -172,6 +184,8 @@ final class RecurrentStack {
         hiddenLinearSpace = spaces(); combinedBiasSpace = spaces(); dInputSpace = spaces()
         unprojectedSpace = spaces()
         hiddenMaskSpace = spaces(); droppedHiddenSpace = spaces()
+        zoneoutHiddenMaskSpace = spaces(); zoneoutCellMaskSpace = spaces()
+        candidateHiddenSpace = spaces(); candidateCellSpace = spaces()
 
         // PyTorch's default: every parameter U(−1/√H, 1/√H), drawn in `parameters` order,
         // each tensor in row-major order.

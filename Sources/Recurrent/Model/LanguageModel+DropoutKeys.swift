@@ -8,7 +8,8 @@ extension LanguageModel {
     /// (`Site.outputLocked`) and between layers (`Site.stackLocked` + k). Per batch, keyed by
     /// the step alone: embedding dropout's word mask (`Site.embedding`) and each layer's weight
     /// drop (`Site.weightDrop` + k). So one process, N processes and K micro-batches draw the
-    /// same masks for a step.
+    /// same masks for a step. Zoneout (per stream): layer k's masks at sites L + 2k (h) and
+    /// L + 2k + 1 (c).
     func keyDropoutMasks(batchSize: Int) {
         let layers = configuration.numLayers
         let stack = (rnn as? RecurrentLayerBase)?.stack
@@ -25,6 +26,12 @@ extension LanguageModel {
         }
         stack.weightDropKeys = dropoutKeys.map { keys in
             stack.weights.indices.map { k in keys.batchKeys(site: Site.weightDrop + k, rows: stack.weights[k].hiddenWeight.rows) }
+        }
+        if stack.zoneoutActive {
+            stack.zoneoutKeys = dropoutKeys.map { keys in
+                (0..<layers).map { k in (hidden: keys.rowKeys(site: layers + 2 * k, batchSize: batchSize),
+                                         cell: keys.rowKeys(site: layers + 2 * k + 1, batchSize: batchSize)) }
+            }
         }
     }
 

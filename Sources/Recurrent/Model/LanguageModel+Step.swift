@@ -5,7 +5,8 @@
 /// stream i of N gets exactly the floats it gets stepped alone, while each weight is read
 /// from memory once per step for all N. It shares the model's weights (single-step cells over each layer, the decoder's matrices)
 /// and owns every buffer it writes, allocated once here, so `step` allocates nothing and never
-/// disturbs what a training forward recorded. Always evaluation mode: no dropout.
+/// disturbs what a training forward recorded. Always evaluation mode: no dropout, and zoneout as
+/// its evaluation mix.
 ///
 ///     x = embedding[token]                              (1, E)
 ///     h_k, c_k = cell_k(x_{k}, h_k, c_k)  for k < L      x_{k+1} = h_k
@@ -21,6 +22,8 @@ public final class LanguageModelStepper {
     public let logits: Matrix
 
     private let steps: [(Matrix, RecurrentState) -> RecurrentState]
+    /// The model's zoneout probabilities: each step's new state is the evaluation mix.
+    private let zoneoutHidden: Float, zoneoutCell: Float
     private let input: Matrix                               // (N, E)
     private let workspace = AdaptiveLogSoftmaxWithLoss.Workspace()
 
@@ -32,6 +35,8 @@ public final class LanguageModelStepper {
         state = model.zeroState(batchSize: streams)
         logits = Matrix(rows: streams, cols: c.vocabularySize)
         input = Matrix(rows: streams, cols: c.embeddingSize)
+        zoneoutHidden = c.zoneoutHidden
+        zoneoutCell = c.zoneoutCell
         func rowByRow<Cell: RecurrentCellBase>(_ cell: Cell) -> Cell {
             cell.productsRowByRow = true
             return cell
@@ -111,10 +116,21 @@ public final class LanguageModelStepper {
         for k in 0..<steps.count {
             let h = state.h.rows(k * n..<(k + 1) * n), c = state.c?.rows(k * n..<(k + 1) * n)
             let next = steps[k](x, RecurrentState(h: h, c: c))
-            h.assign(next.h)
-            if let c, let nc = next.c { c.assign(nc) }
+            Self.update(h, to: next.h, zoneout: zoneoutHidden)
+            if let c, let nc = next.c { Self.update(c, to: nc, zoneout: zoneoutCell) }
             x = h
         }
         return x
+    }
+
+    /// state ← new, or with zoneout p the evaluation mix (1 − p)·new + p·state, with the
+    /// arithmetic of the stack's evaluation forward (`RecurrentStack+Zoneout.swift`).
+    private static func update(_ state: Matrix, to new: Matrix, zoneout p: Float) {
+        guard p > 0 else { return state.assign(new) }
+        let keep = 1 - p
+        for r in 0..<state.rows {
+            let s = state.pointer + r * state.rowStride, n = new.pointer + r * new.rowStride
+            for j in 0..<state.cols { s[j] = keep * n[j] + (1 - keep) * s[j] }
+        }
     }
 }

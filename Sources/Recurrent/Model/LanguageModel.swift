@@ -12,7 +12,9 @@
 /// In training, AWD-LSTM's regularisers may join in (each off at 0; `LanguageModelConfiguration`):
 /// embedding dropout of whole words on `embedding`, variational dropout on x (`inputDropout`)
 /// and on every layer's output (between layers inside `rnn`, then `outputDropout` before
-/// `dropout`), and weight drop on each W_hh inside `rnn`. Evaluation is the plain model above.
+/// `dropout`), and weight drop on each W_hh inside `rnn`. Evaluation is the plain model above,
+/// except with zoneout (`zoneoutHidden`, `zoneoutCell`), whose evaluation mixes each layer's
+/// previous and new state, p·previous + (1 − p)·new, at every step.
 ///
 /// Its parameters are, name for name and shape for shape, the `state_dict` of this PyTorch
 /// module (see `docs/checkpoints.md`), so a checkpoint loads into it with `load_state_dict`:
@@ -123,6 +125,12 @@ public final class LanguageModel: ParameterContainer {
                 preconditionFailure("RecurrentCellKind.makeLayer made an unknown layer \(type(of: rnn))")
             }
             layer.setRegularization(lockedDropout: c.hiddenDropout, weightDrop: c.weightDrop)
+        }
+        if c.zoneoutHidden > 0 || c.zoneoutCell > 0 {
+            guard let layer = rnn as? RecurrentLayerBase else {
+                preconditionFailure("RecurrentCellKind.makeLayer made an unknown layer \(type(of: rnn))")
+            }
+            layer.setZoneout(hidden: c.zoneoutHidden, cell: c.zoneoutCell)
         }
         if let a = c.adaptiveSoftmax {
             output = .adaptive(AdaptiveLogSoftmaxWithLoss(inputSize: c.realHiddenSize, classCount: c.vocabularySize,

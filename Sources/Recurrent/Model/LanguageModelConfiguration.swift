@@ -8,7 +8,7 @@ import Foundation
 /// JSON keys are snake_case, as the PyTorch side reads them:
 /// `{"cell":"lstm","vocabulary_size":65,"embedding_size":64,"hidden_size":512,"num_layers":2,"dropout":0.2,"peepholes":false}`,
 /// plus `"projection_size":P` for an LSTM with a projection, `"input_dropout"`, `"hidden_dropout"`,
-/// `"weight_drop"`, `"embedding_dropout"` when set, `"adaptive_softmax":{…}` for an adaptive
+/// `"weight_drop"`, `"embedding_dropout"`, `"zoneout_hidden"`, `"zoneout_cell"` when set, `"adaptive_softmax":{…}` for an adaptive
 /// softmax and `"tie_weights":true` for tied embedding and decoder weights (each absent when 0
 /// or off, so older files read as before).
 public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
@@ -38,6 +38,12 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
     public var hiddenDropout: Float = 0
     public var weightDrop: Float = 0
     public var embeddingDropout: Float = 0
+    /// Zoneout (Krueger et al. 2017), in [0, 1): the probability that a unit of every layer's h
+    /// (`zoneoutHidden`) or, LSTM only, c (`zoneoutCell`) keeps its previous value at a step in
+    /// training; evaluation and generation use the expectation p·previous + (1 − p)·new. No
+    /// parameters of its own. 0 is off; not with a projection.
+    public var zoneoutHidden: Float = 0
+    public var zoneoutCell: Float = 0
     /// The adaptive softmax's settings; nil for a full softmax (a (V, H) linear decoder).
     public var adaptiveSoftmax: AdaptiveSoftmaxConfiguration?
     /// Press & Wolf 2017: the embedding table (V, E) is also the decoder's weight (V, H), so
@@ -81,14 +87,16 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         case hiddenDropout = "hidden_dropout"
         case weightDrop = "weight_drop"
         case embeddingDropout = "embedding_dropout"
+        case zoneoutHidden = "zoneout_hidden"
+        case zoneoutCell = "zoneout_cell"
         case adaptiveSoftmax = "adaptive_softmax"
         case tieWeights = "tie_weights"
     }
 
-    /// The AWD-LSTM regularisers, in `CodingKeys` order (key, value).
+    /// The AWD-LSTM regularisers and zoneout, in `CodingKeys` order (key, value).
     var regularizers: [(CodingKeys, Float)] {
         [(.inputDropout, inputDropout), (.hiddenDropout, hiddenDropout), (.weightDrop, weightDrop),
-         (.embeddingDropout, embeddingDropout)]
+         (.embeddingDropout, embeddingDropout), (.zoneoutHidden, zoneoutHidden), (.zoneoutCell, zoneoutCell)]
     }
 
     public init(from decoder: any Decoder) throws {
@@ -106,6 +114,8 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
         hiddenDropout = try c.decodeIfPresent(Float.self, forKey: .hiddenDropout) ?? 0
         weightDrop = try c.decodeIfPresent(Float.self, forKey: .weightDrop) ?? 0
         embeddingDropout = try c.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0
+        zoneoutHidden = try c.decodeIfPresent(Float.self, forKey: .zoneoutHidden) ?? 0
+        zoneoutCell = try c.decodeIfPresent(Float.self, forKey: .zoneoutCell) ?? 0
         adaptiveSoftmax = try c.decodeIfPresent(AdaptiveSoftmaxConfiguration.self, forKey: .adaptiveSoftmax)
         tieWeights = try c.decodeIfPresent(Bool.self, forKey: .tieWeights) ?? false
     }
@@ -168,6 +178,10 @@ public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
             out.append("\(key.rawValue.replacingOccurrences(of: "_", with: " ")) must be in [0, 1), got \(value)")
         }
         if peepholes && !cell.hasCellState { out.append("peepholes exist only for LSTM cells, not \(cell.rawValue)") }
+        if zoneoutCell != 0 && !cell.hasCellState { out.append("cell zoneout needs an LSTM (a \(cell.rawValue) has no cell state)") }
+        if (zoneoutHidden != 0 || zoneoutCell != 0) && projectionSize > 0 {
+            out.append("zoneout is not available with an LSTM projection (projection size \(projectionSize))")
+        }
         if projectionSize != 0 && !cell.hasCellState { out.append("a projection exists only for LSTM cells, not \(cell.rawValue)") }
         if projectionSize < 0 || (projectionSize > 0 && projectionSize >= hiddenSize) {
             out.append("projection size must be 0 (none) or below the hidden size \(hiddenSize), got \(projectionSize)")

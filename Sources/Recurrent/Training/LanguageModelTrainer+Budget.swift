@@ -45,6 +45,22 @@ extension LanguageModelTrainer {
         Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
     }
 
+    /// Runs the speed probe now (`probeCosts`, nothing of the run changes) and returns its
+    /// seconds per step and per evaluation, and the seconds it took: for a caller that chooses
+    /// something from the measured speed before training (`useMeasuredCosts`).
+    public func measureCosts() -> (step: Double, evaluation: Double, seconds: Double) {
+        let start = clock()
+        let (step, evaluation) = probeCosts()
+        return (step, evaluation, max(0, clock() - start))
+    }
+
+    /// The first plan of the budget uses these measured costs instead of probing again, and the
+    /// `seconds` their measurement took are charged to the budget (call after `setBudget`).
+    public func useMeasuredCosts(step: Double, evaluation: Double, seconds: Double) {
+        costProbe = { (step, evaluation) }
+        progress.budget?.spent += seconds
+    }
+
     /// Starts the budget's clock and, when there is no plan yet, probes and plans.
     func startBudget() {
         guard var budget = progress.budget else { return }

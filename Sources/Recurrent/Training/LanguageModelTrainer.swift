@@ -60,7 +60,8 @@ public final class LanguageModelTrainer {
 
     /// Seconds on a monotonic clock, for a time budget (`setBudget`); tests inject their own.
     public var clock: () -> Double = LanguageModelTrainer.monotonicSeconds
-    /// Replaces the budget's throughput probe (seconds per step and per evaluation), for tests.
+    /// Replaces the budget's throughput probe (seconds per step and per evaluation): costs
+    /// measured before training (`useMeasuredCosts`), or a test's.
     public var costProbe: (() -> (step: Double, evaluation: Double))?
     /// The clock's reading when the budget was last charged (nil outside `train`).
     var budgetMark: Double?

@@ -25,7 +25,11 @@ public struct TextTrainingOptions: Sendable {
     public var hiddenDropout: Float?
     public var weightDrop: Float?
     public var embeddingDropout: Float?
-    /// Full or adaptive softmax (nil: adaptive when `cutoffs` are given, else the default).
+    /// Zoneout of h and (LSTM) c; `zoneoutHidden` / `zoneoutCell` override it for one of them.
+    public var zoneout: Float?
+    public var zoneoutHidden: Float?
+    public var zoneoutCell: Float?
+    /// Full or adaptive softmax (nil: adaptive when `cutoffs` are given, else the rule's choice).
     public var softmax: SoftmaxKind?
     /// The adaptive softmax's cutoffs (nil: `AdaptiveSoftmaxConfiguration.defaultCutoffs`).
     public var cutoffs: [Int]?
@@ -81,7 +85,8 @@ public struct TextTrainingOptions: Sendable {
         /// its starting points).
         public static let hiddenSize = LanguageModelConfiguration.defaultHiddenSize
         public static let layers = 2
-        /// A full softmax at every level (`--softmax adaptive` is for word-level vocabularies).
+        /// A full softmax, unless the rule picks the adaptive softmax for a large word vocabulary
+        /// (`TrainingDefaultsRule.softmax`).
         public static let softmax = SoftmaxKind.full
         public static let tieWeights = false
         public static let optimizer = OptimizerConfiguration.Kind.adam

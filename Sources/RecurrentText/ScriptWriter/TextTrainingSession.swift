@@ -101,20 +101,11 @@ public final class TextTrainingSession {
         let corpus = tokens.cache.corpus
         let (training, validation) = try batchers(corpus, fraction: fraction, batchSize: batchSize, sequenceLength: sequenceLength)
 
-        // Sizes and regularisation not given: by rule, from the level, the text and the budget.
-        let rule = TrainingDefaultsRule(options: o, level: level,
-                                        trainingTokens: training.batchesPerEpoch * batchSize * sequenceLength,
+        // Sizes, output layer and regularisation not given: by rule, from the level, the text
+        // and the budget.
+        let trainingTokens = training.batchesPerEpoch * batchSize * sequenceLength
+        var rule = TrainingDefaultsRule(options: o, level: level, trainingTokens: trainingTokens,
                                         vocabularySize: corpus.tokenizer.vocabularySize)
-        var modelConfiguration = LanguageModelConfiguration(
-            cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
-            embeddingSize: rule.embeddingSize, hiddenSize: rule.hiddenSize,
-            numLayers: rule.layers, dropout: rule.dropout, peepholes: o.peepholes ?? D.peepholes,
-            projectionSize: o.projectionSize ?? D.projectionSize)
-        modelConfiguration.inputDropout = rule.inputDropout
-        modelConfiguration.hiddenDropout = rule.hiddenDropout
-        modelConfiguration.weightDrop = rule.weightDrop
-        modelConfiguration.embeddingDropout = rule.embeddingDropout
-        try chooseOutputLayer(o, level: level, into: &modelConfiguration)
         // With a time budget the trainer plans the steps (and the evaluation interval and the
         // warm-up) after a probe; until then one step stands in.
         let totalSteps = o.timeBudget != nil ? 1 : o.steps ?? (o.epochs ?? D.epochs) * training.batchesPerEpoch
@@ -127,12 +118,49 @@ public final class TextTrainingSession {
             evaluationInterval: o.evaluationInterval ?? min(training.batchesPerEpoch, D.maxEvaluationInterval),
             maxValidationBatches: o.maxValidationBatches ?? D.maxValidationBatches, seed: seed)
 
-        var generator = RandomGenerator(seed: seed)
-        let model = try LanguageModel(configuration: modelConfiguration, generator: &generator)
-        let trainer = try LanguageModelTrainer(model: model, configuration: configuration, training: training,
-                                               validation: validation, generator: generator)
-        trainer.setDataFingerprint(tokens.cache.fingerprint)
-        if let seconds = o.timeBudget { trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval) }
+        func build(_ rule: TrainingDefaultsRule) throws -> (LanguageModel, LanguageModelTrainer) {
+            var modelConfiguration = LanguageModelConfiguration(
+                cell: o.cell ?? D.cell, vocabularySize: corpus.tokenizer.vocabularySize,
+                embeddingSize: rule.embeddingSize, hiddenSize: rule.hiddenSize,
+                numLayers: rule.layers, dropout: rule.dropout, peepholes: o.peepholes ?? D.peepholes,
+                projectionSize: o.projectionSize ?? D.projectionSize)
+            modelConfiguration.inputDropout = rule.inputDropout
+            modelConfiguration.hiddenDropout = rule.hiddenDropout
+            modelConfiguration.weightDrop = rule.weightDrop
+            modelConfiguration.embeddingDropout = rule.embeddingDropout
+            modelConfiguration.zoneoutHidden = o.zoneoutHidden ?? o.zoneout ?? 0
+            modelConfiguration.zoneoutCell = o.zoneoutCell ?? (modelConfiguration.cell.hasCellState ? o.zoneout : nil) ?? 0
+            try chooseOutputLayer(o, level: level, softmax: rule.softmax, into: &modelConfiguration)
+            var generator = RandomGenerator(seed: seed)
+            let model = try LanguageModel(configuration: modelConfiguration, generator: &generator)
+            let trainer = try LanguageModelTrainer(model: model, configuration: configuration, training: training,
+                                                   validation: validation, generator: generator)
+            trainer.setDataFingerprint(tokens.cache.fingerprint)
+            return (model, trainer)
+        }
+        var (model, trainer) = try build(rule)
+        if let seconds = o.timeBudget {
+            if rule.regularisesByRule {
+                // The regularisation follows the passes the budget buys on this machine: probe the
+                // model's speed, plan as the trainer will, and rebuild with the rule's choice for
+                // that plan if it differs (the same seed: the same initial weights). The trainer
+                // plans from this measurement rather than probing again, and charges its time.
+                let measured = trainer.measureCosts()
+                let plan = TimeBudgetPlanner.initialPlan(budget: seconds, remaining: max(0, seconds - measured.seconds),
+                                                         completedSteps: 0, stepSeconds: measured.step,
+                                                         evaluationSeconds: measured.evaluation,
+                                                         evaluationInterval: o.evaluationInterval)
+                let planned = TrainingDefaultsRule(options: o, level: level, trainingTokens: trainingTokens,
+                                                   vocabularySize: corpus.tokenizer.vocabularySize,
+                                                   plannedTokens: Double(plan.totalSteps * batchSize * sequenceLength))
+                if !planned.sameRegularisation(as: rule) { (model, trainer) = try build(planned) }
+                rule = planned
+                trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval)
+                trainer.useMeasuredCosts(step: measured.step, evaluation: measured.evaluation, seconds: measured.seconds)
+            } else {
+                trainer.setBudget(seconds: seconds, evaluationInterval: o.evaluationInterval)
+            }
+        }
         let session = try TextTrainingSession(tokens: tokens, training: training, validation: validation, model: model,
                                               trainer: trainer, outputDirectory: output, keepLast: o.keepLast ?? D.keepLast,
                                               resumedFrom: nil, validationFraction: fraction, writesNothing: o.writesNothing)
@@ -140,11 +168,12 @@ public final class TextTrainingSession {
         return session
     }
 
-    /// Sets the adaptive softmax and weight tying `o` asks for, with errors naming the flags.
-    static func chooseOutputLayer(_ o: TextTrainingOptions, level: TokenizerLevel,
+    /// Sets the adaptive softmax and weight tying `o` asks for (the softmax `defaultSoftmax` when
+    /// not given), with errors naming the flags.
+    static func chooseOutputLayer(_ o: TextTrainingOptions, level: TokenizerLevel, softmax defaultSoftmax: SoftmaxKind,
                                   into c: inout LanguageModelConfiguration) throws {
         typealias D = TextTrainingOptions.Defaults
-        let softmax = o.softmax ?? (o.cutoffs != nil ? .adaptive : D.softmax)
+        let softmax = o.softmax ?? (o.cutoffs != nil ? .adaptive : defaultSoftmax)
         if softmax == .adaptive {
             guard level == .word else {
                 throw TextTrainingError.invalidOption(
@@ -235,6 +264,8 @@ public final class TextTrainingSession {
         check(o.hiddenDropout, m.hiddenDropout, "--hidden-dropout")
         check(o.weightDrop, m.weightDrop, "--weight-drop")
         check(o.embeddingDropout, m.embeddingDropout, "--embedding-dropout")
+        check(o.zoneoutHidden ?? o.zoneout, m.zoneoutHidden, o.zoneoutHidden != nil ? "--zoneout-hidden" : "--zoneout")
+        check(o.zoneoutCell ?? (m.cell.hasCellState ? o.zoneout : nil), m.zoneoutCell, o.zoneoutCell != nil ? "--zoneout-cell" : "--zoneout")
         check(o.softmax, m.softmax, "--softmax")
         if let cutoffs = o.cutoffs { check(cutoffs.map(String.init).joined(separator: ","),
                                            m.adaptiveSoftmax?.cutoffs.map(String.init).joined(separator: ",") ?? "none", "--cutoffs") }

@@ -23,7 +23,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Stacked recurrent layers. \(defaultNote(TextDefaults.layers))")
     var layers: Int?
 
-    @Option(help: "Dropout between layers and before the decoder, a new mask at every time step, in [0, 1). (default: 0 — the regularisers below are set by rule from the passes over the text a run makes; giving any of these five sets the others to 0)")
+    @Option(help: "Dropout between layers and before the decoder, a new mask at every time step, in [0, 1). (default: 0 — the regularisers below are set by rule from the passes over the text a run makes; giving any of these, or --zoneout, sets the others to 0)")
     var dropout: Float?
 
     @Option(name: .customLong("input-dropout"), help: "Variational dropout on the embedding output: one mask per sequence, shared by its time steps (AWD-LSTM dropouti), in [0, 1). (default: by rule)")
@@ -37,6 +37,15 @@ struct ModelOptions: ParsableArguments {
 
     @Option(name: .customLong("embedding-dropout"), help: "Drop whole words from the embedding for a batch, scaling the rest by 1/(1-p) (AWD-LSTM dropoute), in [0, 1). (default: by rule)")
     var embeddingDropout: Float?
+
+    @Option(help: "Zoneout (Krueger et al. 2017): in training each unit of every layer's hidden state (and an LSTM's cell) keeps its previous value with this probability at each step; evaluation and generation use the expectation. In [0, 1). (default: 0, off)")
+    var zoneout: Float?
+
+    @Option(name: .customLong("zoneout-hidden"), help: "Zoneout of the hidden state h alone (overrides --zoneout for h). (default: --zoneout)")
+    var zoneoutHidden: Float?
+
+    @Option(name: .customLong("zoneout-cell"), help: "LSTM only: zoneout of the cell state c alone (overrides --zoneout for c; the paper uses a lower rate for c than for h). (default: --zoneout)")
+    var zoneoutCell: Float?
 
     @Option(help: "Output layer: full (a softmax over every token) or adaptive (Grave et al.'s adaptive softmax: frequent tokens in a head, rarer ones in smaller clusters; word level only, much cheaper for a large vocabulary). (default: \(TextDefaults.softmax.rawValue))")
     var softmax: SoftmaxKind?
@@ -60,7 +69,8 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         try OptionCheck.fraction(["--input-dropout": inputDropout, "--hidden-dropout": hiddenDropout,
-                                  "--weight-drop": weightDrop, "--embedding-dropout": embeddingDropout])
+                                  "--weight-drop": weightDrop, "--embedding-dropout": embeddingDropout,
+                                  "--zoneout": zoneout, "--zoneout-hidden": zoneoutHidden, "--zoneout-cell": zoneoutCell])
         try OptionCheck.atLeast(1, ["--embedding-size": embeddingSize, "--hidden-size": hiddenSize, "--layers": layers])
         try OptionCheck.fraction(["--dropout": dropout])
         if let p = projectionSize {
@@ -80,6 +90,9 @@ struct ModelOptions: ParsableArguments {
         }
         if tieWeights == true && (softmax == .adaptive || cutoffs != nil) {
             throw ValidationError("--tie-weights needs --softmax full (an adaptive softmax has no (V, H) decoder to share with the embedding)")
+        }
+        if zoneoutCell.map({ $0 > 0 }) == true, let cell, cell.kind != .lstm {
+            throw ValidationError("--zoneout-cell needs --cell lstm (a \(cell.kind.rawValue) has no cell state; use --zoneout-hidden)")
         }
         if peepholes == true, let cell, cell.kind != .lstm {
             throw ValidationError("--peepholes needs --cell lstm (peepholes connect an LSTM's cell to its gates)")

@@ -45,9 +45,43 @@ import Testing
     @Test func explicitOptionsWin() {
         let r = Self.rule(.word, tokens: 900_000, vocabulary: 20_000) {
             $0.hiddenSize = 128; $0.embeddingSize = 64; $0.layers = 3; $0.sequenceLength = 50; $0.weightDrop = 0.2
+            $0.softmax = .full
         }
+        #expect(r.softmax == .full)
         #expect(r.hiddenSize == 128 && r.embeddingSize == 64 && r.layers == 3 && r.sequenceLength == 50)
         #expect(r.weightDrop == 0.2 && r.hiddenDropout == 0 && r.inputDropout == 0 && r.dropout == 0)
         #expect(r.reasons.isEmpty)
+    }
+
+    /// With a budget and a measured plan, the passes are the planned tokens over the text's.
+    @Test func measuredPlanGivesThePasses() {
+        let measured = TrainingDefaultsRule(options: { var o = TextTrainingOptions(corpusPath: "unused"); o.timeBudget = 1200; return o }(),
+                                            level: .char, trainingTokens: 1_000_000, vocabularySize: 65, plannedTokens: 4_000_000)
+        #expect(measured.expectedPasses == 4 && measured.regularisesByRule)
+        #expect([measured.hiddenDropout, measured.weightDrop, measured.inputDropout] == [0.15, 0.15, 0.05])   // r = 0.5
+        #expect(measured.reasons.last!.contains("at the measured speed"))
+        let slower = TrainingDefaultsRule(options: { var o = TextTrainingOptions(corpusPath: "unused"); o.timeBudget = 1200; return o }(),
+                                          level: .char, trainingTokens: 1_000_000, vocabularySize: 65, plannedTokens: 1_000_000)
+        #expect(slower.expectedPasses == 1 && slower.hiddenDropout == 0 && !slower.sameRegularisation(as: measured))
+        #expect(!Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.zoneout = 0.1 }.regularisesByRule)
+    }
+
+    /// Word level: the adaptive softmax when the full decoder (H·V multiply-adds per token)
+    /// costs at least the recurrent stack (Σ G·H·(I + H)); never at char level, with tied
+    /// weights or when --softmax is given.
+    @Test func adaptiveSoftmaxWhenTheDecoderCostsAsMuchAsTheStack() {
+        // 2 × LSTM(256), E 256: the stack is 4·256·512·2 = 1,048,576 multiply-adds, so V ≥ 4,096.
+        #expect(Self.rule(.word, tokens: 900_000, vocabulary: 20_000).softmax == .adaptive)
+        #expect(Self.rule(.word, tokens: 900_000, vocabulary: 4_096).softmax == .adaptive)
+        #expect(Self.rule(.word, tokens: 900_000, vocabulary: 4_095).softmax == .full)
+        #expect(Self.rule(.word, tokens: 900_000, vocabulary: 20_000).reasons.contains { $0.hasPrefix("softmax adaptive because word level") })
+        // 2 × LSTM(512) from 5M tokens: V ≥ 8,192.
+        #expect(Self.rule(.word, tokens: 6_000_000, vocabulary: 8_000).softmax == .full)
+        #expect(Self.rule(.word, tokens: 6_000_000, vocabulary: 8_192).softmax == .adaptive)
+        #expect(Self.rule(.char, tokens: 1_000_000, vocabulary: 20_000).softmax == .full)
+        #expect(Self.rule(.word, tokens: 900_000, vocabulary: 20_000) { $0.tieWeights = true }.softmax == .full)
+        #expect(Self.rule(.word, tokens: 900_000, vocabulary: 20_000) { $0.softmax = .full }.softmax == .full)
+        // A decoder dearer than the stack, but H = 8 is too narrow for the second cluster's ⌊H/16⌋.
+        #expect(Self.rule(.word, tokens: 900_000, vocabulary: 100) { $0.hiddenSize = 8; $0.layers = 1 }.softmax == .full)
     }
 }
