@@ -3,8 +3,8 @@
 
 Writes Tests/RecurrentSeriesTests/Fixtures/statistics.json. For each bundled series (read and
 gap-filled as `recurrent forecast` reads it: linear interpolation), and each additive-error ETS
-model statsmodels' ETSModel fits (trend none/additive/damped, season none/additive/
-multiplicative), it records the fitted parameters, initial states, log-likelihood, AICc and
+model statsmodels' ETSModel fits (error additive, and multiplicative for positive series;
+trend none/additive/damped, season none/additive/multiplicative), it records the fitted parameters, initial states, log-likelihood, AICc and
 forecasts; and statsmodels' ThetaModel (theta 2, classical seasonal adjustment when its test
 finds a season) forecasts with its alpha and slope.
 
@@ -71,38 +71,39 @@ def ets_fixtures(y, m):
     seasons = ["none"]
     if 2 <= m <= MAX_ETS_SEASON and len(y) >= 2 * m + 2:
         seasons += ["additive"] + (["multiplicative"] if y.min() > 0 else [])
-    for season in seasons:
-        for trend in ["none", "additive", "damped"]:
-            model = ETSModel(y, error="add", trend=None if trend == "none" else "add", damped_trend=trend == "damped",
-                             seasonal={"none": None, "additive": "add", "multiplicative": "mul"}[season],
-                             seasonal_periods=m if season != "none" else None)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = model.fit(disp=False, maxiter=10000)
-            p = {"alpha": float(res.smoothing_level),
-                 "beta": float(res.smoothing_trend) if trend != "none" else 0.0,
-                 "gamma": float(res.smoothing_seasonal) if season != "none" else 0.0,
-                 "phi": float(res.damping_trend) if trend == "damped" else 1.0,
-                 "level": float(res.initial_level),
-                 "trend": float(res.initial_trend) if trend != "none" else 0.0}
-            period = m if season != "none" else 1
-            if season != "none":
-                # statsmodels lists initial_seasonal as s(-1), s(-2), …, s(-m): reversed, the
-                # first is the state used at step 0.
-                candidates = [np.asarray(res.initial_seasonal)[::-1], np.asarray(res.initial_seasonal)]
-            else:
-                candidates = [np.zeros(1)]
-            fitted_sm = np.asarray(res.fittedvalues)
-            for seasonal in candidates:
-                p["seasonal"] = [float(v) for v in seasonal]
-                if np.allclose(filter_ets(y, trend, season, period, p), fitted_sm, rtol=1e-8, atol=1e-8):
-                    break
-            else:
-                raise SystemExit(f"cannot reproduce statsmodels' fitted values for {trend}/{season}")
-            h = 2 * max(m, 4)
-            out.append({"trend": trend, "season": season, "period": period, "parameters": p,
-                        "logLikelihood": float(res.llf), "aicc": float(res.aicc), "parameterCount": int(res.df_model),
-                        "forecast": [float(v) for v in np.asarray(res.forecast(h))]})
+    errors = ["additive"] + (["multiplicative"] if y.min() > 0 else [])
+    for error, season, trend in [(e, s, t) for e in errors for s in seasons for t in ["none", "additive", "damped"]]:
+        model = ETSModel(y, error={"additive": "add", "multiplicative": "mul"}[error],
+                         trend=None if trend == "none" else "add", damped_trend=trend == "damped",
+                         seasonal={"none": None, "additive": "add", "multiplicative": "mul"}[season],
+                         seasonal_periods=m if season != "none" else None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = model.fit(disp=False, maxiter=10000)
+        p = {"alpha": float(res.smoothing_level),
+             "beta": float(res.smoothing_trend) if trend != "none" else 0.0,
+             "gamma": float(res.smoothing_seasonal) if season != "none" else 0.0,
+             "phi": float(res.damping_trend) if trend == "damped" else 1.0,
+             "level": float(res.initial_level),
+             "trend": float(res.initial_trend) if trend != "none" else 0.0}
+        period = m if season != "none" else 1
+        if season != "none":
+            # statsmodels lists initial_seasonal as s(-1), s(-2), …, s(-m): reversed, the
+            # first is the state used at step 0.
+            candidates = [np.asarray(res.initial_seasonal)[::-1], np.asarray(res.initial_seasonal)]
+        else:
+            candidates = [np.zeros(1)]
+        fitted_sm = np.asarray(res.fittedvalues)
+        for seasonal in candidates:
+            p["seasonal"] = [float(v) for v in seasonal]
+            if np.allclose(filter_ets(y, trend, season, period, p), fitted_sm, rtol=1e-8, atol=1e-8):
+                break
+        else:
+            raise SystemExit(f"cannot reproduce statsmodels' fitted values for {trend}/{season}")
+        h = 2 * max(m, 4)
+        out.append({"error": error, "trend": trend, "season": season, "period": period, "parameters": p,
+                    "logLikelihood": float(res.llf), "aicc": float(res.aicc), "parameterCount": int(res.df_model),
+                    "forecast": [float(v) for v in np.asarray(res.forecast(h))]})
     return out
 
 

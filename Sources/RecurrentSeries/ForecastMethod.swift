@@ -8,6 +8,8 @@ public enum ForecastMethodKind: String, Codable, Sendable, CaseIterable {
     case ets
     /// The theta method (`Theta`).
     case theta
+    /// ARIMA chosen by AICc at each origin (`ARIMAMethod`).
+    case arima
     /// The ES-RNN hybrid (`HybridEnsemble`): learnt Holt-Winters smoothing and an LSTM.
     case hybrid
 }
@@ -50,7 +52,9 @@ extension Baseline: ForecastMethod {
     }
 }
 
-/// ETS or theta, refitted to the history before each origin.
+/// ETS or theta, refitted to the history before each origin (ETS at most
+/// `RefitSchedule.maximumFits` times over many origins; theta, a closed form and a
+/// one-parameter fit, at every origin).
 public enum StatisticalMethod: ForecastMethod, Equatable, Sendable {
     /// The ETS model of lowest AICc among `ExponentialSmoothing.candidates(period:)`.
     case ets(period: Int?)
@@ -87,6 +91,17 @@ public enum StatisticalMethod: ForecastMethod, Equatable, Sendable {
             return Theta(history, period: period).forecast(horizon: horizon)
         }
     }
+
+    /// ETS is chosen and fitted at the origins `RefitSchedule` names and run on at the others.
+    public func forecasts(_ series: [Double], origins: [Int], horizon: Int) -> [[Double]] {
+        guard case .ets(let period) = self else {
+            return origins.map { forecast(series, origin: $0, horizon: horizon) }
+        }
+        return RefitSchedule(origins: origins).forecasts(
+            series, origins: origins, horizon: horizon, fit: { ExponentialSmoothing.select($0, period: period) },
+            extend: { $0.applied(to: $1) }, forecast: { $0.forecast(horizon: $1) },
+            fallback: { Baseline.lastValue.forecast(series, origin: $0, horizon: horizon) })
+    }
 }
 
 /// A trained `ForecastModel` with its window encoding.
@@ -116,12 +131,13 @@ public struct NetworkMethod: ForecastMethod {
 
 extension ForecastMethodKind {
     /// The methods every forecast is compared with, for a series of season `season`: last
-    /// value, seasonal naive (with a season), ETS by AICc and theta.
+    /// value, seasonal naive (with a season), ETS by AICc, theta and ARIMA by AICc.
     public static func baselines(season: Int?) -> [any ForecastMethod] {
         var methods: [any ForecastMethod] = [Baseline.lastValue]
         if let m = season { methods.append(Baseline.seasonalNaive(season: m)) }
         methods.append(StatisticalMethod.ets(period: season))
         methods.append(StatisticalMethod.theta(period: season))
+        methods.append(ARIMAMethod(period: season))
         return methods
     }
 }

@@ -12,7 +12,7 @@ struct ForecastCommand: ParsableCommand {
         once (direct multi-step). The series is split in time into training, validation and \
         test parts (70/15/15 %), normalised on the training part only, and the test part is \
         scored (MAE, RMSE, MASE) next to the last-value and seasonal-naive baselines, ETS \
-        (chosen by AICc) and theta. Rolling origins in the validation part pick the model \
+        and ARIMA (each chosen by AICc) and theta. Rolling origins in the validation part pick the model \
         predict uses: the network only when it beats every baseline.
         """,
         subcommands: [Train.self, Predict.self]
@@ -235,7 +235,7 @@ extension ForecastCommand {
             --origins origins --step values apart (rolling origin), each from the values \
             before it: the CSV gains actual and origin columns, the plot shows the actual \
             values, and every model's errors (the network, last value, seasonal naive, ETS, \
-            theta) are printed side by side.
+            theta, ARIMA) are printed side by side.
 
             Example: recurrent forecast predict forecast-run/forecast.safetensors co2.csv --horizon 26
             """
@@ -268,7 +268,7 @@ extension ForecastCommand {
         @Option(help: "Values between backtest origins (default: half the horizon, rounded up).")
         var step: Int?
 
-        @Option(help: ArgumentHelp("The model to forecast with: network (or hybrid), ets, theta, last-value or seasonal-naive.",
+        @Option(help: ArgumentHelp("The model to forecast with: network (or hybrid), ets, theta, arima, last-value or seasonal-naive.",
                                    discussion: "Default: the model forecast train recommended (the network for checkpoints written before it recommended one)."))
         var model: ForecastMethodKind?
 
@@ -299,7 +299,7 @@ extension ForecastCommand {
             let kind = model ?? stored.recommended
             guard let chosen = methods.first(where: { $0.kind == kind }) else {
                 throw SeriesError.invalidArgument("--model \(kind.rawValue) is not in this checkpoint"
-                    + (kind == .seasonalNaive ? " (it records no season)" : "") + "; use last-value, ets, theta or "
+                    + (kind == .seasonalNaive ? " (it records no season)" : "") + "; use last-value, ets, theta, arima or "
                     + "\(network.kind.rawValue).")
             }
             let h = horizon ?? stored.horizon

@@ -60,7 +60,7 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self).contains("recurrent.tokenizer"))
 
         let series = try #require(Self.dataDirectory())
-        let forecast = try CLI.run(["forecast", "train", series + "/co2.csv", "--column", "co2", "--lookback", "12",
+        let forecast = try CLI.run(["forecast", "train", series + "/lynx.csv", "--column", "lynx", "--lookback", "12",
                                     "--horizon", "3", "--hidden", "4", "--epochs", "1", "--output", "f"], in: d)
         #expect(forecast.succeeded, "\(forecast.stderr)")
         let f = try CLI.run(["export", "f", "--onnx", "f.onnx"], in: d)

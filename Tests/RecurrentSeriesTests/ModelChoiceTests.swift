@@ -57,14 +57,14 @@ import Testing
         let y = Self.seasonal()
         let evaluation = RollingOrigin(part: 90..<120, horizon: 4)
         let baselines = ForecastMethodKind.baselines(season: 12)
-        #expect(baselines.map(\.kind) == [.lastValue, .seasonalNaive, .ets, .theta])
+        #expect(baselines.map(\.kind) == [.lastValue, .seasonalNaive, .ets, .theta, .arima])
         let good = try #require(ModelChoice(candidates: baselines + [Oracle()], series: y, evaluation: evaluation, season: 12))
         #expect(good.recommended == .network && good.verdict.contains("the network beats every baseline"))
         let bad = try #require(ModelChoice(candidates: baselines + [Wild()], series: y, evaluation: evaluation, season: 12))
         #expect(bad.recommended != .network && bad.verdict.contains("no network beats the baselines"))
-        #expect(bad.scores.count == 5 && bad.origins == evaluation.origins)
-        // On a trending seasonal series ETS or theta beat both naive forecasts.
-        #expect([.ets, .theta].contains(bad.recommended), "\(bad.scores.formattedTable())")
+        #expect(bad.scores.count == 6 && bad.origins == evaluation.origins)
+        // On a trending seasonal series ETS, theta or ARIMA beat both naive forecasts.
+        #expect([.ets, .theta, .arima].contains(bad.recommended), "\(bad.scores.formattedTable())")
         #expect(ModelChoice(candidates: baselines, series: y, evaluation: RollingOrigin(origins: [], horizon: 4), season: 12) == nil)
     }
 }

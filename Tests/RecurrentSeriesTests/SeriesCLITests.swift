@@ -81,7 +81,7 @@ import Testing
                                   "--horizon", "8", "--output", output + "/t.csv", "--plot", output + "/t.svg"])
         #expect(theta.status == 0 && theta.stderr.contains("model: theta."), "\(theta.stderr)")
         #expect(try String(contentsOfFile: output + "/t.csv", encoding: .utf8).split(separator: "\n").count == 9)
-        let bad = try Self.run(["forecast", "predict", output + "/forecast.safetensors", data, "--model", "arima"])
+        let bad = try Self.run(["forecast", "predict", output + "/forecast.safetensors", data, "--model", "prophet"])
         #expect(bad.status == 64)
     }
 

@@ -7,6 +7,7 @@ import Testing
 @Suite struct StatisticsTests {
     struct Fixture: Decodable {
         struct ETS: Decodable {
+            var error: ETSSpecification.Error
             var trend: ETSSpecification.Trend
             var season: ETSSpecification.Season
             var period: Int
@@ -15,7 +16,9 @@ import Testing
             var aicc: Double
             var parameterCount: Int
             var forecast: [Double]
-            var specification: ETSSpecification { ETSSpecification(trend: trend, season: season, period: period) }
+            var specification: ETSSpecification {
+                ETSSpecification(error: error, trend: trend, season: season, period: period)
+            }
         }
         struct ThetaReference: Decodable {
             var period: Int

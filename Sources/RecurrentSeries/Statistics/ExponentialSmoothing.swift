@@ -1,19 +1,22 @@
 import Foundation
 
-/// Which exponential-smoothing model: additive errors, a trend that is absent, additive or
-/// damped, and a season that is absent, additive or multiplicative — ETS(A,·,·) in the
-/// notation of Hyndman, Koehler, Ord & Snyder (2008), the models statsmodels' `ETSModel` fits
-/// with `error="add"`.
+/// Which exponential-smoothing model: additive or multiplicative errors, a trend that is
+/// absent, additive or damped, and a season that is absent, additive or multiplicative —
+/// ETS(error, trend, season) in the notation of Hyndman, Koehler, Ord & Snyder (2008), the
+/// models statsmodels' `ETSModel` fits.
 public struct ETSSpecification: Codable, Hashable, Sendable, CustomStringConvertible {
+    public enum Error: String, Codable, Sendable, CaseIterable { case additive, multiplicative }
     public enum Trend: String, Codable, Sendable, CaseIterable { case none, additive, damped }
     public enum Season: String, Codable, Sendable, CaseIterable { case none, additive, multiplicative }
 
+    public var error: Error
     public var trend: Trend
     public var season: Season
     /// The season length m (1 without a season).
     public var period: Int
 
-    public init(trend: Trend, season: Season, period: Int = 1) {
+    public init(error: Error = .additive, trend: Trend, season: Season, period: Int = 1) {
+        self.error = error
         self.trend = trend
         self.season = season
         self.period = season == .none ? 1 : period
@@ -28,7 +31,7 @@ public struct ETSSpecification: Codable, Hashable, Sendable, CustomStringConvert
 
     /// `ETS(A,Ad,M)`: error, trend, season.
     public var description: String {
-        "ETS(A," + ["none": "N", "additive": "A", "damped": "Ad"][trend.rawValue]! + ","
+        "ETS(" + (error == .additive ? "A" : "M") + "," + ["none": "N", "additive": "A", "damped": "Ad"][trend.rawValue]! + ","
             + ["none": "N", "additive": "A", "multiplicative": "M"][season.rawValue]! + ")"
     }
 }
@@ -61,7 +64,7 @@ public struct ETSParameters: Codable, Equatable, Sendable {
 
 /// An exponential-smoothing model fitted to a series by maximum likelihood.
 ///
-/// With additive errors εₜ ~ N(0, σ²), one step t (b = 0 without trend, φ = 1 unless damped,
+/// One step t (b = 0 without trend, φ = 1 unless damped,
 /// s = 0 or 1 without season):
 ///
 ///     base = ℓ + φb,  ŷ = base + s  (additive season)  or  base·s  (multiplicative)
@@ -71,10 +74,17 @@ public struct ETSParameters: Codable, Equatable, Sendable {
 ///                                                                      (multiplicative: Holt-Winters)
 ///
 /// The multiplicative update is Holt-Winters' (statsmodels' too), not Hyndman et al.'s
-/// s + γε/base. The likelihood with σ² concentrated out is
-/// log L = −n/2·(log(2π·SSE/n) + 1), so maximum likelihood is least squares over the smoothing
-/// parameters *and* the initial states; it is found by Levenberg–Marquardt on the one-step
-/// errors (numerical Jacobian) from two starting points, with the parameters kept inside
+/// s + γε/base. As in statsmodels the error type changes the likelihood, not the filter (the
+/// point forecasts are the same): with additive errors ε = y − ŷ ~ N(0, σ²), with
+/// multiplicative ones the relative error r = (y − ŷ)/ŷ ~ N(0, σ²). With σ² concentrated out
+///
+///     log L = −n/2·(log(2π·Σε²/n) + 1)                    (additive errors)
+///     log L = −n/2·(log(2π·Σr²/n) + 1) − Σ log|ŷ|          (multiplicative errors)
+///
+/// so maximum likelihood is least squares over the smoothing parameters *and* the initial
+/// states, of ε, or of r·G with G = exp(mean log|ŷ|) (the same optimum: n/2·log Σr² + Σ log|ŷ|
+/// = n/2·log Σ(rG)²). It is found by Levenberg–Marquardt on those residuals (numerical
+/// Jacobian) from up to eight starting points, with the parameters kept inside
 /// statsmodels' bounds by logistic transforms: α ∈ (10⁻⁴, 1 − 10⁻⁴), β = α·β*, γ = (1 − α)·γ*
 /// (β*, γ* ∈ (0, 1)), φ ∈ (0.8, 0.98). One seasonal state is fixed (0, or 1 when
 /// multiplicative): shifting every seasonal state against the level changes no forecast.
@@ -84,7 +94,10 @@ public struct ExponentialSmoothing: Sendable {
     public let specification: ETSSpecification
     public let parameters: ETSParameters
     public let count: Int
+    /// Σ(y − ŷ)² over the series.
     public let sumOfSquaredErrors: Double
+    /// Σ((y − ŷ)/ŷ)² and Σ log|ŷ| (used by the likelihood of multiplicative errors).
+    let sumOfSquaredRelativeErrors: Double, sumOfLogPredictions: Double
     /// The state after the last value: level, trend, and the seasonal states by position mod m.
     private let finalLevel: Double, finalTrend: Double, finalSeasonal: [Double]
 
@@ -93,7 +106,11 @@ public struct ExponentialSmoothing: Sendable {
 
     public var logLikelihood: Double {
         let n = Double(count)
-        return -n / 2 * (log(2 * Double.pi * sumOfSquaredErrors / n) + 1)
+        switch specification.error {
+        case .additive: return -n / 2 * (log(2 * Double.pi * sumOfSquaredErrors / n) + 1)
+        case .multiplicative:
+            return -n / 2 * (log(2 * Double.pi * sumOfSquaredRelativeErrors / n) + 1) - sumOfLogPredictions
+        }
     }
 
     public var aicc: Double {
@@ -110,9 +127,17 @@ public struct ExponentialSmoothing: Sendable {
         var noErrors: [Double] = []
         let run = Self.run(values, specification, parameters, errors: &noErrors)
         sumOfSquaredErrors = run.sse
+        sumOfSquaredRelativeErrors = run.relativeSSE
+        sumOfLogPredictions = run.logPredictions
         finalLevel = run.level
         finalTrend = run.trend
         finalSeasonal = run.seasonal
+    }
+
+    /// The same model, smoothing parameters and initial states run over `values` (a longer
+    /// history): no refit.
+    public func applied(to values: [Double]) -> ExponentialSmoothing {
+        ExponentialSmoothing(values: values, specification: specification, parameters: parameters)
     }
 
     /// The forecasts of the `horizon` values after the series:
@@ -133,8 +158,8 @@ public struct ExponentialSmoothing: Sendable {
     }
 
     /// The model fitted to `values` by maximum likelihood, or `nil` when there are too few
-    /// values (fewer than two seasons, or no more than k + 1) or the season is multiplicative
-    /// and a value is not positive.
+    /// values (fewer than two seasons, or no more than k + 1) or the season or the error is
+    /// multiplicative and a value is not positive.
     public static func fit(_ values: [Double], specification spec: ETSSpecification) -> ExponentialSmoothing? {
         let n = values.count, m = spec.period
         guard n > spec.parameterCount + 1, n >= 3, values.allSatisfy(\.isFinite) else { return nil }
@@ -142,64 +167,88 @@ public struct ExponentialSmoothing: Sendable {
             guard m >= 2, n >= 2 * m + 2 else { return nil }
             if spec.season == .multiplicative, values.contains(where: { $0 <= 0 }) { return nil }
         }
+        if spec.error == .multiplicative, values.contains(where: { $0 <= 0 }) { return nil }
         // Likelihoods of these models have several local optima: start Levenberg–Marquardt from
-        // the three best points of a coarse grid of smoothing parameters (β* = β/α, γ* = γ/(1 − α)).
+        // the three best points of a coarse grid of smoothing parameters (β* = β/α,
+        // γ* = γ/(1 − α)) and the best point for each α of the grid. (The three best points
+        // overall all lie in one basin on AirPassengers' ETS(M,A,M), away from the better one at
+        // α ≈ 0.74; the best per α alone misses elec_equip's and elnino's optimum by 0.1–0.3 in log L.)
         let layout = ParameterLayout(specification: spec)
         var grid: [(sse: Double, start: ETSParameters)] = []
         var noErrors: [Double] = []
         for alpha in [0.05, 0.2, 0.5, 0.8, 0.98] {
             for betaStar in spec.trend == .none ? [0.0] : [0.001, 0.1, 0.5, 0.95] {
-                for gammaStar in spec.season == .none ? [0.0] : [0.01, 0.1, 0.4, 0.8] {
+                for gammaStar in spec.season == .none ? [0.0] : [0.001, 0.01, 0.1, 0.4, 0.8] {
                     for phi in spec.trend == .damped ? [0.9, 0.98] : [1.0] {
                         let start = initialParameters(values, spec, start: (alpha, alpha * betaStar, (1 - alpha) * gammaStar, phi))
-                        let sse = run(values, spec, start, errors: &noErrors).sse
-                        if sse.isFinite { grid.append((sse, start)) }
+                        let objective = run(values, spec, start, errors: &noErrors).objective
+                        if objective.isFinite { grid.append((objective, start)) }
                     }
                 }
             }
         }
-        var best: ExponentialSmoothing?
-        for start in grid.sorted(by: { $0.sse < $1.sse }).prefix(3).map(\.start) {
+        var best: ExponentialSmoothing?, bestObjective = Double.infinity
+        let ranked = grid.sorted { $0.sse < $1.sse }
+        var starts = ranked.prefix(3).map(\.start)
+        for alpha in Set(grid.map(\.start.alpha)).sorted() {
+            if let best = ranked.first(where: { $0.start.alpha == alpha })?.start, !starts.contains(best) { starts.append(best) }
+        }
+        for start in starts {
             var theta = layout.pack(start)
-            let objective = { (theta: [Double], errors: inout [Double]) -> Double in
-                Self.run(values, spec, layout.unpack(theta), errors: &errors).sse
+            theta = LevenbergMarquardt.minimize(theta, residualCount: n) { theta, errors in
+                Self.run(values, spec, layout.unpack(theta), errors: &errors).objective
             }
-            theta = LevenbergMarquardt.minimize(theta, residualCount: n, objective)
-            let model = ExponentialSmoothing(values: values, specification: spec, parameters: layout.unpack(theta))
-            guard model.sumOfSquaredErrors.isFinite else { continue }
-            if best == nil || model.sumOfSquaredErrors < best!.sumOfSquaredErrors { best = model }
+            // The least-squares objective, not log L: an exact fit (SSE 0) has log L = +∞.
+            let objective = run(values, spec, layout.unpack(theta), errors: &noErrors).objective
+            guard objective.isFinite, objective < bestObjective else { continue }
+            best = ExponentialSmoothing(values: values, specification: spec, parameters: layout.unpack(theta))
+            bestObjective = objective
         }
         return best
     }
 
     /// The candidate models for a series of season `period`: trend none, additive or damped;
-    /// and, when 2 ≤ m ≤ `maximumSeason`, each with an additive and a multiplicative season.
-    public static func candidates(period: Int?) -> [ETSSpecification] {
+    /// and, when 2 ≤ m ≤ `maximumSeason`, each with an additive and a multiplicative season;
+    /// each with additive errors, and with multiplicative ones too when `positive` (R's `ets`
+    /// and statsmodels fit those only to positive series).
+    public static func candidates(period: Int?, positive: Bool = false) -> [ETSSpecification] {
         var seasons: [ETSSpecification.Season] = [.none]
         if let m = period, m >= 2, m <= maximumSeason { seasons += [.additive, .multiplicative] }
-        return seasons.flatMap { season in
-            ETSSpecification.Trend.allCases.map { ETSSpecification(trend: $0, season: season, period: period ?? 1) }
+        let errors: [ETSSpecification.Error] = positive ? [.additive, .multiplicative] : [.additive]
+        return errors.flatMap { error in
+            seasons.flatMap { season in
+                ETSSpecification.Trend.allCases.map {
+                    ETSSpecification(error: error, trend: $0, season: season, period: period ?? 1)
+                }
+            }
         }
     }
 
     /// The candidate with the lowest AICc, fitted to `values`; `nil` when none can be fitted.
+    /// Likelihoods of additive and multiplicative errors are both densities of y, so AICc
+    /// compares them.
     public static func select(_ values: [Double], period: Int?) -> ExponentialSmoothing? {
-        candidates(period: period).compactMap { fit(values, specification: $0) }.min { $0.aicc < $1.aicc }
+        candidates(period: period, positive: values.allSatisfy { $0 > 0 })
+            .compactMap { fit(values, specification: $0) }.min { $0.aicc < $1.aicc }
     }
 
     // MARK: The filter
 
-    /// Runs the model over `values`; writes the one-step errors into `errors` unless it is
-    /// empty. A non-finite prediction (a seasonal factor or level reaching 0) makes the SSE infinite.
-    static func run(_ values: [Double], _ spec: ETSSpecification, _ p: ETSParameters,
-                    errors: inout [Double]) -> (sse: Double, level: Double, trend: Double, seasonal: [Double]) {
+    /// Runs the model over `values`; writes the residuals least squares minimises (ε, or r·G
+    /// with multiplicative errors) into `errors` unless it is empty, and returns their sum of
+    /// squares as `objective`. A non-finite prediction (a seasonal factor or level reaching 0)
+    /// makes the objective infinite.
+    static func run(_ values: [Double], _ spec: ETSSpecification, _ p: ETSParameters, errors: inout [Double])
+        -> (objective: Double, sse: Double, relativeSSE: Double, logPredictions: Double, level: Double, trend: Double,
+            seasonal: [Double]) {
         let m = spec.period, recordsErrors = !errors.isEmpty
         var level = p.level, trend = spec.trend == .none ? 0 : p.trend
         let phi = spec.trend == .damped ? p.phi : 1
         let beta = spec.trend == .none ? 0 : p.beta
         var seasonal = spec.season == .none ? [0.0] : p.seasonal
         let gammaStar = p.gamma / (1 - p.alpha)
-        var sse = 0.0
+        let relative = spec.error == .multiplicative
+        var sse = 0.0, relativeSSE = 0.0, logPredictions = 0.0
         for t in values.indices {
             let y = values[t]
             let base = level + phi * trend
@@ -223,9 +272,25 @@ public struct ExponentialSmoothing: Sendable {
                 seasonal[j] = gammaStar * y / level + (1 - gammaStar) * s
             }
             sse += e * e
-            if recordsErrors { errors[t] = e }
+            if relative {
+                // As statsmodels: |ŷ| in the log, and ŷ = 0 read as 10⁻³².
+                let predicted = y - e
+                let prediction = predicted == 0 ? 1e-32 : predicted
+                relativeSSE += (e / prediction) * (e / prediction)
+                logPredictions += log(abs(prediction))
+                if recordsErrors { errors[t] = e / prediction }
+            } else if recordsErrors {
+                errors[t] = e
+            }
         }
-        return (sse.isFinite ? sse : .infinity, level, trend, seasonal)
+        guard sse.isFinite, relativeSSE.isFinite else {
+            return (.infinity, .infinity, .infinity, .infinity, level, trend, seasonal)
+        }
+        guard relative else { return (sse, sse, relativeSSE, logPredictions, level, trend, seasonal) }
+        // r·G, G = exp(mean log|ŷ|): Σ(rG)² = G²·Σr² has the likelihood's optimum.
+        let g = exp(logPredictions / Double(values.count))
+        if recordsErrors { for t in values.indices { errors[t] *= g } }
+        return (relativeSSE * g * g, sse, relativeSSE, logPredictions, level, trend, seasonal)
     }
 
     /// statsmodels' simple initialisation: the first season's mean as level, the mean change

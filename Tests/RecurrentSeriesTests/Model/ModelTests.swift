@@ -129,7 +129,7 @@ enum Synthetic {
         let summary = try trainer.train { epochs.append($0) }
         #expect(epochs.count == summary.epochsRun && epochs.contains { $0.improved })
         let scores = summary.testScores
-        #expect(scores.map(\.method) == ["LSTM", "last value", "seasonal naive (m=6)", "ETS (AICc)", "theta"])
+        #expect(scores.map(\.method) == ["LSTM", "last value", "seasonal naive (m=6)", "ETS (AICc)", "theta", "ARIMA (AICc)"])
         #expect(scores[0].accuracy.mae < scores[1].accuracy.mae && scores[0].accuracy.mae < scores[2].accuracy.mae,
                 "\(scores.formattedTable())")
         #expect(scores[0].accuracy.rmse < scores[2].accuracy.rmse)

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import RecurrentSeries
+
+/// ARIMA against statsmodels and an independent least-squares fit
+/// (`Scripts/make_arima_fixtures.py` → `Fixtures/arima.json`) on the bundled series.
+@Suite struct ARIMATests {
+    struct Fixture: Decodable {
+        struct AR: Decodable {
+            var p: Int, d: Int, conditioning: Int
+            var sse: Double
+            var ar: [Double]
+            var constant: Double
+            var forecast: [Double]
+        }
+        struct ARMA: Decodable {
+            var p: Int, q: Int, conditioning: Int
+            var sse: Double
+        }
+        var count: Int
+        var period: Int
+        var kpss: [Double]
+        var seasonalStrength: Double
+        var ar: [AR]
+        var arma: [ARMA]
+    }
+
+    static let fixtures: [String: Fixture] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/arima.json")
+        // The fixture is committed; a missing or broken one fails every test below.
+        return (try? JSONDecoder().decode([String: Fixture].self, from: Data(contentsOf: url))) ?? [:]
+    }()
+
+    static func close(_ a: Double, _ b: Double, _ relative: Double, _ absolute: Double) -> Bool {
+        StatisticsTests.close(a, b, relative: relative, absolute: absolute)
+    }
+
+    @Test(arguments: StatisticsTests.names)
+    func kpssAndSeasonalStrengthMatchStatsmodels(name: String) throws {
+        let fixture = try #require(Self.fixtures[name])
+        let y = try StatisticsTests.values(name)
+        #expect(y.count == fixture.count)
+        let difference = (1..<y.count).map { y[$0] - y[$0 - 1] }
+        #expect(Self.close(ARIMA.kpssStatistic(y), fixture.kpss[0], 1e-9, 1e-12))
+        #expect(Self.close(ARIMA.kpssStatistic(difference), fixture.kpss[1], 1e-9, 1e-12))
+        #expect(Self.close(ARIMA.seasonalStrength(y, period: fixture.period), fixture.seasonalStrength, 1e-9, 1e-12))
+    }
+
+    /// A pure AR model's CSS optimum is ordinary least squares: the fit must reach its SSE and
+    /// coefficients, and at those coefficients the forecast must be statsmodels' (which for an
+    /// AR model depends only on the last p values).
+    @Test(arguments: StatisticsTests.names)
+    func autoregressionsReachLeastSquaresAndForecastAsStatsmodels(name: String) throws {
+        let fixture = try #require(Self.fixtures[name])
+        let y = try StatisticsTests.values(name)
+        for reference in fixture.ar {
+            let order = ARIMAOrder(p: reference.p, d: reference.d, q: 0, includesConstant: true)
+            let atReference = ARIMA(values: y, order: order, ar: reference.ar, ma: [], constant: reference.constant,
+                                    conditioning: reference.conditioning)
+            #expect(Self.close(atReference.sumOfSquaredErrors, reference.sse, 1e-9, 1e-9), "\(name) \(order)")
+            for (a, b) in zip(atReference.forecast(horizon: reference.forecast.count), reference.forecast) {
+                #expect(Self.close(a, b, 1e-9, 1e-9), "\(name) \(order): \(a) vs \(b)")
+            }
+            let fitted = try #require(ARIMA.fit(y, order: order, conditioning: reference.conditioning))
+            #expect(fitted.sumOfSquaredErrors <= reference.sse * (1 + 1e-6), "\(name) \(order): \(fitted.sumOfSquaredErrors) vs \(reference.sse)")
+            for (a, b) in zip(fitted.ar, reference.ar) { #expect(abs(a - b) < 1e-3, "\(name) \(order): φ \(a) vs \(b)") }
+        }
+        for reference in fixture.arma {
+            let order = ARIMAOrder(p: reference.p, d: 0, q: reference.q, includesConstant: true)
+            let fitted = try #require(ARIMA.fit(y, order: order, conditioning: reference.conditioning))
+            #expect(fitted.sumOfSquaredErrors <= reference.sse * (1 + 1e-4), "\(name) \(order): \(fitted.sumOfSquaredErrors) vs \(reference.sse)")
+        }
+    }
+
+    @Test func recoversAKnownAR2AndForecastsItsCycle() {
+        // y_t = 1.4·y_{t−1} − 0.8·y_{t−2} + ε (a damped cycle of period ~8.6) around mean 5.
+        var generator = SplitMix(seed: 7)
+        var y = [5.0, 5.0]
+        for t in 2..<600 { y.append(5 + 1.4 * (y[t - 1] - 5) - 0.8 * (y[t - 2] - 5) + 0.1 * generator.noise()) }
+        let model = ARIMA.fit(y, order: ARIMAOrder(p: 2, d: 0, q: 0, includesConstant: true))!
+        #expect(abs(model.ar[0] - 1.4) < 0.05 && abs(model.ar[1] + 0.8) < 0.05)
+        #expect(abs(model.constant - 5) < 0.05)
+        let chosen = ARIMA.select(y, period: nil)!
+        #expect(chosen.order.d == 0 && chosen.order.p >= 2, "\(chosen.order)")
+        // Far ahead the forecast returns to the mean.
+        #expect(abs(chosen.forecast(horizon: 200).last! - 5) < 0.1)
+    }
+
+    @Test func aRandomWalkIsDifferencedAndASeasonalSeriesSeasonallyDifferenced() {
+        var generator = SplitMix(seed: 3)
+        var walk = [0.0]
+        for _ in 1..<300 { walk.append(walk.last! + generator.noise()) }
+        #expect(ARIMA.select(walk, period: nil)!.order.d == 1)
+        let season = [3.0, -1, 0, -2]
+        let seasonal = (0..<200).map { 10 + season[$0 % 4] + 0.05 * generator.noise() }
+        let model = ARIMA.select(seasonal, period: 4)!
+        #expect(model.order.seasonalD == 1, "\(model.order)")
+        for (h, f) in model.forecast(horizon: 8).enumerated() { #expect(abs(f - (10 + season[(200 + h) % 4])) < 0.3) }
+    }
+
+    @Test func aStraightLineIsForecastByItsDrift() {
+        let y = (0..<60).map { t -> Double in
+            let wiggle = Double(t % 3) - 1
+            return 2 + 0.5 * Double(t) + 0.01 * wiggle
+        }
+        let model = ARIMA.select(y, period: nil)!
+        let f = model.forecast(horizon: 10)
+        let expected = 2 + 0.5 * 69.0
+        #expect(abs(f[9] - expected) < 0.1, "\(model.order): \(f)")
+        #expect(ARIMA.select([1, 2, 3], period: nil) == nil)
+    }
+
+    @Test func differencingIsUndoneExactly() {
+        // With every coefficient 0 and no constant, ARIMA(0,1,0)(0,1,0)₄ forecasts
+        // y(n+h) = y(n+h−4) + y(n) − y(n−4) (seasonal naive plus the last year's change).
+        let y = (0..<20).map { t -> Double in Double(t * t % 7) }
+        let order = ARIMAOrder(p: 0, d: 1, q: 0, seasonalD: 1, period: 4, includesConstant: false)
+        let f = ARIMA(values: y, order: order, ar: [], ma: [], constant: 0).forecast(horizon: 4)
+        for h in 0..<4 { #expect(abs(f[h] - (y[16 + h] + y[19] - y[15])) < 1e-12) }
+    }
+
+    @Test func polynomialsFromPartialAutocorrelationsAndProducts() {
+        // Durbin–Levinson: r = (0.5, −0.3) gives φ = (0.5 − (−0.3)·0.5, −0.3) = (0.65, −0.3).
+        let phi = CoefficientLayout.coefficients(fromPartial: [0.5, -0.3])
+        #expect(abs(phi[0] - 0.65) < 1e-15 && abs(phi[1] + 0.3) < 1e-15)
+        let poly = ARIMA.Polynomials(ARIMAOrder(p: 1, d: 0, q: 1, seasonalP: 1, seasonalQ: 1, period: 4,
+                                                includesConstant: false), [0.5], [0.3], [0.2], [0.4])
+        // (1 − 0.5B)(1 − 0.3B⁴) = 1 − 0.5B − 0.3B⁴ + 0.15B⁵;  (1 + 0.2B)(1 + 0.4B⁴) = 1 + 0.2B + 0.4B⁴ + 0.08B⁵.
+        #expect(poly.ar.map(\.0) == [1, 4, 5] && zip(poly.ar.map(\.1), [0.5, 0.3, -0.15]).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(poly.ma.map(\.0) == [1, 4, 5] && zip(poly.ma.map(\.1), [0.2, 0.4, 0.08]).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+}
