@@ -45,6 +45,12 @@ struct MemorySpanCommand: ParsableCommand {
     @Option(help: "Sequences per training batch.")
     var batchSize = MemorySpanExperiment.defaultConfiguration.batchSize
 
+    @Option(parsing: .unconditional, help: "LSTM forget-gate bias at start (b_ih = b, b_hh = 0; default 5: σ(5)^100 ≈ 0.5 of a stored symbol survives k = 100).")
+    var forgetBias: Float?
+
+    @Option(parsing: .unconditional, help: "LSTM input-gate bias at start (b_ih = b, b_hh = 0; default -3: the cells stay closed to the distractors at first).")
+    var inputBias: Float?
+
     @Option(help: "HMM states (default: the fewest with at least as many probabilities as the LSTM has parameters).")
     var hmmStates: Int?
 
@@ -84,6 +90,8 @@ struct MemorySpanCommand: ParsableCommand {
         c.hiddenSize = hiddenSize
         c.learningRate = learningRate
         c.batchSize = batchSize
+        if let forgetBias { c.forgetBias = forgetBias }
+        if let inputBias { c.inputBias = inputBias }
         c.evaluateEvery = min(c.evaluateEvery, steps)
         c.jobs = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
         try c.validate()

@@ -28,6 +28,8 @@ import Testing
             (["experiment", "sequential-digits", "--data", "nowhere.csv"], "nowhere.csv"),
             (["experiment", "nonsense"], "unknown task 'nonsense'"),
             (["experiment", "adding", "--input-bias", "-30"], "--input-bias must be in -20...20"),
+            (["experiment", "memory-span", "--input-bias", "-30"], "--input-bias must be in -20...20"),
+            (["experiment", "memory-span", "--forget-bias", "nan"], "--forget-bias"),
         ]
         for (arguments, words) in cases {
             let r = try CLI.run(arguments, in: d)
@@ -64,5 +66,15 @@ import Testing
                              "--eval-every", "2", "--test-size", "8", "--input-bias", "-3", "--forget-bias", "20"], in: d)
         #expect(r.succeeded, "\(r.stderr)")
         #expect(r.stdout.contains("forget bias 20, input-gate bias -3"), "\(r.stdout)")
+    }
+
+    @Test func memorySpanStatesItsGateBiases() throws {
+        let d = try CLI.temporaryDirectory("experiment-memory-span")
+        let r = try CLI.run(["experiment", "memory-span", "--lags", "1,3", "--cells", "rnn,lstm", "--steps", "4",
+                             "--hmm-states", "2", "--hmm-iterations", "1", "--forget-bias", "2", "--input-bias", "-3",
+                             "--quiet"], in: d)
+        #expect(r.succeeded, "\(r.stderr)")
+        #expect(r.stdout.contains("LSTM forget bias 2, input-gate bias -3"), "\(r.stdout)")
+        for text in ["rnn", "lstm", "hmm", "2 states"] { #expect(r.stdout.contains(text), "\(text)") }
     }
 }

@@ -51,10 +51,12 @@ import Testing
         #expect(ExperimentConfiguration.defaults(for: TemporalOrderTask(length: 115)).steps % 100 == 0)
     }
 
-    @Test func onlyTheTemporalOrderTasksStartTheInputGatesShut() {
+    @Test func onlyTheHochreiterSchmidhuberTasksStartTheInputGatesShut() {
         #expect(ExperimentConfiguration.defaults(for: TemporalOrderTask()).inputBias == -3)
         #expect(ExperimentConfiguration.defaults(for: TemporalOrderTask(symbols: 3)).inputBias == -3)
-        let others: [any MemoryTask] = [AddingTask(), AddingTask(form: .hochreiter1997), CopyTask(), ClippingTask(), TimingTask()]
+        #expect(ExperimentConfiguration.defaults(for: AddingTask(form: .hochreiter1997)).inputBias == -3)
+        #expect(MemorySpanExperiment.defaultConfiguration.inputBias == -3)
+        let others: [any MemoryTask] = [AddingTask(), CopyTask(), ClippingTask(), TimingTask()]
         for task in others { #expect(ExperimentConfiguration.defaults(for: task).inputBias == nil, "\(task.name)") }
     }
 
