@@ -47,7 +47,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("zoneout-cell"), help: "LSTM only: zoneout of the cell state c alone (overrides --zoneout for c; the paper uses a lower rate for c than for h). (default: --zoneout)")
     var zoneoutCell: Float?
 
-    @Option(help: "Output layer: full (a softmax over every token) or adaptive (Grave et al.'s adaptive softmax: frequent tokens in a head, rarer ones in smaller clusters; word level only, much cheaper for a large vocabulary). (default: \(TextDefaults.softmax.rawValue))")
+    @Option(help: "Output layer: full (a softmax over every token) or adaptive (Grave et al.'s adaptive softmax: frequent tokens in a head, rarer ones in smaller clusters; word level only, much cheaper for a large vocabulary). (default: by rule — adaptive at word level when the full softmax would cost as much as the recurrent stack, e.g. a vocabulary of 4,096 or more at 2 × 256; else \(TextDefaults.softmax.rawValue))")
     var softmax: SoftmaxKind?
 
     @Option(help: ArgumentHelp("Adaptive softmax cutoffs: the first token id (frequency rank) of each tail cluster, increasing, e.g. 2000,10000 (the head keeps the ids below the first). Implies --softmax adaptive. (default: V/10,V/2 for a vocabulary of V)", valueName: "ids"))
