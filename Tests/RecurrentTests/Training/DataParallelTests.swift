@@ -205,7 +205,7 @@ import Testing
             LanguageModelConfiguration(cell: .lstm, vocabularySize: 9, embeddingSize: 4, hiddenSize: 6, numLayers: 3, dropout: 0),
             LanguageModelConfiguration(cell: .gru, vocabularySize: 9, embeddingSize: 6, hiddenSize: 6, numLayers: 2, dropout: 0, tieWeights: true),
             LanguageModelConfiguration(cell: .lstm, vocabularySize: 9, embeddingSize: 4, hiddenSize: 6, numLayers: 2, dropout: 0,
-                                       adaptiveSoftmax: AdaptiveSoftmaxConfiguration(cutoffs: [3, 6])),
+                                       adaptiveSoftmax: AdaptiveSoftmaxConfiguration(cutoffs: [3, 6], divValue: 2)),
         ]
         configurations[0].peepholes = true
         configurations.append(LanguageModelConfiguration(cell: .lstm, vocabularySize: 9, embeddingSize: 4, hiddenSize: 6, numLayers: 2,
@@ -252,9 +252,9 @@ import Testing
         Self.expectClose(Array(straight.losses.suffix(6)), losses)
         Self.expectClose(straight.model, model)
 
-        let three = try Self.distributedRun(ranks: 3, batchSize: 6, steps: 12) { trainer in
+        let three = try Self.distributedRun(ranks: 3, batchSize: 6, steps: 12, prepare: { trainer in
             try trainer.restore(from: try SafeTensors(bytes: bytes))
-        }
+        })
         Self.expectClose(Array(straight.losses.suffix(6)), three.losses)
         Self.expectClose(straight.model, three.trainers[2].model)
     }
