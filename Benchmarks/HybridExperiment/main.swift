@@ -35,16 +35,17 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-var arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
-    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
-    defer { arguments.removeSubrange(i...(i + 1)) }
-    return arguments[i + 1]
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 }
+/// The arguments that are neither options nor their values.
+let positional = arguments.indices.filter { !arguments[$0].hasPrefix("--") && ($0 == 0 || !arguments[$0 - 1].hasPrefix("--")) }
+    .map { arguments[$0] }
 let seeds = option("--seeds").flatMap(Int.init) ?? 10
 let levelPenalty = option("--level-penalty").flatMap(Double.init)
 let threads = option("--threads").flatMap(Int.init) ?? ThreadPool.threadCount
-guard let name = arguments.first, let setup = setups[name] else {
+guard let name = positional.first, let setup = setups[name] else {
     fail("usage: hybrid-experiment \(setups.keys.sorted().joined(separator: "|")) [--seeds N] [--level-penalty λ] [--threads T]")
 }
 
