@@ -2,7 +2,7 @@ import Foundation
 import Recurrent
 
 /// N ES-RNN hybrids (`HybridModel`) trained with different seeds, forecasting together: every
-/// quantile of every step is the median over the members (for N = 1, the model's own). The
+/// quantile of every step is the median over the members (or their mean, `combination`; for N = 1, the model's own). The
 /// point forecast is the median quantile; the prediction interval runs from the lowest to the
 /// highest quantile (10 % to 90 %: an 80 % interval), widened or narrowed by conformal
 /// calibration on windows the members never trained on (`HybridEnsemble+Calibration.swift`):
