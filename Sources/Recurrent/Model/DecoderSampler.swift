@@ -52,6 +52,16 @@ public final class DecoderSampler {
     /// Candidates drawn and accepted since `init` (acceptance rate = accepted / drawn).
     public private(set) var candidates = 0, accepted = 0
 
+    /// Bytes one draw reads to build the proposal: the int8 rows (V·H), the four Float32
+    /// per-row values (scale, E1, E2, A + E1) and the bias (V each).
+    public var proposalBytes: Int {
+        vocabularySize * hiddenSize + 4 * vocabularySize * MemoryLayout<Float>.size
+            + (bias == nil ? 0 : vocabularySize * MemoryLayout<Float>.size)
+    }
+
+    /// Bytes one candidate's exact logit reads: its Float32 weight row (H) and bias.
+    public var candidateBytes: Int { (hiddenSize + (bias == nil ? 0 : 1)) * MemoryLayout<Float>.size }
+
     /// Snapshots `decoder`'s weight (V, H) as int8 rows with their error bounds.
     public convenience init(decoder: Linear) {
         self.init(decoder: decoder, levels: 127)

@@ -56,6 +56,33 @@ public final class TokenStream {
     /// N.
     public var streams: Int { stepper.streams }
 
+    /// Bytes of weights one step (one token for each of the N streams) reads, with
+    /// `candidatesPerToken` exact logits per rejection draw (1 / the acceptance rate):
+    ///
+    ///     recurrent stack   every parameter, Float32, once for all N (the row-by-row products)
+    ///     embedding         N rows of E
+    ///     decoder           softmax: the Float32 weight and bias once for all N (`computeLogits`);
+    ///                       rejection (`DecoderSampler`, per stream): the int8 rows with their
+    ///                       per-row bounds, plus candidatesPerToken Float32 rows;
+    ///                       adaptive softmax: all its parameters, per stream
+    ///
+    /// What the weights alone make the loop move: activations, states and the (V) proposal
+    /// buffer are not counted (they stay in cache).
+    public func weightBytesPerStep(candidatesPerToken: Double = 1) -> Double {
+        let float = Double(MemoryLayout<Float>.size), n = Double(streams)
+        func bytes(_ parameters: [Parameter]) -> Double { Double(parameters.reduce(0) { $0 + $1.value.count }) * float }
+        var total = bytes(model.rnn.parameters) + n * Double(model.embedding.weight.value.cols) * float
+        if let decoderSampler {
+            total += n * (Double(decoderSampler.proposalBytes) + candidatesPerToken * Double(decoderSampler.candidateBytes))
+        } else {
+            switch model.output {
+            case .softmax(let decoder): total += bytes(decoder.parameters)
+            case .adaptive(let adaptive): total += n * bytes(adaptive.parameters)
+            }
+        }
+        return total
+    }
+
     /// The top layer's rows of the stepper's state, (N, H).
     private static func topLayer(_ stepper: LanguageModelStepper) -> Matrix {
         let n = stepper.streams, top = stepper.model.configuration.numLayers - 1
