@@ -106,6 +106,13 @@ void rk_sgemv2_t(int kernel, int threads, long M, long N, long K1, const float *
 float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const signed char *Q,
                long ldq, const float *scale, float *y);
 
+/// rk_qgemv for `streams` inputs at once: y + s·ldy (N) from x + s·ldx (K) for each stream s,
+/// each int8 row read from memory once for all streams; errors[s] is what rk_qgemv returns for
+/// stream s, and every stream's y is, float for float, rk_qgemv's for that stream alone.
+void rk_qgemv_streams(int kernel, int threads, long streams, long N, long K, const float *x, long ldx,
+                      const signed char *Q, long ldq, const float *scale, float *y, long ldy,
+                      float *errors);
+
 /// Floats needed to pack a (K, N) right-hand operand for `kernel`:
 /// ceil(N / NR) panels of K × NR floats, the last one zero-padded.
 size_t rk_packed_b_size(int kernel, long K, long N);
