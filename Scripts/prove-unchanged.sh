@@ -44,7 +44,10 @@
 # changes are listed) is reported as "SAME DRAWING, NEW MARKUP" and counted apart; it does not
 # fail. Any other difference — one coordinate or one text — is "DIFFERS", with the elements that
 # differ, and fails. (At f23a15e the forecast plots were drawn by ForecastPlot; from issue 13 on
-# SVGLinePlot draws them, bands included, in its own markup.)
+# SVGLinePlot draws them, bands included, in its own markup — and with its own legend layout:
+# every legend swatch and label 2 px further left, the first row 2 px higher, rows 18 px apart
+# instead of 20. Against f23a15e those plots therefore DIFFER, in their legend entries only:
+# their lines, bands, grid, ticks and titles are drawn at the same coordinates.)
 #
 # PROVE_RUN="new" reruns only the new side and compares it with the base side of the previous
 # run in $PROVE_DIR (same BASE_COMMIT and BASE_BIN); PROVE_RUN="" compares what is there;
