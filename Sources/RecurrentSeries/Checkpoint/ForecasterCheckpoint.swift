@@ -5,8 +5,9 @@
 public protocol ForecasterCheckpoint: SeriesCheckpoint {
     /// The trained model as a forecasting method.
     var method: any ForecastMethod { get }
-    /// Values each forecast reads, and values it forecasts at most.
+    /// Values each forecast reads.
     var lookback: Int { get }
+    /// Values it forecasts at most, from one origin.
     var horizon: Int { get }
     var source: ForecastSource { get }
     var season: Int? { get }
