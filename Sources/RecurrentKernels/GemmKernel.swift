@@ -68,8 +68,9 @@ public enum GemmKernel: String, CaseIterable, Sendable, CustomStringConvertible 
         return (Int(rk_gemm_kernel_mr(code)), Int(rk_gemm_kernel_nr(code)))
     }
 
-    /// The cache blocking the driver uses with this kernel: mc rows of A packed at once (kept
-    /// in L2/L3), K blocks kc deep, nc columns of B per packed block (kept in L2).
+    /// The cache blocking the driver uses with this kernel on this thread: mc rows of A packed
+    /// at once (kept in L3), K blocks kc deep, nc columns of B per packed block (kept in L2),
+    /// derived from the machine's caches (`GemmBlocking`).
     public var blocking: (mc: Int, kc: Int, nc: Int) {
         precondition(isSupported, "GEMM kernel \(self) is not supported here")
         var mc = 0, kc = 0, nc = 0
