@@ -1,8 +1,9 @@
 import CKernels
 
 /// The GEMM cache blocking: mc rows of A packed at once, K blocks kc deep, nc columns of B per
-/// packed block. The driver derives it once from the caches the machine reports, by the
-/// analytical model of Low et al. 2016 (`Sources/CKernels/gemm_blocking.c`):
+/// packed block. `GemmKernel.derivedBlocking` is what the analytical model of Low et al. 2016
+/// gives from the caches the machine reports (`Sources/CKernels/gemm_blocking.c`); the driver
+/// still runs each kernel's fixed blocking, which was faster on Zen 4 (docs/performance.md):
 ///
 ///     kc = ⌊(W₁ − 1)/(1 + MR/NR)⌋ · (L1 way) / (4 NR)     a B micro-panel streams past Ã's (L1)
 ///     nc = (W₂ − 1 − ways of Ã's micro-panel) · (L2 way) / (sharing CPUs · 4 kc)   B̃ in L2
@@ -45,7 +46,7 @@ public struct GemmBlocking: Equatable, Sendable, CustomStringConvertible {
 
     /// Runs `body` with the GEMMs it calls on this thread blocked as `blocking` (mc and nc
     /// rounded up to whole tiles): tests of the driver under other blockings, and
-    /// `bench gemm --blocking`. Never a tuning knob for a machine: the derived one is the default.
+    /// `bench gemm --blocking`. Never a tuning knob for a machine.
     public static func withThreadBlocking<R>(_ blocking: GemmBlocking, _ body: () throws -> R) rethrows -> R {
         rk_gemm_set_thread_blocking(blocking.mc, blocking.kc, blocking.nc)
         defer { rk_gemm_set_thread_blocking(0, 0, 0) }

@@ -50,7 +50,7 @@ struct GemmBench: ParsableCommand {
     @Flag(help: "Multiply by a pre-packed right operand (PackedMatrix) instead of packing per call.")
     var packed = false
 
-    @Option(help: ArgumentHelp("Cache blocking MC,KC,NC instead of the one derived from this machine's caches (to compare; mc and nc are rounded up to whole tiles).", valueName: "mc,kc,nc"))
+    @Option(help: ArgumentHelp("Cache blocking MC,KC,NC, or 'derived' (the analytical model's, from this machine's caches), instead of the kernel's fixed one (to compare; mc and nc are rounded up to whole tiles).", valueName: "mc,kc,nc|derived"))
     var blocking: String?
 
     func validate() throws {
@@ -72,9 +72,16 @@ struct GemmBench: ParsableCommand {
 
     private func parsedBlocking() throws -> GemmBlocking? {
         guard let blocking else { return nil }
+        if blocking == "derived" {
+            let kernels = try parsedKernels()
+            guard let first = kernels.first, kernels.allSatisfy({ $0.derivedBlocking == first.derivedBlocking }) else {
+                throw ValidationError("--blocking derived: the kernels derive different blockings; give one kernel (--kernels default).")
+            }
+            return first.derivedBlocking
+        }
         let values = list(blocking).compactMap { Int($0) }
         guard values.count == 3, values.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--blocking: '\(blocking)' is not three positive integers MC,KC,NC (e.g. 1536,384,480).")
+            throw ValidationError("--blocking: '\(blocking)' is not three positive integers MC,KC,NC (e.g. 1536,384,480) or 'derived'.")
         }
         return GemmBlocking(mc: values[0], kc: values[1], nc: values[2])
     }

@@ -44,10 +44,14 @@ int rk_gemm_kernel_nr(int kernel);
 /// Micro-tile height (rows of C per micro-kernel call).
 int rk_gemm_kernel_mr(int kernel);
 
-/// The cache blocking of a kernel (< 0: the current one) on this thread: rows of A packed at
-/// once (mc), the depth of a K block (kc) and the columns of B per packed block (nc), derived
-/// from the machine's caches (see rk_gemm_derive_blocking). -1 if unsupported.
+/// The cache blocking of a kernel (< 0: the current one) in force on this thread: rows of A
+/// packed at once (mc), the depth of a K block (kc) and the columns of B per packed block
+/// (nc): the kernel's fixed blocking, or this thread's override. -1 if unsupported.
 int rk_gemm_kernel_blocking(int kernel, long *mc, long *kc, long *nc);
+/// The blocking rk_gemm_derive_blocking gives for a kernel from this machine's caches (the
+/// fixed one for levels not reported). Reported, not in force (see gemm_blocking.c). -1 if
+/// unsupported.
+int rk_gemm_kernel_derived_blocking(int kernel, long *mc, long *kc, long *nc);
 
 /// One cache level: size in bytes, associativity (ways) and the logical CPUs sharing it;
 /// 0 where unknown.
@@ -65,7 +69,7 @@ void rk_gemm_derive_blocking(const rk_cache_hierarchy *caches, int mr, int nr, l
                              long fallbackKC, long fallbackNC, long *mc, long *kc, long *nc);
 
 /// Makes GEMMs called from this thread use this blocking (mc and nc rounded up to whole
-/// tiles), or the derived one again when any value is <= 0: for tests and `bench gemm`.
+/// tiles), or the fixed one again when any value is <= 0: for tests and `bench gemm`.
 void rk_gemm_set_thread_blocking(long mc, long kc, long nc);
 
 // MARK: - GEMM
