@@ -369,6 +369,7 @@ static void run(const rk_kernel_info *info, int threads, gemm_job *job) {
 void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, long K,
               float alpha, const float *A, long lda, const float *B, long ldb,
               float beta, float *C, long ldc) {
+    rk_gemm_trace_record(RK_GEMM_CALL_MULTIPLY, transA, transB, M, N, K, beta);
     if (M <= 0 || N <= 0) return;
     if (K <= 0 || alpha == 0.0f) { scale_c(M, N, beta, C, ldc); return; }
     if (M == 1 && transB && !transA) {
@@ -413,6 +414,7 @@ static void pack_task(void *context, long index) {
 
 void rk_pack_b(int kernel, int threads, int transB, long K, long N, const float *B, long ldb,
                float *packed) {
+    rk_gemm_trace_record(RK_GEMM_CALL_PACK, 0, transB, 0, N, K, 0.0f);
     const rk_kernel_info *info = rk_kernel_info_for(kernel);
     if (!info || K <= 0 || N <= 0) return;
     if (threads <= 0) threads = rk_thread_count();
@@ -427,6 +429,7 @@ void rk_pack_b(int kernel, int threads, int transB, long K, long N, const float 
 void rk_sgemm_packed(int kernel, int threads, int transA, long M, long N, long K, float alpha,
                      const float *A, long lda, const float *packed, float beta, float *C,
                      long ldc) {
+    rk_gemm_trace_record(RK_GEMM_CALL_PACKED, transA, 0, M, N, K, beta);
     if (M <= 0 || N <= 0) return;
     if (K <= 0 || alpha == 0.0f) { scale_c(M, N, beta, C, ldc); return; }
     const rk_kernel_info *info = rk_kernel_info_for(kernel);

@@ -76,4 +76,8 @@ const rk_kernel_info *rk_kernel_info_for(int kernel);
 #define RK_SCRATCH_SLOTS 2
 float *rk_thread_scratch(int slot, size_t floats);
 
+// Records a call while a trace runs (gemm_trace.c).
+void rk_gemm_trace_record(int operation, int transA, int transB, long M, long N, long K,
+                          float beta);
+
 #endif

@@ -31,6 +31,10 @@ import Testing
         }
         let trained = try Self.objects(train.stdout)[0], sampled = try Self.objects(sample.stdout)[0]
         #expect(trained["cell"] as? String == "rnn" && trained["hidden_size"] as? Int == 64)
+        // The traced step: at least one recurrent multiplication per time step forward and back.
+        #expect((trained["gemm_calls_per_step"] as? Int ?? 0) >= 2 * 4)
+        #expect((trained["gflops"] as? Double ?? 0) > 0 && (trained["gemm_ms_per_step"] as? Double ?? 0) > 0)
+        #expect((trained["gemm_rate_fraction"] as? Double ?? 0) > 0)
         #expect(sampled["streams"] as? Int == 3)
     }
 }

@@ -98,6 +98,25 @@ void rk_sgemm_packed(int kernel, int threads, int transA, long M, long N, long K
                      const float *A, long lda, const float *packed, float beta, float *C,
                      long ldc);
 
+// MARK: - Trace
+
+/// What a traced call did: a multiplication (`RK_GEMM_CALL_MULTIPLY`, rk_sgemm), one by a
+/// packed right operand (`RK_GEMM_CALL_PACKED`, rk_sgemm_packed, transB 0) or the packing
+/// itself (`RK_GEMM_CALL_PACK`, rk_pack_b: M 0, op(B) K × N).
+enum { RK_GEMM_CALL_MULTIPLY = 0, RK_GEMM_CALL_PACKED = 1, RK_GEMM_CALL_PACK = 2 };
+
+/// One traced call: its operation, transposes, shape and whether it accumulated (beta ≠ 0).
+typedef struct {
+    int operation, transA, transB, accumulates;
+    long M, N, K;
+} rk_gemm_call;
+
+/// Starts recording every rk_sgemm, rk_sgemm_packed and rk_pack_b call, from any thread, into
+/// `calls` (up to `capacity`; later ones are counted, not stored). Benchmarks only.
+void rk_gemm_trace_start(rk_gemm_call *calls, long capacity);
+/// Stops recording; returns the number of calls made since the start (may exceed capacity).
+long rk_gemm_trace_stop(void);
+
 // MARK: - Thread pool
 
 /// One unit of parallel work: called once for each index in 0 ..< count.
