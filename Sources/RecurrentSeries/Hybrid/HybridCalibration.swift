@@ -25,10 +25,10 @@ public struct HybridCalibration: Codable, Equatable, Sendable {
     /// Every known window, step by step: what checkpoints without a `calibration` entry use.
     public static let everyWindowPerStep = HybridCalibration()
 
-    /// Which windows and how, in words: "step by step on every window …" (for the CLI's notes).
+    /// Which windows and how, in words: "on every window … known before it, step by step" (for the CLI's notes).
     public var summary: String {
-        (steps == .separate ? "step by step" : "pooled over the steps relative to the raw width at each")
-            + " on " + (memory.map { "the last \($0) windows" } ?? "every window") + " after the training part known before it"
+        "on " + (memory.map { "the last \($0) windows" } ?? "every window") + " after the training part known before it, "
+            + (steps == .separate ? "step by step" : "pooled over the steps relative to each step's raw width")
     }
 
     /// Whether it can be used (checked on checkpoints).

@@ -15,8 +15,8 @@ public struct HybridEnsemble: IntervalForecasting {
     /// when `calibrationStart` is nil, else for origins with too few known windows.
     public var intervalWidening: Double
     /// The first value the members never trained on (the validation part's start). When set,
-    /// each origin's interval is calibrated step by step on the windows from here whose values
-    /// are all known before that origin (`stepWidenings`).
+    /// each origin's interval is calibrated on the windows from here whose values are all known
+    /// before that origin, as `calibration` says (`stepWidenings`).
     public var calibrationStart: Int?
     /// How the members' quantiles are combined (here the median, as in checkpoints without a
     /// `combination`; `train` sets `defaultCombination`).
@@ -90,8 +90,8 @@ public struct HybridEnsemble: IntervalForecasting {
 
     /// How `train` combines the members unless told otherwise: their mean. On the validation
     /// origins of all five series of docs/series.md it beat the median (geometric mean of the
-    /// MASE ratios 0.975, better on each), and on their test parts too (0.995), with the same
-    /// members (`hybrid-experiment`).
+    /// MASE ratios 0.975, better on each), and on their test parts by a geometric mean too
+    /// (0.995), with the same members (`hybrid-experiment`).
     public static let defaultCombination = HybridCombination.mean
     /// How `train` calibrates the intervals unless told otherwise: pooled over the steps
     /// relative to the raw width, on the last H windows known before each origin. Of the
