@@ -37,12 +37,9 @@
 
 enum { rk_float_bytes = 4, rk_default_ways = 8 };
 
-static long way_bytes(rk_cache_level c) {
-    long ways = c.ways > 0 ? c.ways : rk_default_ways;
-    return c.size / ways;
-}
-
 static long ways_of(rk_cache_level c) { return c.ways > 0 ? c.ways : rk_default_ways; }
+
+static long way_bytes(rk_cache_level c) { return c.size / ways_of(c); }
 
 static long ceil_div(long a, long b) { return (a + b - 1) / b; }
 

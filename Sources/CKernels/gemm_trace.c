@@ -1,6 +1,6 @@
 // The GEMM trace: which shapes a piece of work multiplies (`recurrent bench train` replays a
 // training step's calls one by one to find the time a step would take at the GEMM rate).
-// Off, a call costs one relaxed atomic load.
+// Off, a call costs one acquire load of a flag.
 
 #include <stdatomic.h>
 
@@ -25,7 +25,8 @@ long rk_gemm_trace_stop(void) {
 
 void rk_gemm_trace_record(int operation, int transA, int transB, long M, long N, long K,
                           float beta) {
-    if (!atomic_load_explicit(&traceOn, memory_order_relaxed)) return;
+    // Acquire: pairs with the start's store, so the buffer and capacity it set are seen.
+    if (!atomic_load_explicit(&traceOn, memory_order_acquire)) return;
     long i = atomic_fetch_add_explicit(&traceCount, 1, memory_order_relaxed);
     if (i < traceCapacity)
         traceCalls[i] = (rk_gemm_call){.operation = operation, .transA = transA, .transB = transB,

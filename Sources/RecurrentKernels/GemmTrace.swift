@@ -6,9 +6,11 @@ import Dispatch
 ///
 /// ```swift
 /// let trace = GemmTrace()
-/// trace.start(); step(); let calls = trace.stop()
-/// let gemmSeconds = GemmTrace.secondsAlone(calls)   // Σ each call's best time on its own
+/// trace.start(); step(); let (calls, _) = trace.stop()
+/// let gemmSeconds = calls.reduce(0) { $0 + GemmTrace.secondsAlone($1) }   // each call alone
 /// ```
+///
+/// The recording is process-wide: one trace at a time.
 package final class GemmTrace {
     /// One traced call: a multiplication C (M, N) (+)= op(A) (M, K) · op(B) (K, N), by a packed
     /// right operand or not, or the packing of op(B) (K, N) itself (`m` 0).
@@ -32,7 +34,11 @@ package final class GemmTrace {
         buffer = .allocate(capacity: capacity)
     }
 
-    deinit { buffer.deallocate() }
+    /// Stops any recording first, so no call is ever written into the freed buffer.
+    deinit {
+        _ = rk_gemm_trace_stop()
+        buffer.deallocate()
+    }
 
     /// Starts recording every GEMM and packing call, from any thread.
     package func start() { rk_gemm_trace_start(buffer, capacity) }

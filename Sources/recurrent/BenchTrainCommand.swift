@@ -80,7 +80,7 @@ struct TrainBench: ParsableCommand {
         stamps.reserveCapacity(total + 1)
         var lastLoss = Double.nan
         var cpuStart = BenchSupport.processCPUSeconds()
-        // The GEMM calls of the first timed step (one relaxed load per call when not tracing).
+        // The GEMM calls of the first timed step (one load of a flag per call when not tracing).
         let trace = GemmTrace()
         var traced: (calls: [GemmTrace.Call], dropped: Int) = ([], 0)
         if warmup == 0 { trace.start() }
@@ -99,6 +99,9 @@ struct TrainBench: ParsableCommand {
         let peakMegabytes = BenchSupport.peakResidentMegabytes()
         let stepSeconds = (warmup..<total).map { stamps[$0 + 1] - stamps[$0] }.sorted()
         let medianStep = stepSeconds[stepSeconds.count / 2]
+        if traced.dropped > 0 {
+            FileHandle.standardError.write(Data("warning: the GEMM trace kept \(traced.calls.count) of \(traced.calls.count + traced.dropped) calls; gemm_ms_per_step and step_gflop count only those.\n".utf8))
+        }
         let gemm = GemmStepProfile(calls: traced.calls)
         if showGemmCalls { gemm.printTable() }
         var fields: [(String, Any)] = [
