@@ -13,10 +13,17 @@ import Foundation
 ///    (0,1)(0,1): move to the first neighbour (one order ±1, p and q together ±1, the constant
 ///    toggled) of lower AICc until none is lower. A constant is allowed when d + D ≤ 1.
 ///
-/// Every candidate is fitted by CSS from the same conditioning start (the largest AR span
-/// the search allows, 5 + m·1; less for a series under 20 values), so their AICc are comparable.
+/// Every candidate is fitted by exact maximum likelihood (`Likelihood.exact`) over all the
+/// differenced values, so their AICc are comparable. For seasons longer than
+/// `exactLikelihoodMaximumSeason` (weekly data, m = 52) the state has 50 to 60 dimensions and
+/// the filter costs too much for a search at every origin: candidates are fitted by CSS from
+/// the same conditioning start (the largest AR span the search allows, 5 + m·1; less for a
+/// series under 20 values) — as `auto.arima` searches by CSS when m > 12 or n > 150
+/// (`approximation`).
 extension ARIMA {
     public static let maximumOrder = 5
+    /// The longest season whose candidates are fitted by exact likelihood (as ETS's `maximumSeason`).
+    public static let exactLikelihoodMaximumSeason = 24
     /// Seasonal strength at or above which the season is differenced.
     public static let seasonalStrengthThreshold = 0.64
 
@@ -38,11 +45,12 @@ extension ARIMA {
         let maxSeasonal = m >= 2 ? 1 : 0
         let conditioning = min(maximumOrder, max(x.count / 4, 1)) + m * maxSeasonal
         let allowsConstant = d + seasonalD <= 1
+        let likelihood: Likelihood = m <= exactLikelihoodMaximumSeason ? .exact : .conditional
         var fitted: [ARIMAOrder: ARIMA?] = [:]
         func score(_ order: ARIMAOrder) -> ARIMA? {
             if let known = fitted[order] { return known }
-            let model = order.p + order.seasonalP * m > conditioning ? nil
-                : fit(values, order: order, conditioning: conditioning)
+            let model = likelihood == .conditional && order.p + order.seasonalP * m > conditioning ? nil
+                : fit(values, order: order, conditioning: conditioning, likelihood: likelihood)
             fitted[order] = model
             return model
         }
