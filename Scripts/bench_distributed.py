@@ -13,8 +13,17 @@ Projected for a cluster of N such nodes, one rank each, no overlap of the sum wi
                                                              10 Gbit/s Ethernet, 2 µs at 100 Gbit/s)
     step(N, B) = C(B/N) + A(N)           speedup = C(B) / step(N, B)
 
+With the overlap (`--allreduce overlap`), the sum of each bucket of the flat buffer (output
+layer, recurrent layers top to bottom, embedding) starts when the backward pass has finished its
+gradients; rank 0 prints when each became ready (ms from the start of the step). From those
+moments as fractions of the step, and the buckets' bytes, the projection says how much of A(N)
+the overlap hides: the buckets go over the link one after another in that order, each from its
+moment on, and what is left after the backward's end is exposed.
+
 Usage: Scripts/bench_distributed.py BINARY [--corpus Data/tinyshakespeare.txt] [--steps 30] [--no-projection]
-       Scripts/bench_distributed.py --projection-only 6.2,0.39     (compute ms per stream per step)
+       Scripts/bench_distributed.py BINARY --allreduce-only [--steps 15]   (2 ranks, blocking and overlap)
+       Scripts/bench_distributed.py --projection-only 6.2,0.39 [--profile "0.52,0.77,0.99,1.0"]
+           (compute ms per stream per step; the buckets' ready moments as fractions of the step)
 (BINARY built with `swift build -c release --traits MPI`; run at low priority on a shared machine.)
 """
 import argparse, json, math, os, resource, statistics, subprocess, tempfile, time
@@ -27,7 +36,13 @@ def parameters():
     return V * E + lstm + H * V + V
 
 
-def train(binary, corpus, steps, threads, ranks, folder):
+def bucket_floats():
+    """The flat buffer's buckets, in backward order: output layer, layer L−1 … 0, embedding + loss + vote."""
+    layers = [4 * H * ((E if k == 0 else H) + H + 2) for k in range(L)]
+    return [H * V + V] + layers[::-1] + [V * E + 2]
+
+
+def train(binary, corpus, steps, threads, ranks, folder, allreduce=None):
     command = [binary, "train", corpus, "--hidden-size", str(H), "--layers", str(L), "--embedding-size", str(E),
                "--dropout", "0.5", "--seq-length", str(T), "--batch-size", str(B), "--steps", str(steps),
                "--eval-every", str(steps), "--max-validation-batches", "1", "--threads", str(threads),
@@ -35,6 +50,8 @@ def train(binary, corpus, steps, threads, ranks, folder):
     if ranks > 1:
         root = ["--allow-run-as-root"] if os.geteuid() == 0 else []
         command = ["mpirun", *root, "--oversubscribe", "-np", str(ranks), *command, "--distributed"]
+        if allreduce:
+            command += ["--allreduce", allreduce]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     stderr = subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).stderr
@@ -44,7 +61,10 @@ def train(binary, corpus, steps, threads, ranks, folder):
     rates = [json.loads(line)["tokens_per_sec"] for line in open(os.path.join(folder, "metrics.jsonl"))]
     # Rank 0's "distributed: N sums took X s on rank 0 …": the time an overlap could hide at most.
     sums = next((line.split(": ", 1)[1] for line in stderr.splitlines() if line.startswith("distributed: ") and " sums took " in line), None)
-    return statistics.median(rates[3:]), cpu, wall, sums
+    # "distributed: gradients ready, mean of 15 steps from the start of a step: output 812.3 ms (0.13 MB), …"
+    ready = next(([float(part.split(" ms")[0].split()[-1]) for part in line.split(": ", 2)[2].split(", ")]
+                  for line in stderr.splitlines() if line.startswith("distributed: gradients ready")), None)
+    return statistics.median(rates[3:]), cpu, wall, sums, ready
 
 
 def compute_ms(binary, batch, steps):
@@ -79,6 +99,36 @@ def project(ms_per_stream, size):
             print(f"| {link} | {n} | {a:.1f} ms | " + " | ".join(cells) + " |")
 
 
+def overlap_exposed(n, ready, floats, bandwidth, latency):
+    """Seconds of the sums left after the backward pass ends, buckets started at `ready` (s from
+    the step's start; the last is the backward's end) and sent one after another."""
+    free = 0.0
+    for moment, count in zip(ready, floats):
+        free = max(free, moment) + allreduce_seconds(n, 4 * count, bandwidth, latency)
+    return max(0.0, free - ready[-1])
+
+
+def project_overlap(ms_per_stream, fractions):
+    """How much of A(N) the overlap hides, for b streams per rank: bucket i ready at
+    fractions[i]·c·b ms into the step (the measured fractions), the step's compute c·b."""
+    floats = bucket_floats()
+    links = [("10 Gbit/s", 1.25e9, 20e-6), ("100 Gbit/s", 12.5e9, 2e-6)]
+    print("\nOverlap: buckets " + ", ".join(f"{4 * f / 1e6:.2f} MB" for f in floats) + " ready at "
+          + ", ".join(f"{x:.3f}" for x in fractions) + " of the step (measured); A(N) hidden, for b streams per rank:")
+    print("| link | N | A(N) | " + " | ".join(f"b {b} at {c:g} ms: exposed, hidden" for c in ms_per_stream for b in (8, 32))
+          + " |\n|---|---|---|" + "---|" * (2 * len(ms_per_stream)))
+    for link, bandwidth, latency in links:
+        for n in [2, 8, 64]:
+            a = allreduce_seconds(n, 4 * (parameters() + 2), bandwidth, latency)
+            cells = []
+            for c in ms_per_stream:
+                for b in (8, 32):
+                    ready = [x * c * b / 1000 for x in fractions]
+                    exposed = overlap_exposed(n, ready, floats, bandwidth, latency)
+                    cells.append(f"{exposed * 1000:.1f} ms, {100 * (1 - exposed / a):.0f}%")
+            print(f"| {link} | {n} | {a * 1000:.1f} ms | " + " | ".join(cells) + " |")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary", nargs="?")
@@ -88,24 +138,48 @@ def main():
                         help="only the three runs: skip timing C(b) and the projection")
     parser.add_argument("--projection-only", metavar="MS[,MS…]",
                         help="skip the measurements; project from these compute times per stream per step (ms)")
+    parser.add_argument("--profile", metavar="F[,F…]",
+                        help="with --projection-only: the buckets' ready moments as fractions of the step (output, "
+                             "layers top down, embedding = 1) for the overlap projection")
+    parser.add_argument("--allreduce-only", action="store_true",
+                        help="only 2 ranks × 1 thread with --allreduce blocking and overlap, then the overlap projection")
     args = parser.parse_args()
     size = 4 * (parameters() + 2)
     if args.projection_only:
-        project([float(x) for x in args.projection_only.split(",")], size)
+        costs = [float(x) for x in args.projection_only.split(",")]
+        project(costs, size)
+        if args.profile:
+            project_overlap(costs, [float(x) for x in args.profile.split(",")])
         return
     binary = os.path.abspath(args.binary)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"CPU: {cpu}, {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}")
 
     with tempfile.TemporaryDirectory() as work:
-        runs = [("1 process × 1 thread", 1, 1), ("1 process × 2 threads", 2, 1), ("2 ranks × 1 thread", 1, 2)]
-        print("\n| run | tokens/s (median) | CPU s per step | wall s | in the sums (rank 0) |\n|---|---|---|---|---|")
-        for name, threads, ranks in runs:
-            rate, cpu, wall, sums = train(binary, args.corpus, args.steps, threads, ranks, os.path.join(work, f"t{threads}r{ranks}"))
-            print(f"| {name} | {rate:,.0f} | {cpu / args.steps:.2f} | {wall:.0f} | {sums or '–'} |", flush=True)
+        runs = [("1 process × 1 thread", 1, 1, None), ("1 process × 2 threads", 2, 1, None),
+                ("2 ranks × 1 thread", 1, 2, "overlap")]
+        if args.allreduce_only:
+            runs = [("2 ranks × 1 thread, --allreduce blocking", 1, 2, "blocking"),
+                    ("2 ranks × 1 thread, --allreduce overlap", 1, 2, "overlap")]
+        print("\n| run | tokens/s (median) | CPU s per step | wall s | in the sums (rank 0) | ready (ms into the step) |"
+              "\n|---|---|---|---|---|---|")
+        profile = None
+        for name, threads, ranks, allreduce in runs:
+            rate, cpu, wall, sums, ready = train(binary, args.corpus, args.steps, threads, ranks,
+                                                 os.path.join(work, f"t{threads}r{ranks}{allreduce or ''}"), allreduce)
+            if ready and allreduce == "overlap":
+                profile = [x / ready[-1] for x in ready]
+            print(f"| {name} | {rate:,.0f} | {cpu / args.steps:.2f} | {wall:.0f} | {sums or '–'} | "
+                  + (", ".join(f"{x:,.0f}" for x in ready) if ready else "–") + " |", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     print("(CPU s per step: user + system of every process of the run, the corpus read, validation and")
     print(" checkpoints included, divided by the steps.)")
+    if profile:
+        print("ready moments as fractions of the step: " + ",".join(f"{x:.3f}" for x in profile))
+    if args.allreduce_only:
+        if profile:
+            project_overlap([6.2, 0.39], profile)
+        return
     if args.no_projection:
         return
 
@@ -116,6 +190,8 @@ def main():
     print("\nC(b), one node (2 threads): " + ", ".join(f"b {b}: {t:.0f} ms" for b, t in zip(batches, times))
           + f"; C(b) ≈ {c1:.2f} ms·b; P = {parameters():,} parameters")
     project([round(c1, 1)], size)
+    if profile:
+        project_overlap([round(c1, 1)], profile)
 
 
 if __name__ == "__main__":

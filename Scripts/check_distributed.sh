@@ -3,6 +3,9 @@
 #   1. a 2-rank run under mpirun matches the single-process run with the same global batch
 #      (losses within 1e-5 relative, dropout and AWD-LSTM's regularisers on) and is bit-for-bit
 #      repeatable; rank 1 is given a corpus path that names no file (it maps rank 0's token cache);
+#   1b. the sum overlapped with the backward pass (--allreduce overlap, the default: a sum per
+#      layer, started as soon as its gradients are final) gives the bits of the blocking one
+#      (--allreduce blocking) — losses and every tensor of the checkpoint — with 2 and 3 ranks;
 #   2. its checkpoint resumes in 1 process and continues the single-process run;
 #   3. a 2-rank run to a time budget (--time) finishes (the ranks plan on rank 0's clock);
 #   4. a rank that dies (SIGKILL) ends the job within 10 s, a rank that hangs (SIGSTOP) ends it
@@ -44,6 +47,24 @@ print(f"{a} vs {b}: {len(x)} steps, largest relative difference {worst:.3g} ({'e
 PY
 }
 
+# Every tensor of two safetensors files (weights, optimizer moments, carried state) bit for bit.
+same_tensors() {
+    python3 - "$@" <<'PY'
+import json, struct, sys
+def tensors(path):
+    data = open(path, "rb").read()
+    n = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + n])
+    body = data[8 + n:]
+    return {k: body[v["data_offsets"][0]:v["data_offsets"][1]] for k, v in header.items() if k != "__metadata__"}
+a, b = tensors(sys.argv[1]), tensors(sys.argv[2])
+assert a.keys() == b.keys(), f"other tensors: {sorted(a.keys() ^ b.keys())}"
+different = [k for k in a if a[k] != b[k]]
+assert not different, f"{sys.argv[1]} and {sys.argv[2]} differ in {different}"
+print(f"{sys.argv[1]} vs {sys.argv[2]}: {len(a)} tensors, bit for bit")
+PY
+}
+
 echo "== 1 process, 30 steps"
 "$bin" train corpus.txt "${common[@]}" --steps 30 --output single
 echo "== 2 ranks, 20 steps, twice (rank 1's corpus path names no file: it maps rank 0's token cache)"
@@ -51,6 +72,16 @@ echo "== 2 ranks, 20 steps, twice (rank 1's corpus path names no file: it maps r
     : -np 1 "$bin" train not-on-this-node.txt "${common[@]}" --steps 20 --output ranks --distributed
 "${mpi[@]}" "$bin" train corpus.txt "${common[@]}" --steps 20 --output again --distributed 2>/dev/null
 compare again/metrics.jsonl ranks/metrics.jsonl exact
+echo "== 2 and 3 ranks, --allreduce blocking against overlap: the same bits"
+"${mpi[@]}" "$bin" train corpus.txt "${common[@]}" --steps 20 --output blocking --distributed --allreduce blocking 2>/dev/null
+compare blocking/metrics.jsonl again/metrics.jsonl exact
+same_tensors blocking/latest.safetensors again/latest.safetensors
+for mode in overlap blocking; do
+    "${launcher[@]}" -np 3 "$bin" train corpus.txt "${common[@]}" --steps 10 --output "three-$mode" --distributed \
+        --allreduce "$mode" 2>/dev/null
+done
+compare three-blocking/metrics.jsonl three-overlap/metrics.jsonl exact
+same_tensors three-blocking/latest.safetensors three-overlap/latest.safetensors
 echo "== resumed in 1 process to step 30"
 "$bin" train corpus.txt --resume ranks/latest.safetensors --steps 30 --threads 1 --log-every 10
 compare single/metrics.jsonl ranks/metrics.jsonl 1e-5

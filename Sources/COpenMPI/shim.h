@@ -37,6 +37,11 @@ static inline int recurrent_mpi_test(MPI_Request *request, int *done) {
     return MPI_Test(request, done, MPI_STATUS_IGNORE);
 }
 
+/// 1 in *done when all `count` requests have completed (completed ones become MPI_REQUEST_NULL).
+static inline int recurrent_mpi_testall(int count, MPI_Request *requests, int *done) {
+    return MPI_Testall(count, requests, done, MPI_STATUSES_IGNORE);
+}
+
 static inline MPI_Request recurrent_mpi_request_null(void) { return MPI_REQUEST_NULL; }
 
 /// The library's words for an error code (at most MPI_MAX_ERROR_STRING bytes).

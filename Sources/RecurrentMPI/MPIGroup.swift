@@ -7,20 +7,27 @@ import Recurrent
 #if MPI
 /// The ranks of an MPI job (MPI_COMM_WORLD) as a `DataParallelGroup`.
 ///
-/// Sums are `MPI_Iallreduce(MPI_IN_PLACE, …, MPI_FLOAT, MPI_SUM)` polled with `MPI_Test`
-/// every 50 µs until done or until `timeout` seconds pass: a heartbeat in effect, since every
-/// rank enters the sum once per step. Errors are returned (MPI_ERRORS_RETURN), not fatal, so a
-/// failed or timed-out sum becomes a `DataParallelError` naming the rank; the caller then ends
-/// the job with `abort`. Open MPI's reduction order is fixed for a given job size and message
-/// length and its result is the same on every rank, so the ranks' weights stay identical.
+/// Sums are `MPI_Iallreduce(MPI_IN_PLACE, …, MPI_FLOAT, MPI_SUM)`: `startAllReduceSum` starts
+/// one and returns, `progressSums` tests them (`MPI_Testall`; Open MPI advances them only inside
+/// MPI calls), `waitForSums` polls them every 50 µs until done or until `timeout` seconds pass —
+/// a heartbeat in effect, since every rank waits once per step; `allReduceSum` is a start and a
+/// wait. Errors are returned (MPI_ERRORS_RETURN), not fatal, so a failed or timed-out sum
+/// becomes a `DataParallelError` naming the rank; the caller then ends the job with `abort`.
+/// Open MPI's in-place nonblocking sum (libnbc: a binomial tree, reduce then broadcast) adds
+/// each element in an order fixed by the job's size and gives every rank the same bits, so the
+/// ranks' weights stay identical.
 public final class MPIGroup: DataParallelGroup {
     public let rank: Int
     public let size: Int
     /// Longest wait for the other ranks in one collective (seconds; `.infinity`: no limit).
     public var timeout: Double
-    /// Sums done so far and the wall-clock seconds this rank spent in them, waiting for the
-    /// slowest rank included: what overlapping the sum with the backward pass could hide at most.
+    /// Sums started so far and the wall-clock seconds this rank spent waiting for them to finish
+    /// (`waitForSums`), waiting for the slowest rank included: the part of the sums the
+    /// backward pass did not hide.
     public private(set) var sums = 0, sumSeconds = 0.0
+    /// The requests of the sums started and not yet waited for (grown on first use, then reused).
+    private var requests: UnsafeMutablePointer<MPI_Request?>
+    private var capacity = 8, pending = 0
 
     init(timeout: Double) throws(DistributedLaunchError) {
         let rc = recurrent_mpi_init()
@@ -28,7 +35,10 @@ public final class MPIGroup: DataParallelGroup {
         rank = Int(recurrent_mpi_rank())
         size = Int(recurrent_mpi_size())
         self.timeout = timeout
+        requests = .allocate(capacity: capacity)
     }
+
+    deinit { requests.deallocate() }
 
     /// The MPI library's name and version, e.g. "Open MPI v4.1.4".
     public var libraryVersion: String {
@@ -40,32 +50,49 @@ public final class MPIGroup: DataParallelGroup {
     }
 
     public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {
+        try startAllReduceSum(buffer)
+        try waitForSums()
+    }
+
+    public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {
         // MPI counts are Int32: sum in pieces of at most 2³⁰ floats.
         var start = 0
         repeat {
             let count = min(buffer.count - start, 1 << 30)
-            try sum(buffer.baseAddress! + start, count: count)
+            if pending == capacity {
+                let grown = UnsafeMutablePointer<MPI_Request?>.allocate(capacity: 2 * capacity)
+                grown.moveInitialize(from: requests, count: pending)
+                requests.deallocate()
+                requests = grown
+                capacity *= 2
+            }
+            let rc = recurrent_mpi_iallreduce_sum(buffer.baseAddress! + start, Int32(count), requests + pending)
+            guard rc == MPI_SUCCESS else { throw failure("the gradient sum could not start: \(Self.describe(rc))") }
+            pending += 1
+            sums += 1
             start += count
         } while start < buffer.count
     }
 
-    private func sum(_ pointer: UnsafeMutablePointer<Float>, count: Int) throws(DataParallelError) {
-        var request = recurrent_mpi_request_null()
-        var rc = recurrent_mpi_iallreduce_sum(pointer, Int32(count), &request)
-        guard rc == MPI_SUCCESS else { throw failure("the gradient sum could not start: \(Self.describe(rc))") }
+    public func progressSums() throws(DataParallelError) {
+        guard pending > 0 else { return }
+        var done: Int32 = 0
+        let rc = recurrent_mpi_testall(Int32(pending), requests, &done)
+        guard rc == MPI_SUCCESS else { throw failure("the gradient sum failed: \(Self.describe(rc))") }
+        if done != 0 { pending = 0 }
+    }
+
+    public func waitForSums() throws(DataParallelError) {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = timeout.isFinite ? start + .milliseconds(Int64(timeout * 1000)) : nil
         defer {
             let spent = start.duration(to: clock.now).components
-            sums += 1
             sumSeconds += Double(spent.seconds) + Double(spent.attoseconds) * 1e-18
         }
-        var done: Int32 = 0
-        while true {
-            rc = recurrent_mpi_test(&request, &done)
-            guard rc == MPI_SUCCESS else { throw failure("the gradient sum failed: \(Self.describe(rc))") }
-            if done != 0 { return }
+        while pending > 0 {
+            try progressSums()
+            if pending == 0 { return }
             if let deadline, clock.now > deadline {
                 throw failure("no answer from the other \(size - 1) process\(size == 2 ? "" : "es") for \(Self.seconds(timeout)): "
                               + "one died or hangs (a full disk, a killed process, a lost node). "
@@ -117,6 +144,9 @@ public final class MPIGroup: DataParallelGroup {
     public var libraryVersion: String { "none" }
     private init() {}
     public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {}
+    public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {}
+    public func progressSums() throws(DataParallelError) {}
+    public func waitForSums() throws(DataParallelError) {}
     public func finish() {}
     public func abort(code: Int32) -> Never { exit(code) }
 }

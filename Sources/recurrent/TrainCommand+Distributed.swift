@@ -19,6 +19,13 @@ struct DistributedOptions: ParsableArguments {
             help: "With --distributed: seconds a process waits for the others in one gradient sum before it stops the job. (default: 60)")
     var timeout: Double = 60
 
+    @Option(name: .customLong("allreduce"),
+            help: ArgumentHelp("With --distributed: how the gradients are summed: overlap or blocking. (default: overlap)",
+                               discussion: "overlap starts the sum of each layer's gradients as soon as the backward pass has "
+                                + "finished them (output layer, recurrent layers top to bottom, embedding last) and waits for all "
+                                + "before clipping; blocking sums them all once after the backward pass. Both give the same result."))
+    var allReduce: AllReduceMode = .overlap
+
     /// Testing aid: "R:S" makes rank R kill itself with SIGKILL after step S, as a crashed node
     /// would; "R:S:stop" stops it with SIGSTOP instead, as a hung node would.
     @Option(name: .customLong("kill-rank-after-step"), help: .hidden)
@@ -76,13 +83,25 @@ extension TrainCommand {
 
     /// Shares the batch out over `group` and says so (rank 0).
     func distribute(_ session: TextTrainingSession, over group: MPIGroup) throws {
-        try session.trainer.distribute(over: group)
+        try session.trainer.distribute(over: group, mode: distribution.allReduce)
         let b = session.trainer.configuration.batchSize, n = group.size
         let shares = Set((0..<n).map { dataParallelStreams(rank: $0, size: n, batchSize: b).count }).sorted()
         let bytes = Double(session.trainer.allReduceBytesPerStep ?? 0)
         Console.message("distributed: \(n) processes (\(group.libraryVersion)), \(shares.map(String.init).joined(separator: " or ")) of the \(b) streams each"
             + (b % n == 0 ? "" : " (\(b) is not a multiple of \(n): shares weighted by their streams)")
-            + String(format: ", %.1f MB summed per step", bytes / 1e6))
+            + String(format: ", %.1f MB summed per step", bytes / 1e6)
+            + (distribution.allReduce == .overlap ? ", layer by layer during the backward pass" : ", after the backward pass"))
+    }
+
+    /// `distributed: gradients ready, …`: when each bucket of the sum became ready (mean ms from
+    /// the start of a step) and its size, for the overlap projection in docs/distributed.md.
+    func reportProfile(_ trainer: LanguageModelTrainer) {
+        guard let p = trainer.dataParallelProfile, p.steps > 0 else { return }
+        let parts = zip(p.bucketNames, zip(p.readySeconds, p.bucketBytes)).map { name, value in
+            name + String(format: " %.1f ms (%.2f MB)", value.0 * 1000, Double(value.1) / 1e6)
+        }
+        Console.message("distributed: gradients ready, mean of \(p.steps) steps from the start of a step: "
+            + parts.joined(separator: ", "))
     }
 
     /// The `--kill-rank-after-step` testing aid: this rank dies (or stops) after that step.

@@ -194,6 +194,7 @@ struct TrainCommand: ParsableCommand {
             throw error
         }
         reporter.finish()
+        reportProfile(trainer)
         let best = session.outputDirectory + "/" + CheckpointDirectory.bestFileName
         let latest = session.outputDirectory + "/" + CheckpointDirectory.latestFileName
         switch outcome {

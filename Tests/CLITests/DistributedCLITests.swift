@@ -17,6 +17,8 @@ import Testing
         #expect(r.stderr.contains("--traits MPI") || r.stderr.contains("started by an MPI launcher"), "\(r.stderr)")
         try C.refuses(["train", "a.txt", "--distributed", "--distributed-timeout", "0"], in: d,
                       mentioning: ["--distributed-timeout"])
+        try C.refuses(["train", "a.txt", "--distributed", "--allreduce", "ring"], in: d,
+                      mentioning: ["--allreduce", "overlap", "blocking"])
     }
 
     @Test func commandsThatFitOneMachineRefuseDistributed() throws {

@@ -18,6 +18,7 @@ extension RecurrentStack {
         var dInput = dh
         for k in stride(from: numLayers - 1, through: 0, by: -1) {
             let dx = backwardLayer(k, dOutput: dh, dHidden: dHidden, dCell: dCell)
+            backwardObserver?.recurrentLayerFinished(k)
             if k > 0 {
                 dh = dropouts[k - 1].backward(lockedDropouts.isEmpty ? dx : lockedDropouts[k - 1].backward(dx))
             } else {
@@ -52,6 +53,7 @@ extension RecurrentStack {
             let dHiddenNext = dHidden.rows(state)                                 // (B, H) carry
             // Backwards through this direction's loop: position s = T−1 … 0.
             for s in stride(from: t - 1, through: 0, by: -1) {
+                backwardObserver?.poll()
                 let rows = stepRows(time(s, direction: dir))
                 let previous = s == 0 ? nil : stepRows(time(s - 1, direction: dir))
                 let dg = dGates.rows(rows).columns(gateCols)

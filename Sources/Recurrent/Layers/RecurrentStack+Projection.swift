@@ -70,6 +70,7 @@ extension RecurrentStack {
             let state = stateRows(layer: k, direction: dir)
             let dHiddenNext = dHidden.rows(state)                                 // (B, P) carry
             for s in stride(from: t - 1, through: 0, by: -1) {
+                backwardObserver?.poll()
                 let step = time(s, direction: dir)
                 let rows = stepRows(step)
                 let previous = s == 0 ? nil : stepRows(time(s - 1, direction: dir))

@@ -39,6 +39,11 @@ final class RecurrentStack {
     /// PyTorch `state_dict` order: per layer, per direction: weight_ih, weight_hh, bias_ih,
     /// bias_hh, (projection) weight_hr, then (peepholes) weight_ci, weight_cf, weight_co.
     let parameters: [Parameter]
+    /// The indices in `parameters` of layer k's parameters (both directions).
+    let layerParameters: [Range<Int>]
+    /// Told when each layer's gradients are final during `backward`, and polled between its time
+    /// steps (data-parallel training starts each layer's gradient sum then); nil outside it.
+    var backwardObserver: (any BackwardObserver)?
     let dropouts: [Dropout]
     /// Variational dropout between layers (one mask per sequence, `LockedDropout`), after
     /// `dropouts`; empty when off. Set with `setRegularization`.
@@ -136,7 +141,10 @@ final class RecurrentStack {
         }
         var weights: [RecurrentLayerWeights] = []
         var parameters: [Parameter] = []
+        var layerParameters: [Range<Int>] = []
         for k in 0..<numLayers {
+            let first = parameters.count
+            defer { layerParameters.append(first..<parameters.count) }
             let (wih, dwih) = take(d * gh, layerInput(k))
             let (whh, dwhh) = take(d * gh, p)
             let (bih, dbih) = bias ? take(1, d * gh) : (Matrix(rows: 1, cols: d * gh), Matrix(rows: 1, cols: d * gh))
@@ -177,6 +185,7 @@ final class RecurrentStack {
         }
         self.weights = weights
         self.parameters = parameters
+        self.layerParameters = layerParameters
         self.dropouts = (0..<max(0, numLayers - 1)).map { _ in Dropout(dropout) }
 
         func spaces() -> [GrowableBuffer] { (0..<numLayers).map { _ in GrowableBuffer() } }

@@ -49,12 +49,26 @@ extension LanguageModel {
     public func lossAndGradients(inputs: UnsafeBufferPointer<Int32>, targets: UnsafeBufferPointer<Int32>, batchSize: Int,
                                  initialState: RecurrentState?,
                                  generator: inout RandomGenerator) -> (loss: Float, finalState: RecurrentState) {
+        lossAndGradients(inputs: inputs, targets: targets, batchSize: batchSize, initialState: initialState,
+                         generator: &generator, observer: nil)
+    }
+
+    /// `lossAndGradients`, telling `observer` as each stage's gradients become final
+    /// (`gradientStages`: output layer, recurrent layers top to bottom; the embedding's are final
+    /// when it returns).
+    func lossAndGradients(inputs: UnsafeBufferPointer<Int32>, targets: UnsafeBufferPointer<Int32>, batchSize: Int,
+                          initialState: RecurrentState?, generator: inout RandomGenerator,
+                          observer: (any BackwardObserver)?) -> (loss: Float, finalState: RecurrentState) {
         precondition(targets.count == inputs.count, "LanguageModel: \(targets.count) targets for \(inputs.count) inputs")
         let (features, state) = self.features(inputs: inputs, batchSize: batchSize, initialState: initialState,
                                               generator: &generator)
         let (value, dDropped) = output.lossAndGradient(features, targets: targets)  // (T·B, H)
+        observer?.outputFinished()
         let dY = outputDropout.backward(dropout.backward(dDropped))
+        let stack = observer.map { _ in recurrentStack }
+        stack?.backwardObserver = observer
         let (dX, _) = rnn.backward(dOutput: dY, dFinalState: nil)                   // (T·B, E)
+        stack?.backwardObserver = nil
         embedding.backward(embeddingDropout.backward(inputDropout.backward(dX)))
         return (value, state)
     }

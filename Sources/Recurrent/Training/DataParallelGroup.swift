@@ -11,9 +11,28 @@ public protocol DataParallelGroup: AnyObject {
     /// Sums `buffer` element-wise over all ranks, in place. Every rank ends with the same bits
     /// (a fixed reduction order), so the ranks' weights stay identical.
     func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError)
+
+    /// Starts summing `buffer` in place, like `allReduceSum`, and may return before the sum is
+    /// done: `buffer` must not be read or written until `waitForSums()` returns. Sums started
+    /// one after another complete as if run in that order, and every rank must start the same
+    /// sums (counts) in the same order. (Default: the blocking `allReduceSum`.)
+    func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError)
+    /// Lets started sums progress: MPI advances a nonblocking collective only inside its calls.
+    /// Cheap; called between time steps of the backward pass. (Default: nothing.)
+    func progressSums() throws(DataParallelError)
+    /// Returns when every started sum is done. (Default: nothing; the sums were blocking.)
+    func waitForSums() throws(DataParallelError)
 }
 
 extension DataParallelGroup {
+    public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {
+        try allReduceSum(buffer)
+    }
+
+    public func progressSums() throws(DataParallelError) {}
+
+    public func waitForSums() throws(DataParallelError) {}
+
     /// Rank 0's `bytes` on every rank (the others pass anything, e.g. `[]`): two sums, the
     /// length and then the bytes, to which the other ranks add zeros. Bytes and lengths below
     /// 2²⁴ are exact in Float32. For small messages (a file's fingerprint), not for data.
@@ -33,6 +52,16 @@ extension DataParallelGroup {
         try allReduceSum(values)
         return values.map { UInt8(clamping: Int($0)) }
     }
+}
+
+/// How a data-parallel step sums the gradients (`recurrent train --allreduce`).
+public enum AllReduceMode: String, CaseIterable, Sendable {
+    /// One sum per layer group, each started as soon as the backward pass has finished that
+    /// group's gradients (output layer, recurrent layers top to bottom, embedding last), all
+    /// waited for before clipping: the sums overlap the rest of the backward.
+    case overlap
+    /// One sum of the whole flat buffer after the backward pass.
+    case blocking
 }
 
 /// A collective operation failed: another rank died, hangs, or the transport broke.

@@ -5,16 +5,25 @@
 /// Per step, with b_r streams here and w_r = b_r / B:
 ///
 ///     loss_r, g_r = mean loss and its gradient over this rank's T·b_r tokens
-///     flat        = [w_r·g_r (every parameter, in order) | w_r·loss_r | stop vote]     (P + 2)
+///     flat        = [w_r·g_r (bucket by bucket, see below) | w_r·loss_r | stop vote]   (P + 2)
 ///     allreduce-sum(flat)  →  Σ w_r g_r = the gradient of the mean over all T·B tokens
 ///
-/// one collective per step. Every rank then clips with the global norm and applies the same
-/// update, so the weights stay identical without ever being sent. Dropout masks are keyed by
-/// the global stream index (`DropoutKeys`), so they are those of the unsplit batch. The carried
-/// state stays full size, (L·B, H), on every rank, but only this rank's rows are current
-/// between checkpoints; `gather` makes all of them current (before a checkpoint).
-final class DataParallelShare {
+/// Every rank then clips with the global norm and applies the same update, so the weights stay
+/// identical without ever being sent. Dropout masks are keyed by the global stream index
+/// (`DropoutKeys`), so they are those of the unsplit batch. The carried state stays full size,
+/// (L·B, H), on every rank, but only this rank's rows are current between checkpoints;
+/// `gather` makes all of them current (before a checkpoint).
+///
+/// The flat buffer holds the gradients in buckets, in the order the backward pass finishes
+/// them (`LanguageModel.gradientStages`): [output layer | recurrent layer L−1 | … | layer 0 |
+/// embedding, loss, vote]. `.blocking` sums the whole buffer once after the backward pass;
+/// `.overlap` starts each bucket's sum (`startAllReduceSum`) as soon as its gradients are final
+/// and waits for all of them before returning, so before clipping. Both sum the same numbers
+/// in the same places; with a group whose sum adds each element in an order fixed by N alone
+/// (Open MPI's in-place sum, the tests' `ThreadGroup`) they give the same bits.
+final class DataParallelShare: BackwardObserver {
     let group: any DataParallelGroup
+    let mode: AllReduceMode
     /// The global streams this rank computes.
     let streams: Range<Int>
     /// w_r = b_r / B.
@@ -23,18 +32,29 @@ final class DataParallelShare {
     private(set) var stopAgreed = false
 
     private let source: any StreamRangeBatchSource
-    private let parameters: [Parameter]
     private let batchSize: Int
+    private let layers: Int
     private let inputs: UnsafeMutableBufferPointer<Int32>      // (T·b) ids
     private let targets: UnsafeMutableBufferPointer<Int32>     // (T·b) ids
     private let state: RecurrentState                           // (L·b, H): this rank's streams
     private let flat: Matrix                                    // (1, P + 2), see above
-    private let views: [Matrix]                                 // each parameter's slot in flat
+    /// Per bucket: its parameters' gradients, their slots in `flat`, and its range of `flat`
+    /// (the last one's includes the loss and the vote).
+    private let buckets: [(gradients: [Matrix], slots: [Matrix], range: Range<Int>)]
     private let gathered: Matrix                                // (1, L·B·(P_h + H)): carried state
+    /// The buckets started so far in this step; the first failure of a sum started during the
+    /// backward pass (thrown once it is over).
+    private var started = 0
+    private var failure: DataParallelError?
+    /// Profile: per bucket, the seconds from the start of the step's forward to the moment its
+    /// gradients were final, summed over `profiledSteps`; the last entry is the backward's end.
+    private var readySeconds: [Double]
+    private var profiledSteps = 0
+    private var stepStart = ContinuousClock.now
 
     /// - Throws: `TrainingError.invalidConfiguration` when the batch cannot be shared out.
     init(group: any DataParallelGroup, model: LanguageModel, configuration: TrainingConfiguration,
-         source: any TokenBatchSource) throws(TrainingError) {
+         source: any TokenBatchSource, mode: AllReduceMode) throws(TrainingError) {
         let n = group.size, bb = configuration.batchSize
         var problems: [String] = []
         if bb < n { problems.append("--batch-size \(bb) is smaller than the \(n) processes: every process needs at least one stream of the global batch") }
@@ -44,9 +64,10 @@ final class DataParallelShare {
         }
         guard problems.isEmpty else { throw .invalidConfiguration(problems) }
         self.group = group
+        self.mode = mode
         self.source = ranged
-        self.parameters = model.parameters
         self.batchSize = bb
+        layers = model.configuration.numLayers
         streams = dataParallelStreams(rank: group.rank, size: n, batchSize: bb)
         weight = Float(streams.count) / Float(bb)
         let t = configuration.sequenceLength, b = streams.count
@@ -55,14 +76,22 @@ final class DataParallelShare {
         inputs.initialize(repeating: 0)
         targets.initialize(repeating: 0)
         state = model.zeroState(batchSize: b)
-        let total = parameters.reduce(0) { $0 + $1.gradient.count }
+        let stages = model.gradientStages
+        let total = stages.joined().reduce(0) { $0 + $1.gradient.count }
+        precondition(total == model.parameters.reduce(0) { $0 + $1.gradient.count },
+                     "DataParallelShare: the gradient stages do not hold every parameter once")
         let flat = Matrix(rows: 1, cols: total + 2)
         var offset = 0
-        views = model.parameters.map { p in
-            defer { offset += p.gradient.count }
-            return Matrix(storage: flat.storage, offset: offset, rows: p.gradient.rows, cols: p.gradient.cols)
+        buckets = stages.enumerated().map { i, stage in
+            let first = offset
+            let slots = stage.map { p in
+                defer { offset += p.gradient.count }
+                return Matrix(storage: flat.storage, offset: offset, rows: p.gradient.rows, cols: p.gradient.cols)
+            }
+            return (stage.map(\.gradient), slots, first ..< offset + (i == stages.count - 1 ? 2 : 0))
         }
         self.flat = flat
+        readySeconds = Array(repeating: 0, count: stages.count)
         let carried = model.zeroState(batchSize: bb)
         gathered = Matrix(rows: 1, cols: carried.h.count + (carried.c?.count ?? 0))
     }
@@ -77,8 +106,9 @@ final class DataParallelShare {
     /// leaves the global gradient in every parameter. `wantsToStop` is this rank's stop vote.
     func lossAndGradients(model: LanguageModel, carried: RecurrentState, batch index: Int, keys: DropoutKeys,
                           wantsToStop: Bool) throws(DataParallelError) -> Float {
+        stepStart = .now
         source.fillBatch(index, streams: streams, inputs: inputs, targets: targets)
-        let layers = carried.h.rows / batchSize, b = streams.count
+        let b = streams.count
         for layer in 0..<layers {
             let global = layer * batchSize + streams.lowerBound ..< layer * batchSize + streams.upperBound
             let local = layer * b ..< (layer + 1) * b
@@ -90,8 +120,11 @@ final class DataParallelShare {
         model.dropoutKeys = keys
         defer { model.dropoutKeys = nil }
         var unused = RandomGenerator(seed: 0)                  // masks are keyed: nothing is drawn
+        started = 0
+        failure = nil
+        // The observer starts each bucket's sum (`.overlap`) or only notes the time (`.blocking`).
         let (loss, final) = model.lossAndGradients(inputs: UnsafeBufferPointer(inputs), targets: UnsafeBufferPointer(targets),
-                                                   batchSize: b, initialState: state, generator: &unused)
+                                                   batchSize: b, initialState: state, generator: &unused, observer: self)
         for layer in 0..<layers {
             let global = layer * batchSize + streams.lowerBound ..< layer * batchSize + streams.upperBound
             let local = layer * b ..< (layer + 1) * b
@@ -99,16 +132,65 @@ final class DataParallelShare {
             if let c = carried.c, let fc = final.c { c.rows(global).assign(fc.rows(local)) }
         }
 
-        for (p, view) in zip(parameters, views) { view.assign(p.gradient) }
+        // The embedding's gradients are final now; the loss and the vote travel in its bucket.
         let n = flat.count
         flat.pointer[n - 2] = loss
         flat.pointer[n - 1] = wantsToStop ? 1 : 0
-        // w·(g, loss) in one pass; the vote is a count, not weighted.
-        Matrix(storage: flat.storage, rows: 1, cols: n - 1).scale(by: weight)
-        try group.allReduceSum(UnsafeMutableBufferPointer(start: flat.pointer, count: n))
-        for (p, view) in zip(parameters, views) { p.gradient.assign(view) }
+        bucketReady(buckets.count - 1)
+        profiledSteps += 1
+        if let failure { throw failure }
+        switch mode {
+        case .overlap:
+            try group.waitForSums()
+        case .blocking:
+            try group.allReduceSum(UnsafeMutableBufferPointer(start: flat.pointer, count: n))
+        }
+        for bucket in buckets {
+            for (gradient, slot) in zip(bucket.gradients, bucket.slots) { gradient.assign(slot) }
+        }
         stopAgreed = flat.pointer[n - 1] > 0
         return flat.pointer[n - 2]
+    }
+
+    // MARK: BackwardObserver
+
+    func outputFinished() { bucketReady(0) }
+
+    func recurrentLayerFinished(_ layer: Int) { bucketReady(layers - layer) }
+
+    func poll() {
+        guard mode == .overlap, started > 0, failure == nil else { return }
+        do { try group.progressSums() } catch { failure = error }
+    }
+
+    /// Bucket `i`'s gradients are final: w_r times them (and the loss, not the vote) into its
+    /// part of `flat`, and with `.overlap` its sum starts. Buckets become ready in order.
+    private func bucketReady(_ i: Int) {
+        precondition(i == started, "DataParallelShare: bucket \(i) finished out of order (expected \(started))")
+        started += 1
+        let elapsed = stepStart.duration(to: .now).components
+        readySeconds[i] += Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        let bucket = buckets[i]
+        for (gradient, slot) in zip(bucket.gradients, bucket.slots) { slot.assign(gradient) }
+        let last = i == buckets.count - 1
+        let scaled = bucket.range.lowerBound ..< bucket.range.upperBound - (last ? 1 : 0)  // the vote is a count
+        guard !scaled.isEmpty else { return }                                         // a stage without parameters
+        Matrix(storage: flat.storage, offset: scaled.lowerBound, rows: 1, cols: scaled.count).scale(by: weight)
+        guard mode == .overlap, failure == nil else { return }
+        do {
+            try group.startAllReduceSum(UnsafeMutableBufferPointer(start: flat.pointer + bucket.range.lowerBound,
+                                                                   count: bucket.range.count))
+        } catch {
+            failure = error
+        }
+    }
+
+    /// Where the backward pass finished each bucket, averaged over the steps so far.
+    var profile: DataParallelProfile {
+        let steps = Double(max(profiledSteps, 1))
+        return DataParallelProfile(steps: profiledSteps, mode: mode,
+                                   bucketBytes: buckets.map { $0.range.count * MemoryLayout<Float>.size },
+                                   readySeconds: readySeconds.map { $0 / steps })
     }
 
     /// Makes every row of `carried` current on every rank: each contributes its own rows (zeros

@@ -129,8 +129,9 @@ public final class LanguageModelTrainer {
     /// splitting the batch changes none. A time budget (`setBudget`) is planned and charged on
     /// rank 0's clock alone: every reading of `clock` becomes rank 0's reading, broadcast, so
     /// every process makes the same plans and stops at the same step.
-    public func distribute(over group: any DataParallelGroup) throws(TrainingError) {
-        share = try DataParallelShare(group: group, model: model, configuration: configuration, source: training)
+    /// `mode`: how the gradients are summed (`AllReduceMode`; every process must use the same).
+    public func distribute(over group: any DataParallelGroup, mode: AllReduceMode = .overlap) throws(TrainingError) {
+        share = try DataParallelShare(group: group, model: model, configuration: configuration, source: training, mode: mode)
         let local = clock
         clock = { LanguageModelTrainer.rankZeroReading(local(), group: group) }
     }
@@ -147,6 +148,9 @@ public final class LanguageModelTrainer {
 
     /// Bytes each process adds into the per-step allreduce (nil when not distributed).
     public var allReduceBytesPerStep: Int? { share?.bytesPerStep }
+
+    /// When each bucket of the gradient sum became ready in the steps so far (nil when not distributed).
+    public var dataParallelProfile: DataParallelProfile? { share?.profile }
 
     /// The learning rate the next step will use.
     public var learningRate: Double { progress.schedule.learningRate }

@@ -7,3 +7,4 @@ extension TokenizerLevel: ExpressibleByArgument {}
 extension OptimizerConfiguration.Kind: ExpressibleByArgument {}
 extension ScheduleConfiguration.Kind: ExpressibleByArgument {}
 extension SoftmaxKind: ExpressibleByArgument {}
+extension AllReduceMode: ExpressibleByArgument {}

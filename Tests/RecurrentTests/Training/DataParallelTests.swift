@@ -1,5 +1,5 @@
 import Foundation
-import Recurrent
+@testable import Recurrent
 import Testing
 
 /// Data-parallel training without MPI: N trainers on N threads of one process, summing through
@@ -47,17 +47,18 @@ import Testing
     /// and every rank's trainer. `prepare` runs on each trainer before it trains (a restore).
     /// `clocks`: each rank's own clock (seconds per reading) and a time budget of `budget` s.
     static func distributedRun(ranks: Int, batchSize: Int, steps: Int, dropout: Float = 0.25, awd: Bool = false,
-                               clocks: [Double]? = nil, budget: Double = 0,
+                               clocks: [Double]? = nil, budget: Double = 0, mode: AllReduceMode = .overlap,
+                               model makeModel: (() throws -> LanguageModel)? = nil,
                                prepare: (LanguageModelTrainer) throws -> Void = { _ in }) throws -> (losses: [Double], trainers: [LanguageModelTrainer]) {
         let group = ThreadGroup(size: ranks)
         let trainers = try (0..<ranks).map { rank in
-            let trainer = try Self.trainer(try Self.model(dropout: dropout, awd: awd), batchSize: batchSize, steps: steps)
+            let trainer = try Self.trainer(try makeModel?() ?? Self.model(dropout: dropout, awd: awd), batchSize: batchSize, steps: steps)
             if let clocks {
                 trainer.clock = TimeBudgetTests.FakeClock(tick: clocks[rank]).read
                 trainer.setBudget(seconds: budget)
             }
             try prepare(trainer)
-            try trainer.distribute(over: group.member(rank))
+            try trainer.distribute(over: group.member(rank), mode: mode)
             return trainer
         }
         let losses = Locked([[Double]](repeating: [], count: ranks))
@@ -80,8 +81,8 @@ import Testing
     }
 
     static func singleRun(batchSize: Int, steps: Int, dropout: Float = 0.25, awd: Bool = false,
-                          microBatches: Int = 1) throws -> (losses: [Double], model: LanguageModel) {
-        let model = try Self.model(dropout: dropout, awd: awd)
+                          microBatches: Int = 1, model makeModel: (() throws -> LanguageModel)? = nil) throws -> (losses: [Double], model: LanguageModel) {
+        let model = try makeModel?() ?? Self.model(dropout: dropout, awd: awd)
         let source = try #require(StreamBatcher(tokens: tokens, batchSize: batchSize, sequenceLength: 5))
         let trainer = try LanguageModelTrainer(model: model, configuration: configuration(batchSize: batchSize, steps: steps,
                                                                                           microBatches: microBatches),
@@ -163,6 +164,65 @@ import Testing
         #expect(S.values(a.trainers[0].model) == S.values(b.trainers[0].model))
     }
 
+    /// The overlapped sum — one bucket per stage of the backward pass (output layer, each
+    /// recurrent layer top down, embedding with the loss and vote), each started as soon as its
+    /// gradients are final and all waited for before clipping — gives the blocking sum's bits:
+    /// the same numbers are summed in the same places. With AWD-LSTM's regularisers (weight drop
+    /// finishes W_hh's gradient at the end of its layer), uneven shares (3 ranks over 5
+    /// streams), a GRU, and tied weights (the decoder's weight is the embedding's, final last).
+    @Test func overlappedAndBlockingSumsAgreeBitForBit() throws {
+        func tiedGRU() throws -> LanguageModel {
+            var c = LanguageModelConfiguration(cell: .gru, vocabularySize: 7, embeddingSize: 6, hiddenSize: 6, numLayers: 3,
+                                               dropout: 0.2, tieWeights: true)
+            c.inputDropout = 0.1
+            var g = RandomGenerator(seed: 3)
+            return try LanguageModel(configuration: c, generator: &g)
+        }
+        let cases: [(ranks: Int, batchSize: Int, awd: Bool, model: (() throws -> LanguageModel)?)] = [
+            (2, 4, true, nil), (3, 5, true, nil), (2, 4, false, tiedGRU),
+        ]
+        for c in cases {
+            let overlap = try Self.distributedRun(ranks: c.ranks, batchSize: c.batchSize, steps: 6, awd: c.awd, mode: .overlap, model: c.model)
+            let blocking = try Self.distributedRun(ranks: c.ranks, batchSize: c.batchSize, steps: 6, awd: c.awd, mode: .blocking, model: c.model)
+            #expect(overlap.losses == blocking.losses, "\(c.ranks) ranks")
+            for rank in 0..<c.ranks {
+                #expect(S.values(overlap.trainers[rank].model) == S.values(blocking.trainers[rank].model), "\(c.ranks) ranks, rank \(rank)")
+            }
+            let single = try Self.singleRun(batchSize: c.batchSize, steps: 6, awd: c.awd, model: c.model)
+            Self.expectClose(single.losses, overlap.losses)
+            let layers = overlap.trainers[0].model.configuration.numLayers
+            let profile = try #require(overlap.trainers[0].dataParallelProfile)
+            #expect(profile.steps == 6 && profile.bucketBytes.count == layers + 2 && profile.mode == .overlap)
+            #expect(zip(profile.readySeconds, profile.readySeconds.dropFirst()).allSatisfy { $0 <= $1 }, "buckets become ready in order")
+            let bytes = try #require(overlap.trainers[0].allReduceBytesPerStep)
+            #expect(profile.bucketBytes.reduce(0, +) == bytes)
+        }
+    }
+
+    /// Every parameter is in exactly one stage, in backward order, for every kind of model.
+    @Test func gradientStagesHoldEveryParameterOnce() throws {
+        var configurations: [LanguageModelConfiguration] = [
+            LanguageModelConfiguration(cell: .lstm, vocabularySize: 9, embeddingSize: 4, hiddenSize: 6, numLayers: 3, dropout: 0),
+            LanguageModelConfiguration(cell: .gru, vocabularySize: 9, embeddingSize: 6, hiddenSize: 6, numLayers: 2, dropout: 0, tieWeights: true),
+            LanguageModelConfiguration(cell: .lstm, vocabularySize: 9, embeddingSize: 4, hiddenSize: 6, numLayers: 2, dropout: 0,
+                                       adaptiveSoftmax: AdaptiveSoftmaxConfiguration(cutoffs: [3, 6], divValue: 2)),
+        ]
+        configurations[0].peepholes = true
+        configurations.append(LanguageModelConfiguration(cell: .lstm, vocabularySize: 9, embeddingSize: 4, hiddenSize: 6, numLayers: 2,
+                                                         dropout: 0, projectionSize: 3))
+        for c in configurations {
+            var g = RandomGenerator(seed: 1)
+            let model = try LanguageModel(configuration: c, generator: &g)
+            let stages = model.gradientStages
+            #expect(stages.count == c.numLayers + 2)
+            #expect(stages.joined().map(\.name).sorted() == model.parameters.map(\.name).sorted())
+            for (i, k) in stride(from: c.numLayers - 1, through: 0, by: -1).enumerated() {
+                #expect(stages[i + 1].allSatisfy { $0.name.hasPrefix("rnn.") && $0.name.contains("_l\(k)") }, "stage \(i + 1)")
+            }
+            #expect(stages.first!.allSatisfy { $0.name.hasPrefix("decoder.") })
+        }
+    }
+
     /// Dropout keyed by global stream: K micro-batches see the masks of the whole batch.
     @Test func microBatchesWithDropoutMatchTheWholeBatch() throws {
         let whole = try Self.singleRun(batchSize: 4, steps: 6)
@@ -192,9 +252,9 @@ import Testing
         Self.expectClose(Array(straight.losses.suffix(6)), losses)
         Self.expectClose(straight.model, model)
 
-        let three = try Self.distributedRun(ranks: 3, batchSize: 6, steps: 12) { trainer in
+        let three = try Self.distributedRun(ranks: 3, batchSize: 6, steps: 12, prepare: { trainer in
             try trainer.restore(from: try SafeTensors(bytes: bytes))
-        }
+        })
         Self.expectClose(Array(straight.losses.suffix(6)), three.losses)
         Self.expectClose(straight.model, three.trainers[2].model)
     }
@@ -286,13 +346,24 @@ final class ThreadGroup: @unchecked Sendable {
         }
     }
 
+    /// Sums started with `startAllReduceSum` run only in `waitForSums`, in the order started:
+    /// a share that read a bucket before waiting would read this rank's own gradients.
     final class Member: DataParallelGroup {
         let rank: Int
         let group: ThreadGroup
+        private var pending: [UnsafeMutableBufferPointer<Float>] = []
         init(rank: Int, group: ThreadGroup) { self.rank = rank; self.group = group }
         var size: Int { group.size }
         func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {
+            try waitForSums()
             try group.allReduceSum(rank: rank, buffer)
+        }
+        func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws(DataParallelError) {
+            pending.append(buffer)
+        }
+        func waitForSums() throws(DataParallelError) {
+            defer { pending.removeAll(keepingCapacity: true) }
+            for buffer in pending { try group.allReduceSum(rank: rank, buffer) }
         }
     }
 }
