@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "RecurrentKernelsTests", dependencies: ["RecurrentKernels"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], exclude: ["Fixtures"]),
         .executableTarget(name: "text-benchmark", dependencies: ["RecurrentText"], path: "Benchmarks/TextBenchmark"),
+        .executableTarget(name: "hybrid-experiment", dependencies: ["Recurrent", "RecurrentSeries"], path: "Benchmarks/HybridExperiment"),
         .testTarget(name: "RecurrentTextTests", dependencies: ["RecurrentText"]),
         .testTarget(name: "RecurrentSeriesTests", dependencies: ["RecurrentSeries"], exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentTasksTests", dependencies: ["RecurrentTasks"]),

@@ -6,7 +6,8 @@
 #
 #   Scripts/prove-unchanged.sh [BASE_COMMIT]        # default: 42e10f3, the base of issue 13
 #
-# (The second round of issue 13 started at 250168f: `Scripts/prove-unchanged.sh 250168f`.)
+# (The second round of issue 13 started at 250168f: `Scripts/prove-unchanged.sh 250168f`; the
+# third, the series commands and the one SVG writer, at f23a15e.)
 #
 # Both binaries are debug builds (`swift build --product recurrent`): the base one in a git
 # worktree of BASE_COMMIT under the scratch directory, the new one in this tree's `.build`.
@@ -138,6 +139,23 @@ bad-span-seeds       experiment memory-span --seeds 0
 bad-flow-seeds       experiment gradient-flow --seeds 1001
 bad-flow-plot        experiment gradient-flow --plot x.png
 bad-span-plot        experiment memory-span --plot x.png
+forecast-hybrid-pred forecast predict out/co2-hybrid/forecast.safetensors in/co2.csv --output out/co2-hybrid.csv --plot out/co2-hybrid.svg
+forecast-hybrid-back forecast predict out/co2-hybrid/forecast.safetensors in/co2.csv --backtest --origins 3 --step 4 --output out/co2-hybrid-back.csv --plot out/co2-hybrid-back.svg
+forecast-pred-json   forecast predict out/co2/forecast.safetensors in/co2.csv --horizon 4 --model ets --json --output out/co2-ets.csv --plot out/co2-ets.svg
+forecast-back-json   forecast predict out/elec/forecast.safetensors in/elec_equip.csv --backtest --origins 2 --json --output out/elec-back.csv --plot out/elec-back.svg
+forecast-train-json  forecast train in/co2.csv --column co2 --lookback 12 --horizon 6 --epochs 1 --hidden 4 --layers 2 --batch-size 16 --learning-rate 0.01 --clip 0.5 --patience 2 --test 0.2 --validation 0.1 --season 52 --reference mean --json --seed 9 --output out/co2-json
+classify-train-json  classify train in/digits-400.csv --label-column 65 --features 8 --epochs 1 --hidden 4 --layers 2 --no-clip --batch-size 20 --patience 1 --json --seed 4 --output out/digits-json
+classify-text-pred   classify predict out/reviews/classifier.safetensors in/reviews.tsv --output out/reviews-predictions.csv --json
+bad-fc-lookback      forecast train in/co2.csv --column co2 --lookback 0 --horizon 4
+bad-fc-several       forecast train in/co2.csv --column co2 --lookback 4 --horizon 2 --epochs 0 --learning-rate -1 --ensemble 2
+bad-fc-lookbacks     forecast train in/co2.csv --column co2 --lookback 24 --horizon 12 --model hybrid --lookbacks 3,x
+bad-fc-column        forecast train in/co2.csv --lookback 24 --horizon 12 --clip -1
+bad-fc-penalty       forecast train in/co2.csv --column co2 --lookback 24 --horizon 12 --level-penalty -1
+bad-fp-origins       forecast predict out/co2/forecast.safetensors in/co2.csv --origins 0 --step 0
+bad-fp-horizon       forecast predict out/co2/forecast.safetensors in/co2.csv --horizon 99
+bad-cl-label         classify train in/digits-400.csv
+bad-cl-split         classify train in/digits-400.csv --label-last --test 0.6 --validation 0.5 --hidden-size 0
+bad-cl-text          classify train in/reviews.tsv --text --label-last --features 3
 EOF
 )
 

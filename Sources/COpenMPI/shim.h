@@ -27,22 +27,15 @@ static inline int recurrent_mpi_size(void) {
     return size;
 }
 
-/// Starts an in-place sum of `count` floats over all ranks; `recurrent_mpi_test` polls it.
+/// Starts an in-place sum of `count` floats over all ranks; `recurrent_mpi_testall` polls it.
 static inline int recurrent_mpi_iallreduce_sum(float *buffer, int count, MPI_Request *request) {
     return MPI_Iallreduce(MPI_IN_PLACE, buffer, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, request);
-}
-
-/// 1 in *done when the request has completed.
-static inline int recurrent_mpi_test(MPI_Request *request, int *done) {
-    return MPI_Test(request, done, MPI_STATUS_IGNORE);
 }
 
 /// 1 in *done when all `count` requests have completed (completed ones become MPI_REQUEST_NULL).
 static inline int recurrent_mpi_testall(int count, MPI_Request *requests, int *done) {
     return MPI_Testall(count, requests, done, MPI_STATUSES_IGNORE);
 }
-
-static inline MPI_Request recurrent_mpi_request_null(void) { return MPI_REQUEST_NULL; }
 
 /// The library's words for an error code (at most MPI_MAX_ERROR_STRING bytes).
 static inline int recurrent_mpi_error_string(int code, char *text, int capacity) {

@@ -20,8 +20,9 @@ public struct ChronologicalSplit: Codable, Equatable, Sendable {
     /// `lookback + horizon`, or when the parts cannot each hold what they need: training at
     /// least one full window (`lookback + horizon`), validation and test at least `horizon`
     /// values each.
-    public init(count: Int, lookback: Int, horizon: Int, validationFraction: Double = 0.15,
-                testFraction: Double = 0.15, file: String = "", column: String = "") throws {
+    public init(count: Int, lookback: Int, horizon: Int,
+                validationFraction: Double = ForecastTrainingOptions.Defaults.validationFraction,
+                testFraction: Double = ForecastTrainingOptions.Defaults.testFraction, file: String = "", column: String = "") throws {
         guard lookback >= 1, horizon >= 1 else {
             throw SeriesError.invalidArgument("--lookback and --horizon must be at least 1 (got \(lookback) and \(horizon)).")
         }

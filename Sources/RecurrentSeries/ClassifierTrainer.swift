@@ -42,9 +42,28 @@ public struct ClassifierTrainingOptions: Codable, Equatable, Sendable {
     public var patience: Int
     public var seed: UInt64
 
-    public init(epochs: Int = 100, batchSize: Int = SeriesTrainingDefaults.batchSize,
+    /// The defaults of `classify train`, in one place: this library's initialisers apply them
+    /// and the command's help shows them (batch size, learning rate, clipping and seed:
+    /// `SeriesTrainingDefaults`).
+    public enum Defaults {
+        public static let epochs = 100
+        public static let patience = 10
+        public static let cell = RecurrentCellKind.lstm
+        public static let hiddenSize = SequenceClassifierConfiguration.defaultHiddenSize
+        public static let layers = 1
+        public static let pooling = SequencePooling.last
+        /// The stratified split: 20 % of each class held out for test, 10 % for validation.
+        public static let testFraction = 0.2
+        public static let validationFraction = 0.1
+        /// Text: the size of the word vectors.
+        public static let embeddingSize = 32
+        /// Text: words seen fewer times in training become <unk>.
+        public static let minimumCount = 1
+    }
+
+    public init(epochs: Int = Defaults.epochs, batchSize: Int = SeriesTrainingDefaults.batchSize,
                 learningRate: Double = SeriesTrainingDefaults.learningRate, clipNorm: Double = SeriesTrainingDefaults.clipNorm,
-                patience: Int = 10, seed: UInt64 = SeriesTrainingDefaults.seed) {
+                patience: Int = Defaults.patience, seed: UInt64 = SeriesTrainingDefaults.seed) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate

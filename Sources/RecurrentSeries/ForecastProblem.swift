@@ -23,7 +23,8 @@ public struct ForecastProblem: Sendable {
     ///   - reference: the window encoding's reference; `nil` chooses `.seasonal` when there is a
     ///     season no longer than the lookback, else `.lastValue`.
     public init(series: FilledSeries, file: String = "", lookback: Int, horizon: Int, season: Int? = nil,
-                validationFraction: Double = 0.15, testFraction: Double = 0.15,
+                validationFraction: Double = ForecastTrainingOptions.Defaults.validationFraction,
+                testFraction: Double = ForecastTrainingOptions.Defaults.testFraction,
                 reference: WindowEncoding.Reference? = nil) throws {
         let split = try ChronologicalSplit(count: series.values.count, lookback: lookback, horizon: horizon,
                                            validationFraction: validationFraction, testFraction: testFraction,
@@ -57,18 +58,8 @@ public struct ForecastProblem: Sendable {
         self.maseScale = ForecastAccuracy.maseScale(training: training, season: self.season ?? 1)
     }
 
-    /// The baselines of this problem: last value, and seasonal naive when there is a season.
-    public var baselines: [Baseline] {
-        [.lastValue] + (season.map { [.seasonalNaive(season: $0)] } ?? [])
-    }
-
-    /// Every method a forecast is compared with: the baselines, ETS (AICc) and theta.
+    /// Every method a forecast is compared with: last value, seasonal naive (with a season), ETS, theta and ARIMA.
     public var baselineMethods: [any ForecastMethod] { ForecastMethodKind.baselines(season: season) }
-
-    /// Each baseline method's accuracy on the windows at `origins` (statistics refit at each).
-    public func baselineScores(_ origins: [Int]) -> [ForecastScore] {
-        RollingOrigin(origins: origins, horizon: horizon).scores(baselineMethods, series: series.values, scale: maseScale)
-    }
 
     /// The actual values of the windows at `origins`.
     public func actuals(_ origins: [Int]) -> [[Double]] {

@@ -14,9 +14,24 @@ public struct ForecastTrainingOptions: Codable, Equatable, Sendable {
     /// Seeds initialisation and the order of windows in each epoch.
     public var seed: UInt64
 
-    public init(epochs: Int = 200, batchSize: Int = SeriesTrainingDefaults.batchSize,
+    /// The defaults of `forecast train`, in one place: this library's initialisers apply them
+    /// and the command's help shows them (batch size, learning rate, clipping and seed:
+    /// `SeriesTrainingDefaults`).
+    public enum Defaults {
+        public static let epochs = 200
+        public static let patience = 20
+        public static let cell = RecurrentCellKind.lstm
+        public static let hiddenSize = ForecastModelConfiguration.defaultHiddenSize
+        public static let layers = 1
+        /// The chronological split: the last 15 % of the series for test, the 15 % before it
+        /// for validation.
+        public static let testFraction = 0.15
+        public static let validationFraction = 0.15
+    }
+
+    public init(epochs: Int = Defaults.epochs, batchSize: Int = SeriesTrainingDefaults.batchSize,
                 learningRate: Double = SeriesTrainingDefaults.learningRate, clipNorm: Double = SeriesTrainingDefaults.clipNorm,
-                patience: Int = 20, seed: UInt64 = SeriesTrainingDefaults.seed) {
+                patience: Int = Defaults.patience, seed: UInt64 = SeriesTrainingDefaults.seed) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -62,8 +77,8 @@ public final class ForecastTrainer {
     private let training: EarlyStoppingTraining<ForecastModel>
     private let loss = MeanSquaredError()
 
-    public init(problem: ForecastProblem, cell: RecurrentCellKind = .lstm,
-                hiddenSize: Int = ForecastModelConfiguration.defaultHiddenSize, numLayers: Int = 1,
+    public init(problem: ForecastProblem, cell: RecurrentCellKind = ForecastTrainingOptions.Defaults.cell,
+                hiddenSize: Int = ForecastTrainingOptions.Defaults.hiddenSize, numLayers: Int = ForecastTrainingOptions.Defaults.layers,
                 dropout: Float = 0, options: ForecastTrainingOptions = ForecastTrainingOptions()) throws {
         guard options.epochs >= 1, options.batchSize >= 1, options.patience >= 1, hiddenSize >= 1, numLayers >= 1 else {
             throw SeriesError.invalidArgument("--epochs, --batch-size, --patience, --hidden and --layers must be at least 1.")

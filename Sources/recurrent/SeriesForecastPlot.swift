@@ -1,8 +1,10 @@
+import Recurrent
 import RecurrentSeries
 
 /// An SVG line chart of `series` around forecasts made into it: the history from
 /// `historyStart` up to `cut`, the actual values from `cut` to the end (when `showsActual`),
-/// and one line per forecast from its origin on (one legend entry for them all).
+/// one line per forecast from its origin on and its prediction interval as a shaded band (one
+/// legend entry for all the forecasts, one for all the bands).
 ///
 /// `forecast train` draws the test part with a forecast every H steps; `forecast predict`
 /// draws one forecast past the end of the data, or of its last H values (backtest).
@@ -10,26 +12,30 @@ func seriesForecastPlot(title: String, series: FilledSeries, frequency: SeriesFr
                         showsActual: Bool, forecasts: [(origin: Int, values: [Double])],
                         intervals: [PredictionInterval] = [], intervalName: String = "80% interval") -> String {
     let values = series.values, dates = series.dates
-    func x(_ i: Int) -> Double { seriesPlotX(dates, i, frequency: frequency) }
-    var plot = ForecastPlot(title: title, xLabel: dates == nil ? "step" : "year", yLabel: series.name)
-    plot.lines.append(.init(name: "history", points: (historyStart..<cut).map { (x($0), values[$0]) },
-                            color: ForecastPlot.historyColor))
+    func point(_ i: Int, _ y: Double) -> SVGLinePlot.Point { .init(x: seriesPlotX(dates, i, frequency: frequency), y: y) }
+    var plot = SVGLinePlot(title: title, xLabel: dates == nil ? "step" : "year", yLabel: series.name)
+    plot.series.append(.init(name: "history", points: (historyStart..<cut).map { point($0, values[$0]) },
+                             color: ForecastPlotColor.history))
     if showsActual {
-        plot.lines.append(.init(name: "actual", points: (cut..<values.count).map { (x($0), values[$0]) },
-                                color: ForecastPlot.actualColor))
+        plot.series.append(.init(name: "actual", points: (cut..<values.count).map { point($0, values[$0]) },
+                                 color: ForecastPlotColor.actual))
     }
     for (k, forecast) in forecasts.enumerated() {
-        plot.lines.append(.init(name: "forecast",
-                                points: forecast.values.enumerated().map { (x(forecast.origin + $0.offset), $0.element) },
-                                color: ForecastPlot.forecastColor, inLegend: k == 0))
+        plot.series.append(.init(name: "forecast", points: forecast.values.enumerated().map { point(forecast.origin + $0, $1) },
+                                 color: ForecastPlotColor.forecast, inLegend: k == 0))
     }
     for (k, (forecast, interval)) in zip(forecasts, intervals).enumerated() {
-        let xs = interval.lower.indices.map { x(forecast.origin + $0) }
-        plot.bands.append(.init(name: intervalName, lower: zip(xs, interval.lower).map { ($0, $1) },
-                                upper: zip(xs, interval.upper).map { ($0, $1) }, color: ForecastPlot.forecastColor,
-                                inLegend: k == 0))
+        plot.bands.append(.init(name: intervalName, lower: interval.lower.enumerated().map { point(forecast.origin + $0, $1) },
+                                upper: interval.upper.enumerated().map { point(forecast.origin + $0, $1) },
+                                color: ForecastPlotColor.forecast, inLegend: k == 0))
     }
     return plot.render()
+}
+
+/// Colours of the forecast plots: grey history, black actual values, forecasts and their
+/// intervals in vermilion (Okabe & Ito, colour-blind safe).
+enum ForecastPlotColor {
+    static let history = "#777777", actual = "#000000", forecast = "#D55E00"
 }
 
 /// Time as a plot's x value: the fractional year of a date, or the step index when undated
@@ -49,20 +55,4 @@ func testPlotWindow(_ problem: ForecastProblem) -> (historyStart: Int, origins: 
     let origins = Array(stride(from: max(testStart, problem.lookback), through: problem.series.values.count - problem.horizon,
                                by: problem.horizon))
     return (historyStart, origins)
-}
-
-/// `forecast train`'s text report: the scores on the test part, an extra line (the hybrid's
-/// interval coverage), then the validation model choice and its verdict.
-func printTestReport(problem: ForecastProblem, horizon: Int, scores: [ForecastScore], extra: String? = nil,
-                     choice: ModelChoice?) {
-    print("test part: \(problem.testOrigins.count) windows × horizon \(horizon) "
-        + "(values \(problem.split.test.lowerBound)..<\(problem.split.test.upperBound))")
-    print(scores.formattedTable())
-    if let extra { print(extra) }
-    if let choice {
-        print("validation (model choice): \(choice.origins.count) origins × horizon \(choice.horizon) at values "
-            + "\(choice.origins.map(String.init).joined(separator: ", "))")
-        print(choice.scores.formattedTable())
-        print(choice.verdict)
-    }
 }

@@ -16,7 +16,7 @@ struct DistributedOptions: ParsableArguments {
     var distributed = false
 
     @Option(name: .customLong("distributed-timeout"),
-            help: "With --distributed: seconds a process waits for the others in one gradient sum before it stops the job. (default: 60)")
+            help: "With --distributed: seconds a process waits for the others in one gradient sum before it stops the job.")
     var timeout: Double = 60
 
     @Option(name: .customLong("allreduce"),

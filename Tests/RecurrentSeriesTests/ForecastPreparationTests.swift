@@ -71,7 +71,7 @@ import Testing
         let seasonal = FilledSeries(name: "y", values: (0..<120).map { 0.1 * Double($0) + [0, 3, 1, 4, 1, 5][$0 % 6] })
         let problem = try ForecastProblem(series: seasonal, lookback: 12, horizon: 3)
         #expect(problem.season == 6 && problem.seasonDetected && problem.encoding.reference == .seasonal)
-        #expect(problem.baselines == [.lastValue, .seasonalNaive(season: 6)])
+        #expect(problem.baselineMethods.map(\.kind) == [.lastValue, .seasonalNaive, .ets, .theta, .arima])
         #expect(try ForecastProblem(series: seasonal, lookback: 4, horizon: 3).encoding.reference == .lastValue)
         #expect(throws: SeriesError.self) { try ForecastProblem(series: seasonal, lookback: 4, horizon: 3, reference: .seasonal) }
         #expect(throws: SeriesError.self) { try ForecastProblem(series: seasonal, lookback: 12, horizon: 3, season: 500) }

@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentSeries
 import Testing
 
 /// The `recurrent forecast` and `recurrent classify` commands, run as the built binary
@@ -133,5 +134,42 @@ import Testing
         let text = try TestData.temporaryFile(Synthetic.sentimentTSV(count: 40), name: "s.tsv")
         let textRun = try Self.run(["classify", "train", text, "--text", "--hidden", "4", "--epochs", "1", "--output", output + "-text"])
         #expect(textRun.status == 0 && textRun.stderr.contains("40 lines, 2 classes"), "\(textRun.stderr)")
+    }
+
+    /// The series commands' help shows the library's defaults (`ForecastTrainingOptions.Defaults`,
+    /// `ClassifierTrainingOptions.Defaults`, `SeriesTrainingDefaults`), and no help a default twice.
+    @Test func helpShowsTheLibrarysDefaults() throws {
+        func help(_ command: [String]) throws -> String {
+            let r = try Self.run(command + ["--help"])
+            #expect(r.status == 0)
+            return r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")    // unwrapped
+        }
+        let forecast = try help(["forecast", "train"]), classify = try help(["classify", "train"])
+        typealias F = ForecastTrainingOptions.Defaults
+        typealias C = ClassifierTrainingOptions.Defaults
+        typealias S = SeriesTrainingDefaults
+        for (text, expected) in [
+            (forecast, "--epochs <epochs> Maximum number of epochs. (default: \(F.epochs))"),
+            (forecast, "Hidden units of the recurrent layer. (default: \(F.hiddenSize))"),
+            (forecast, "--layers <layers> Stacked recurrent layers. (default: \(F.layers))"),
+            (forecast, "validation loss. (default: \(F.patience))"),
+            (forecast, "for the test part. (default: \(F.testFraction))"),
+            (forecast, "for validation. (default: \(F.validationFraction))"),
+            (forecast, "Windows per training step. (default: \(S.batchSize))"),
+            (forecast, "Default: \(Int(HybridConfiguration.defaultLevelPenalty(season: 12))) (Smyl's value"),
+            (classify, "--epochs <epochs> Maximum number of epochs. (default: \(C.epochs))"),
+            (classify, "Hidden units per direction. (default: \(C.hiddenSize))"),
+            (classify, "validation loss. (default: \(C.patience))"),
+            (classify, "for the test part. (default: \(C.testFraction))"),
+            (classify, "(early stopping). (default: \(C.validationFraction))"),
+            (classify, "size of the word vectors. (default: \(C.embeddingSize))"),
+            (classify, "Adam learning rate. (default: \(S.learningRate))"),
+        ] {
+            #expect(text.contains(expected), "\(expected)")
+        }
+        // No option states its default twice (--distributed-timeout did: "(default: 60) (default: 60.0)").
+        for text in [forecast, classify, try help(["forecast", "predict"]), try help(["classify", "predict"]), try help(["train"])] {
+            #expect(!text.contains(") (default: "), "a default shown twice")
+        }
     }
 }

@@ -1,11 +1,13 @@
 import Foundation
 
-/// A line plot of several named series, rendered as a self-contained SVG document.
+/// A line plot of several named series, rendered as a self-contained SVG document: the one
+/// SVG writer of the package.
 ///
 /// Used for learning curves (loss against step, often on a log scale) and forecasts (value
-/// against time). Points whose y is not finite — or not positive on a log axis — break the
-/// line instead of bending the scale; lines are clipped to the plot frame, so a fixed `yRange`
-/// can zoom in on the interesting part while a diverging series leaves through the top.
+/// against time, with shaded `bands` for prediction intervals). Points whose y is not finite —
+/// or not positive on a log axis — break the line instead of bending the scale; lines are
+/// clipped to the plot frame, so a fixed `yRange` can zoom in on the interesting part while a
+/// diverging series leaves through the top.
 ///
 /// ```swift
 /// var plot = SVGLinePlot(title: "adding, T = 100", xLabel: "step", yLabel: "test MSE", logY: true)
@@ -46,6 +48,27 @@ public struct SVGLinePlot: Sendable {
         }
     }
 
+    /// A shaded area between two curves (a prediction interval's lower and upper bounds),
+    /// drawn under the lines, translucent; its legend entry is a swatch after the lines'.
+    public struct Band: Sendable {
+        public var name: String
+        /// The lower curve, left to right; `upper` is sampled at the same x.
+        public var lower: [Point]
+        public var upper: [Point]
+        /// A CSS colour.
+        public var color: String
+        /// Whether the legend lists this band (several intervals can share one entry).
+        public var inLegend: Bool
+
+        public init(name: String, lower: [Point], upper: [Point], color: String, inLegend: Bool = true) {
+            self.name = name
+            self.lower = lower
+            self.upper = upper
+            self.color = color
+            self.inLegend = inLegend
+        }
+    }
+
     public struct Point: Sendable, Equatable {
         public var x: Double
         public var y: Double
@@ -58,6 +81,8 @@ public struct SVGLinePlot: Sendable {
     /// Logarithmic y axis (base 10).
     public var logY: Bool
     public var series: [Series]
+    /// Shaded areas under the lines; their points count in the fitted ranges.
+    public var bands: [Band] = []
     /// A fixed y range; nil fits the data.
     public var yRange: ClosedRange<Double>?
     /// A fixed x range; nil fits the data.
@@ -106,14 +131,15 @@ public struct SVGLinePlot: Sendable {
     /// path is named `clipID` (unique within a document).
     private func element(attributes: String, clipID: String) -> String {
         // Room for the longest legend entry (about 7 px a character at 12 px; 170 at least).
-        let longest = series.filter(\.inLegend).map(\.name.count).max()
+        let longest = (series.filter(\.inLegend).map(\.name) + bands.filter(\.inLegend).map(\.name)).map(\.count).max()
         let legendWidth = longest.map { max(170, Double($0) * 7 + 44) } ?? 20.0
         let left = 72.0, top = 40.0, bottom = 56.0
         let plotW = max(Double(width) - left - legendWidth, 50), plotH = max(Double(height) - top - bottom, 50)
 
         // Data ranges over the drawable points.
-        let ys = series.flatMap { $0.points }.map(\.y).filter { $0.isFinite && (!logY || $0 > 0) }
-        let xs = series.flatMap { $0.points }.filter { $0.x.isFinite }.map(\.x)
+        let points = series.flatMap { $0.points } + bands.flatMap { $0.lower + $0.upper }
+        let ys = points.map(\.y).filter { $0.isFinite && (!logY || $0 > 0) }
+        let xs = points.filter { $0.x.isFinite }.map(\.x)
         var (x0, x1) = xRange.map { ($0.lowerBound, $0.upperBound) } ?? (xs.min() ?? 0, xs.max() ?? 1)
         if x0 == x1 { x0 -= 0.5; x1 += 0.5 }
         var (y0, y1): (Double, Double)
@@ -173,6 +199,13 @@ public struct SVGLinePlot: Sendable {
         var paletteIndex = 0
         var legend: [(String, String, Bool)] = []
         svg += "<g clip-path=\"url(#\(clipID))\" fill=\"none\" stroke-width=\"1.8\" stroke-linejoin=\"round\">\n"
+        for band in bands {
+            // The outline: along the lower curve, back along the upper one; undrawable points left out.
+            let outline = (band.lower + band.upper.reversed()).filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
+            guard outline.count > 2 else { continue }
+            svg += "<polygon points=\"" + outline.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
+                + "\" fill=\"\(Self.escape(band.color))\" fill-opacity=\"0.25\" stroke=\"none\"><title>\(Self.escape(band.name))</title></polygon>\n"
+        }
         for s in series {
             let color = s.color ?? Self.palette[paletteIndex % Self.palette.count]
             if s.color == nil { paletteIndex += 1 }
@@ -207,6 +240,11 @@ public struct SVGLinePlot: Sendable {
             let dash = entry.2 ? " stroke-dasharray=\"6 4\"" : ""
             svg += "<line x1=\"\(f(lx))\" y1=\"\(f(y))\" x2=\"\(f(lx + 22))\" y2=\"\(f(y))\" stroke=\"\(Self.escape(entry.1))\" stroke-width=\"2\"\(dash)/>\n"
             svg += "<text x=\"\(f(lx + 28))\" y=\"\(f(y + 4))\">\(Self.escape(entry.0))</text>\n"
+        }
+        for (i, band) in bands.filter(\.inLegend).enumerated() {
+            let y = top + 8 + Double(legend.count + i) * 18
+            svg += "<rect x=\"\(f(lx))\" y=\"\(f(y - 6))\" width=\"22\" height=\"12\" fill=\"\(Self.escape(band.color))\" fill-opacity=\"0.25\"/>\n"
+            svg += "<text x=\"\(f(lx + 28))\" y=\"\(f(y + 4))\">\(Self.escape(band.name))</text>\n"
         }
         svg += "</svg>\n"
         return svg

@@ -11,6 +11,8 @@ public struct HybridEnsembleDescription: Codable, Equatable, Sendable {
     public var calibrationStart: Int?
     /// Each member's lookback when they differ (`configuration.lookback` is the longest); absent when all read it.
     public var lookbacks: [Int]?
+    /// How the members are combined when not by their median; absent: the median (older checkpoints too).
+    public var combination: HybridCombination?
 }
 
 /// A trained ES-RNN hybrid ensemble in one safetensors file, read and written like
@@ -63,7 +65,8 @@ public struct HybridCheckpoint: SeriesCheckpoint {
                                                         members: ensemble.members.count,
                                                         intervalWidening: ensemble.intervalWidening,
                                                         calibrationStart: ensemble.calibrationStart,
-                                                        lookbacks: Set(ensemble.lookbacks).count > 1 ? ensemble.lookbacks : nil)
+                                                        lookbacks: Set(ensemble.lookbacks).count > 1 ? ensemble.lookbacks : nil,
+                                                        combination: ensemble.combination == .median ? nil : ensemble.combination)
             return try Self.safeTensors(configuration: description, entries: entries,
                                         parameters: Members(models: ensemble.members).parameters)
         }
@@ -94,6 +97,7 @@ public struct HybridCheckpoint: SeriesCheckpoint {
         try Members(models: members).load(from: file)
         ensemble = HybridEnsemble(members: members, intervalWidening: description.intervalWidening,
                                   calibrationStart: description.calibrationStart)
+        ensemble.combination = description.combination ?? .median
         source = try CheckpointMetadata.decode(ForecastSource.self, key: "source", from: file)
         season = try CheckpointMetadata.decode(Int?.self, key: "season", from: file)
         frequency = try CheckpointMetadata.decode(SeriesFrequency?.self, key: "frequency", from: file)

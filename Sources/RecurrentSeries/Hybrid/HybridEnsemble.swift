@@ -2,7 +2,7 @@ import Foundation
 import Recurrent
 
 /// N ES-RNN hybrids (`HybridModel`) trained with different seeds, forecasting together: every
-/// quantile of every step is the median over the members (for N = 1, the model's own). The
+/// quantile of every step is the median over the members (or their mean, `combination`; for N = 1, the model's own). The
 /// point forecast is the median quantile; the prediction interval runs from the lowest to the
 /// highest quantile (10 % to 90 %: an 80 % interval), widened or narrowed by conformal
 /// calibration on windows the members never trained on (`HybridEnsemble+Calibration.swift`):
@@ -17,6 +17,8 @@ public struct HybridEnsemble: IntervalForecasting {
     /// each origin's interval is calibrated step by step on the windows from here whose values
     /// are all known before that origin (`stepWidenings`).
     public var calibrationStart: Int?
+    /// How the members' quantiles are combined (median by default).
+    public var combination: HybridCombination = .median
 
     /// - Parameter members: models that differ in their lookback at most.
     public init(members: [HybridModel], intervalWidening: Double = 0, calibrationStart: Int? = nil) {
@@ -49,7 +51,7 @@ public struct HybridEnsemble: IntervalForecasting {
         let all = members.map { $0.quantileForecasts(series, origins: origins) }
         let Q = configuration.quantileCount, H = configuration.horizon
         return origins.indices.map { o in
-            (0..<Q).map { q in (0..<H).map { h in median(all.map { $0[o][q][h] }) } }
+            (0..<Q).map { q in (0..<H).map { h in combination.combine(all.map { $0[o][q][h] }) } }
         }
     }
 
@@ -139,8 +141,23 @@ public struct HybridEnsemble: IntervalForecasting {
     }
 }
 
+/// How an ensemble turns its members' forecasts of one quantile of one step into one value.
+public enum HybridCombination: String, Codable, Sendable, CaseIterable {
+    /// The median over the members: robust to a member that trained badly.
+    case median
+    /// The mean over the members (for quantiles, Vincentization).
+    case mean
+
+    func combine(_ values: [Double]) -> Double {
+        switch self {
+        case .median: medianValue(values)
+        case .mean: values.reduce(0, +) / Double(values.count)
+        }
+    }
+}
+
 /// The median of `values` (the mean of the middle two for an even count).
-func median(_ values: [Double]) -> Double {
+private func medianValue(_ values: [Double]) -> Double {
     let sorted = values.sorted(), n = sorted.count
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Recurrent
 import RecurrentSeries
 
 /// `--json` results: one JSON document on stdout (pretty-printed, sorted keys), nothing else
@@ -6,12 +7,7 @@ import RecurrentSeries
 /// strings "nan", "inf" and "-inf" (as in checkpoint metadata), since JSON has no such numbers.
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = try encoder.encode(value)
-        Console.out(String(decoding: data, as: UTF8.self) + "\n")
+        Console.out(try MetadataJSON.document(value) + "\n")
     }
 }
 

@@ -265,4 +265,38 @@ import Testing
         // A forecast checkpoint is not a hybrid one.
         #expect(throws: SeriesError.self) { try ForecastCheckpoint(contentsOf: path) }
     }
+
+    /// Each quantile of each step is the median (or mean) of the members' forecasts of it, and
+    /// the combination survives a checkpoint (absent from it: the median).
+    @Test func membersAreCombinedByTheirMedianOrMean() throws {
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 120), lookback: 8, horizon: 3,
+                                          reference: .lastValue)
+        var ensemble = try HybridEnsemble.train(problem: problem, count: 3, hiddenSize: 4,
+                                                options: ForecastTrainingOptions(epochs: 2, batchSize: 16, patience: 2)).ensemble
+        let y = problem.series.values, origins = [60, 100, 117]
+        let each = ensemble.members.map { $0.quantileForecasts(y, origins: origins) }
+        for combination in HybridCombination.allCases {
+            ensemble.combination = combination
+            let combined = ensemble.quantileForecasts(y, origins: origins)
+            for o in origins.indices {
+                for q in 0..<3 {
+                    for h in 0..<3 {
+                        let values = each.map { $0[o][q][h] }.sorted()
+                        let expected = combination == .median ? values[1] : (values[0] + values[1] + values[2]) / 3
+                        #expect(abs(combined[o][q][h] - expected) <= 1e-12 * max(1, abs(expected)), "\(combination)")
+                    }
+                }
+            }
+            let checkpoint = HybridCheckpoint(ensemble: ensemble, source: ForecastSource(file: "y.csv", column: "y", dateColumn: nil,
+                                                                                          wide: false, missing: .interpolate),
+                                              season: 6, frequency: nil, training: nil)
+            #expect((try checkpoint.safeTensors.metadata["model"]!.contains("\"combination\"")) == (combination != .median))
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("hybrid-\(UUID()).safetensors").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try checkpoint.write(to: path)
+            let loaded = try HybridCheckpoint(contentsOf: path)
+            #expect(loaded.ensemble.combination == combination)
+            #expect(loaded.ensemble.quantileForecasts(y, origins: origins) == combined)
+        }
+    }
 }

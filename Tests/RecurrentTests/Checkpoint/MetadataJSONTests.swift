@@ -12,6 +12,18 @@ import Recurrent
         #expect(back.path == "a/b" && back.loss == .infinity && back.bad.isNaN)
     }
 
+    /// The `--json` documents: pretty-printed, sorted snake_case keys, "/" unescaped, NaN and ∞
+    /// as in the metadata.
+    @Test func documentsArePrettyWithSnakeCaseKeys() throws {
+        struct Row: Encodable { var bestLoss: Double; var filePath: String }
+        #expect(try MetadataJSON.document(Row(bestLoss: .nan, filePath: "a/b")) == """
+            {
+              "best_loss" : "nan",
+              "file_path" : "a/b"
+            }
+            """)
+    }
+
     /// A value JSON cannot hold is an error naming the type, never a silent "{}".
     @Test func failuresAreReported() {
         struct Broken: Encodable {
@@ -21,5 +33,6 @@ import Recurrent
         }
         let error = #expect(throws: MetadataJSONError.self) { try MetadataJSON.encode(Broken()) }
         #expect(error?.typeName == "Broken")
+        #expect(throws: MetadataJSONError.self) { try MetadataJSON.document(Broken()) }
     }
 }

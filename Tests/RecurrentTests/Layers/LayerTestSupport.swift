@@ -127,6 +127,39 @@ enum LayerTestSupport {
         return out
     }
 
+    /// A language model's mean cross-entropy on `inputs` → `targets` (T·B tokens, time-major),
+    /// with the masks a generator seeded `maskSeed` draws: the same masks at every call.
+    static func languageModelLoss(_ model: LanguageModel, inputs: [Int32], targets: [Int32], batchSize: Int,
+                                  maskSeed: UInt64) -> Double {
+        var masks = RandomGenerator(seed: maskSeed)
+        return inputs.withUnsafeBufferPointer { x in
+            targets.withUnsafeBufferPointer { y in
+                Double(model.loss(inputs: x, targets: y, batchSize: batchSize, initialState: nil, generator: &masks).loss)
+            }
+        }
+    }
+
+    /// The language model's finite-difference check: every parameter's gradient from
+    /// `lossAndGradients` against central differences of `languageModelLoss` (the same masks in
+    /// every forward, drawn from `maskSeed`). The mismatches as readable lines (empty = agree).
+    static func languageModelGradientMismatches(_ model: LanguageModel, inputs: [Int32], targets: [Int32], batchSize: Int,
+                                                maskSeed: UInt64, epsilon: Float = 1e-2, tolerance: Tolerance) -> [String] {
+        model.zeroGradients()
+        var masks = RandomGenerator(seed: maskSeed)
+        _ = inputs.withUnsafeBufferPointer { x in
+            targets.withUnsafeBufferPointer { y in
+                model.lossAndGradients(inputs: x, targets: y, batchSize: batchSize, initialState: nil, generator: &masks)
+            }
+        }
+        let analytic = model.parameters.map { $0.gradient.toArray() }
+        return zip(model.parameters, analytic).flatMap { p, gradient in
+            let numeric = numeric(p.value, epsilon: epsilon) {
+                languageModelLoss(model, inputs: inputs, targets: targets, batchSize: batchSize, maskSeed: maskSeed)
+            }
+            return mismatches(p.name, expected: numeric, actual: gradient, tolerance: tolerance)
+        }
+    }
+
     /// Tolerance with relative and absolute parts.
     struct Tolerance {
         var relative: Float

@@ -154,23 +154,11 @@ import Testing
         let b = 3, t = 5
         let inputs: [Int32] = (0..<t * b).map { _ in Int32(g.integer(below: 6)) }
         let targets: [Int32] = (0..<t * b).map { _ in Int32(g.integer(below: 6)) }
-        func loss() -> Double {
-            var masks = RandomGenerator(seed: 21)
-            return inputs.withUnsafeBufferPointer { x in targets.withUnsafeBufferPointer { y in
-                Double(model.loss(inputs: x, targets: y, batchSize: b, initialState: nil, generator: &masks).loss)
-            } }
-        }
+        func loss() -> Double { S.languageModelLoss(model, inputs: inputs, targets: targets, batchSize: b, maskSeed: 21) }
         model.isTraining = true
-        model.zeroGradients()
-        var masks = RandomGenerator(seed: 21)
-        _ = inputs.withUnsafeBufferPointer { x in targets.withUnsafeBufferPointer { y in
-            model.lossAndGradients(inputs: x, targets: y, batchSize: b, initialState: nil, generator: &masks)
-        } }
-        for p in model.parameters {
-            let numeric = S.numeric(p.value, epsilon: 1e-2, loss)
-            let lines = S.mismatches(p.name, expected: numeric, actual: p.gradient.toArray(), tolerance: Self.tolerance)
-            #expect(lines.isEmpty, "\(cell.rawValue): \(lines.joined(separator: "; "))")
-        }
+        let lines = S.languageModelGradientMismatches(model, inputs: inputs, targets: targets, batchSize: b, maskSeed: 21,
+                                                      tolerance: Self.tolerance)
+        #expect(lines.isEmpty, "\(cell.rawValue): \(lines.joined(separator: "; "))")
         // The regularisers were in play: training loss differs from evaluation's.
         let training = loss()
         model.isTraining = false

@@ -31,19 +31,9 @@ import Testing
     func gradientsMatchFiniteDifferences(adaptive: Bool, tied: Bool) throws {
         let m = try Self.model(adaptive: adaptive, tied: tied)
         m.isTraining = true                       // dropout 0: training and evaluation agree
-        var g = RandomGenerator(seed: 0)
-        m.zeroGradients()
-        _ = Self.inputs.withUnsafeBufferPointer { i in
-            Self.targets.withUnsafeBufferPointer { t in
-                m.lossAndGradients(inputs: i, targets: t, batchSize: 2, initialState: nil, generator: &g)
-            }
-        }
-        for p in m.parameters {
-            let numeric = NNTestSupport.finiteDifference(of: p.value, step: 1e-2) { Self.loss(m) }
-            let analytic = p.gradient.toArray().map(Double.init)
-            #expect(NNTestSupport.close(analytic, numeric, absolute: 3e-4, relative: 2e-3),
-                    "\(p.name): max difference \(NNTestSupport.maxDifference(analytic, numeric))")
-        }
+        let lines = LayerTestSupport.languageModelGradientMismatches(m, inputs: Self.inputs, targets: Self.targets, batchSize: 2,
+                                                                     maskSeed: 0, tolerance: .init(relative: 2e-3, absolute: 3e-4))
+        #expect(lines.isEmpty, "\(lines.joined(separator: "; "))")
     }
 
     @Test func adaptiveNamesAreTheModulesStateDict() throws {

@@ -65,6 +65,28 @@ import Testing
         #expect(c.texts.contains("-1") && c.texts.contains("1") && c.texts.contains("40"))
     }
 
+    /// Bands (prediction intervals): one polygon each, under the lines, along the lower curve
+    /// and back along the upper one; they widen the fitted range; one legend swatch for bands
+    /// that share a name; a band without three drawable points draws nothing.
+    @Test func bandsAreShadedUnderTheLinesAndWidenTheRange() {
+        var plot = SVGLinePlot(title: "co2 <weekly> & more", xLabel: "year", yLabel: "ppm")
+        plot.series.append(.init(name: "forecast", points: [(1990, 350), (1991, 352)], color: "#D55E00"))
+        plot.bands.append(.init(name: "80% interval", lower: [.init(x: 1990, y: 340), .init(x: 1991, y: 345)],
+                                upper: [.init(x: 1990, y: 360), .init(x: 1991, y: 371)], color: "#D55E00"))
+        plot.bands.append(.init(name: "80% interval", lower: [.init(x: 1992, y: .nan), .init(x: 1993, y: 346)],
+                                upper: [.init(x: 1992, y: 361), .init(x: 1993, y: .infinity)], color: "#D55E00", inLegend: false))
+        let svg = plot.render()
+        let (ok, c) = parse(svg)
+        #expect(ok)
+        #expect(c.elements.filter { $0 == "polygon" }.count == 1)
+        #expect(svg.range(of: "<polygon")!.lowerBound < svg.range(of: "<path")!.lowerBound)
+        #expect(c.texts.filter { $0 == "80% interval" }.count == 2)        // the polygon's title and one legend entry
+        #expect(c.texts.contains("co2 <weekly> & more") && c.texts.contains("1990") && c.texts.contains("1993"))
+        #expect(c.texts.contains("340") && c.texts.contains("380"))        // the band's 340…371, not the line's 350…352
+        let polygon = svg.components(separatedBy: "\n").first { $0.hasPrefix("<polygon") }!
+        #expect(polygon.components(separatedBy: ",").count - 1 == 4)
+    }
+
     @Test func niceTicks() {
         #expect(SVGLinePlot.niceStep(0.37) == 0.5)
         #expect(SVGLinePlot.niceStep(180) == 200)

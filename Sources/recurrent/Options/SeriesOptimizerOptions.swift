@@ -1,9 +1,12 @@
 import ArgumentParser
 import RecurrentSeries
 
-/// Adam's learning rate and the gradient clipping of `forecast train` and `classify train`,
-/// which train the same way (`EarlyStoppingTraining` in RecurrentSeries).
-struct SeriesOptimizerOptions: ParsableArguments {
+/// Batches, Adam's learning rate, gradient clipping and early stopping of `forecast train` and
+/// `classify train`, which train the same way (`EarlyStoppingTraining` in RecurrentSeries).
+struct SeriesOptimizerOptions<Task: SeriesTask>: ParsableArguments {
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp("\(Task.examples) per training step."))
+    var batchSize = SeriesTrainingDefaults.batchSize
+
     @Option(name: .customLong("learning-rate"), help: "Adam learning rate.")
     var learningRate = SeriesTrainingDefaults.learningRate
 
@@ -12,6 +15,9 @@ struct SeriesOptimizerOptions: ParsableArguments {
 
     @Flag(name: .customLong("no-clip"), help: "Do not clip gradients.")
     var noClip = false
+
+    @Option(help: "Stop after this many epochs without a better validation loss.")
+    var patience = Task.patience
 
     /// The clipping norm the trainer uses; 0 means none.
     var clip: Double { noClip ? 0 : clipOption }
