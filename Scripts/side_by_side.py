@@ -23,7 +23,7 @@ at the first origin and refitted (same orders, new parameters) at the others, to
 within an hour.
 ETS by AICc: statsmodels' ETSModel with additive or multiplicative errors, no, additive or
 damped trend, and no, additive or multiplicative season (multiplicative parts only for
-positive series), the lowest AICc wins.
+positive series; no season longer than 24, as R's ets and the tool), the lowest AICc wins.
 
 With --hybrid BINARY it also trains the tool's ES-RNN hybrid ensemble on each series
 (`forecast train --model hybrid --ensemble 5`, the arguments of HYBRID_ARGUMENTS, into
@@ -210,7 +210,10 @@ def ets_forecast(y, m, h, only=None):
         return np.asarray(res.forecast(h)), only
     positive = y.min() > 0
     best = None
-    seasons = [None] + (["add"] + (["mul"] if positive else []) if m >= 2 and len(y) >= 2 * m + 2 else [])
+    # Seasons longer than 24 (weekly co2) are not tried, as R's ets refuses them and the tool
+    # fits none: 52 initial seasonal states make each statsmodels fit take minutes.
+    seasonal = 2 <= m <= 24 and len(y) >= 2 * m + 2
+    seasons = [None] + (["add"] + (["mul"] if positive else []) if seasonal else [])
     for error in ["add"] + (["mul"] if positive else []):
         for trend, damped in [(None, False), ("add", False), ("add", True)]:
             for season in seasons:

@@ -14,7 +14,10 @@ import Foundation
 ///    toggled) of lower AICc until none is lower. A constant is allowed when d + D ≤ 1.
 ///
 /// Every candidate is fitted by exact maximum likelihood (`Likelihood.exact`) over all the
-/// differenced values, so their AICc are comparable. For seasons longer than
+/// differenced values, so their AICc are comparable: during the search from the CSS optimum
+/// only, and the chosen order once more from the plain start too (`ARIMA.fit`), keeping the
+/// better — the second start costs as much as the first and rarely changes the ranking, but
+/// can find the better optimum of the model that is kept. For seasons longer than
 /// `exactLikelihoodMaximumSeason` (weekly data, m = 52) the state has 50 to 60 dimensions and
 /// the filter costs too much for a search at every origin: candidates are fitted by CSS from
 /// the same conditioning start (the largest AR span the search allows, 5 + m·1; less for a
@@ -50,7 +53,7 @@ extension ARIMA {
         func score(_ order: ARIMAOrder) -> ARIMA? {
             if let known = fitted[order] { return known }
             let model = likelihood == .conditional && order.p + order.seasonalP * m > conditioning ? nil
-                : fit(values, order: order, conditioning: conditioning, likelihood: likelihood)
+                : fit(values, order: order, conditioning: conditioning, likelihood: likelihood, fromPlainStartToo: false)
             fitted[order] = model
             return model
         }
@@ -88,6 +91,11 @@ extension ARIMA {
                     break
                 }
             }
+        }
+        if likelihood == .exact,
+           let refined = fit(values, order: current.order, conditioning: conditioning, likelihood: .exact),
+           refined.aicc < current.aicc {
+            current = refined
         }
         return current
     }
