@@ -190,11 +190,10 @@ public struct ARIMA: Sendable {
 
     /// The model of order `order` fitted to `values`: by CSS with its errors counted from
     /// `conditioning` on (at least the order's AR span), or by exact maximum likelihood
-    /// starting from the CSS optimum (`conditioning` then only shapes that start) and, with
-    /// `fromPlainStartToo`, also from the plain start, keeping the better. `nil` when fewer
-    /// than k + 2 values remain or a value is not finite.
+    /// starting from the CSS optimum (`conditioning` then only shapes that start). `nil` when
+    /// fewer than k + 2 values remain or a value is not finite.
     public static func fit(_ values: [Double], order: ARIMAOrder, conditioning: Int? = nil,
-                           likelihood: Likelihood = .exact, fromPlainStartToo: Bool = true) -> ARIMA? {
+                           likelihood: Likelihood = .exact) -> ARIMA? {
         guard values.allSatisfy(\.isFinite) else { return nil }
         let w = differenced(values, order)
         let start = max(conditioning ?? order.autoregressiveSpan, order.autoregressiveSpan)
@@ -229,7 +228,7 @@ public struct ARIMA: Sendable {
             // where CSS's MA root lies near −1).
             var none: [Double] = []
             var best = theta, bestObjective = Double.infinity
-            for start in fromPlainStartToo ? [theta, plainStart] : [theta] {
+            for start in [theta, plainStart] {
                 let fitted = LevenbergMarquardt.minimize(start, residualCount: w.count, exactObjective)
                 let objective = exactObjective(fitted, &none)
                 if objective < bestObjective {
