@@ -94,7 +94,8 @@ def main():
 
     print()
     header = f"{'config':6} {'mode':6} {'ours tok/s':>11} {'torch tok/s':>11} {'aten tok/s':>11} " \
-             f"{'speed×':>7} {'cpu-time×':>9} {'ours MB':>8} {'torch MB':>8} {'mem ratio':>9} {'per-round speed×':>20}"
+             f"{'speed×':>7} {'cpu-time×':>9} {'ours MB':>8} {'torch MB':>8} {'mem ratio':>9} {'per-round speed×':>20} " \
+             f"{'GEMM rate':>9}"
     print(header)
     print("-" * len(header))
     for config in configs:
@@ -117,12 +118,18 @@ def main():
             # CPU time per step (all threads) of the faster PyTorch over ours: how much less work
             # we do, whatever the machine load did to the wall clock.
             oc, tc = median(ours, "cpu_ms_per_step"), median(best, "cpu_ms_per_step")
+            # Training: the step's time at the GEMM rate of its own shapes over its median time
+            # (`bench train`'s gemm_rate_fraction), the median of the rounds.
+            fractions = [x["gemm_rate_fraction"] for x in ours if "gemm_rate_fraction" in x]
+            rate = f"{statistics.median(fractions):.0%}" if fractions else "—"
             print(f"{config:6} {mode:6} {o:11.1f} {d:11.1f} {a:11.1f} {o / t:7.2f} {tc / oc:9.2f} {om:8.1f} "
-                  f"{tm:8.1f} {om / tm:9.2f} {rounds:>20}")
+                  f"{tm:8.1f} {om / tm:9.2f} {rounds:>20} {rate:>9}")
     print(f"\nload average now: {load_average()} (threads {args.threads}, {os.cpu_count()} CPUs)")
     print("torch = PyTorch's default (oneDNN LSTM); aten = PyTorch with torch.backends.mkldnn.enabled = False. "
           "speed× = ours / the faster PyTorch, tokens per second (wall clock, median of rounds); cpu-time× = "
-          "that PyTorch's CPU time per step / ours; mem ratio = ours / PyTorch's smaller peak RSS")
+          "that PyTorch's CPU time per step / ours; mem ratio = ours / PyTorch's smaller peak RSS; GEMM rate = "
+          "the time our training step's GEMM calls take alone (bench train's gemm_ms_per_step) / its median "
+          "step time")
 
 if __name__ == "__main__":
     main()

@@ -1,15 +1,18 @@
 // Ablations of the ES-RNN hybrid ensemble (docs/series.md, "The ES-RNN hybrid"), in release:
 //
-//     swift build -c release --product hybrid-experiment
-//     .build/release/hybrid-experiment SERIES [--seeds N] [--level-penalty λ] [--threads T]
+//     swift build -c release --scratch-path .build-release --product hybrid-experiment
+//     .build-release/release/hybrid-experiment SERIES [--seeds N] [--lookbacks] [--level-penalty λ] [--threads T]
 //
 // SERIES is one of co2, elec_equip, elnino, AirPassengers, lynx, read from Data/ with the options
 // of docs/series.md's side-by-side table. Members are trained once per (lookback, seed) — with
-// the lookback L of that table and L/2, 3L/2 — exactly as `forecast train --model hybrid` trains
-// them (a member does not depend on what trains beside it), then combined into ensembles that
-// differ in size, lookbacks, combination (median or mean) and how much of the past calibrates
-// the intervals. Each is scored as `forecast predict --model hybrid --backtest` scores it (5
-// origins ⌈H/2⌉ apart, the last window ending at the last value) and on every test window.
+// the lookback L of that table, and with `--lookbacks` also L/2, 3L/2 — exactly as `forecast
+// train --model hybrid` trains them (a member does not depend on what trains beside it), then
+// combined into ensembles that differ in size, lookbacks and combination (median or mean), and
+// whose intervals are calibrated in every way `HybridCalibration` offers (or not at all). Each is
+// scored as `forecast predict --model hybrid --backtest` scores it (5 origins ⌈H/2⌉ apart, the
+// last window ending at the last value), on every test window and on the 5 validation origins
+// that choose the model: MASE, the 80 % interval's coverage and its MSIS (M4's interval score:
+// mean of (u − l) + (2/α)·(l − y)⁺ + (2/α)·(y − u)⁺ over the MASE scale, α = 0.2; lower is better).
 import Foundation
 import Recurrent
 import RecurrentSeries
@@ -42,11 +45,12 @@ func option(_ name: String) -> String? {
 /// The arguments that are neither options nor their values.
 let positional = arguments.indices.filter { !arguments[$0].hasPrefix("--") && ($0 == 0 || !arguments[$0 - 1].hasPrefix("--")) }
     .map { arguments[$0] }
-let seeds = option("--seeds").flatMap(Int.init) ?? 10
+let seeds = option("--seeds").flatMap(Int.init) ?? 5
+let lookbackAblation = arguments.contains("--lookbacks")
 let levelPenalty = option("--level-penalty").flatMap(Double.init)
 let threads = option("--threads").flatMap(Int.init) ?? ThreadPool.threadCount
 guard let name = positional.first, let setup = setups[name] else {
-    fail("usage: hybrid-experiment \(setups.keys.sorted().joined(separator: "|")) [--seeds N] [--level-penalty λ] [--threads T]")
+    fail("usage: hybrid-experiment \(setups.keys.sorted().joined(separator: "|")) [--seeds N] [--lookbacks] [--level-penalty λ] [--threads T]")
 }
 
 do {
@@ -55,7 +59,7 @@ do {
                                       testFraction: setup.test, reference: .lastValue)
     let season = HybridConfiguration.smoothingSeason(given: nil, detected: problem.season, frequency: series.frequency)
     let L = setup.lookback, H = setup.horizon
-    let lookbacks = [max(1, (L + 1) / 2), L, (3 * L + 1) / 2]
+    let lookbacks = lookbackAblation ? [max(1, (L + 1) / 2), L, (3 * L + 1) / 2] : [L]
     let values = series.values
     let start = Date()
     FileHandle.standardError.write(Data(("\(name): \(values.count) values, season \(problem.season.map(String.init) ?? "none"), "
@@ -99,95 +103,73 @@ do {
     FileHandle.standardError.write(Data(("validation origins: " + baselineScores.map {
         String(format: "%@ %.4f", $0.method, $0.accuracy.mase ?? .nan) }.joined(separator: ", ") + "\n").utf8))
 
-    /// The coverage of the library's sequential, per-step calibration re-done here with scores
-    /// scaled by the raw interval's log width (CQR-r, Sesia & Candès 2020) when `scaled`, so that
-    /// the widening is a multiple of each window's own width; unscaled it must equal the library's.
-    func calibratedCoverage(_ ensemble: HybridEnsemble, origins: [Int], scaled: Bool, memory: Int? = nil) -> Double {
-        let offset = ensemble.configuration.offset, Q = ensemble.configuration.quantileCount
-        let median = ensemble.configuration.medianIndex
-        func logPositive(_ v: Double) -> Double { Foundation.log(max(v + offset, 1e-9)) }
-        func conformal(_ scores: [Double]) -> Double {
-            let sorted = scores.sorted()
-            let k = min(sorted.count, Int((Double(sorted.count + 1) * 0.8).rounded(.up)))
-            return sorted[max(k, 1) - 1] + 1e-9
-        }
-        /// Per window, per step: (score, width).
-        func scores(_ windows: [Int]) -> [[(Double, Double)]] {
-            zip(windows, ensemble.quantileForecasts(values, origins: windows)).map { c, rows in
-                (0..<H).map { h in
-                    let lo = logPositive(rows[0][h]), hi = logPositive(rows[Q - 1][h]), y = logPositive(values[c + h])
-                    let width = scaled ? max(hi - lo, 1e-6) : 1
-                    return (max(lo - y, y - hi) / width, width)
-                }
+    /// MASE, coverage and MSIS of `ensemble` at `origins`.
+    func score(_ ensemble: HybridEnsemble, _ origins: [Int], _ scale: Double?) -> (mase: Double, coverage: Double, msis: Double) {
+        let (forecasts, intervals) = ensemble.forecastsWithIntervals(values, origins: origins, horizon: H)
+        let actuals = origins.map { Array(values[$0..<($0 + H)]) }
+        var msis = 0.0, n = 0.0
+        for (interval, actual) in zip(intervals, actuals) {
+            for (h, y) in actual.enumerated() {
+                let l = interval.lower[h], u = interval.upper[h]
+                msis += (u - l) + 10 * max(0, l - y) + 10 * max(0, y - u)
+                n += 1
             }
         }
-        let pooled = conformal(scores(problem.validationOrigins).flatMap { $0.map(\.0) })
-        let first = max(ensemble.calibrationStart!, ensemble.minimumHistory), last = origins.max()! - H
-        let windows = first <= last ? Array(first...last) : []
-        let windowScores = scores(windows)
-        var inside = 0, total = 0
-        for (t, rows) in zip(origins, ensemble.quantileForecasts(values, origins: origins)) {
-            let known = windows.count > 0 ? min(windows.count, max(0, t - H - first + 1)) : 0
-            let oldest = memory.map { max(0, known - max($0, 10)) } ?? 0
-            for h in 0..<H {
-                let w = known >= 10 ? conformal(windowScores[oldest..<known].map { $0[h].0 }) : pooled
-                let lo = logPositive(rows[0][h]), hi = logPositive(rows[Q - 1][h]), m = logPositive(rows[median][h])
-                let width = scaled ? max(hi - lo, 1e-6) : 1
-                let y = logPositive(values[t + h])
-                if min(lo - w * width, m) <= y + 1e-12 && y <= max(hi + w * width, m) + 1e-12 { inside += 1 }
-                total += 1
-            }
-        }
-        return Double(inside) / Double(total)
+        return (ForecastAccuracy(forecasts: forecasts, actuals: actuals, scale: scale).mase ?? .nan,
+                PredictionInterval.coverage(intervals, actuals: actuals) ?? .nan, msis / n / (scale ?? .nan))
     }
-
-    func evaluate(_ label: String, _ members: [HybridModel], combination: HybridCombination = .median, memory: Int? = nil,
-                  scaledCalibration: Bool = false) {
+    func ensemble(_ members: [HybridModel], _ combination: HybridCombination) -> HybridEnsemble {
         var ensemble = HybridEnsemble(members: members, calibrationStart: problem.split.train.upperBound)
         ensemble.combination = combination
         ensemble.calibrateIntervals(values, origins: problem.validationOrigins)
-        let testOrigins = problem.testOrigins.filter { $0 >= ensemble.minimumHistory }
-        func score(_ origins: [Int], _ scale: Double?) -> (Double, Double) {
-            let (forecasts, intervals) = ensemble.forecastsWithIntervals(values, origins: origins, horizon: H)
-            let actuals = origins.map { Array(values[$0..<($0 + H)]) }
-            return (ForecastAccuracy(forecasts: forecasts, actuals: actuals, scale: scale).mase ?? .nan,
-                    PredictionInterval.coverage(intervals, actuals: actuals) ?? .nan)
-        }
-        // The library calibrates on every known window; with a memory it is re-done here.
-        let (backtestMASE, libraryBacktestCoverage) = score(backtest, backtestScale)
-        let (testMASE, libraryTestCoverage) = score(testOrigins, problem.maseScale)
-        let backtestCoverage = memory == nil ? libraryBacktestCoverage
-                                             : calibratedCoverage(ensemble, origins: backtest, scaled: false, memory: memory)
-        let testCoverage = memory == nil ? libraryTestCoverage
-                                         : calibratedCoverage(ensemble, origins: testOrigins, scaled: false, memory: memory)
-        let validation = choiceOrigins.scores([ensemble], series: values, scale: choiceScale).first?.accuracy
+        return ensemble
+    }
+    let testOrigins = problem.testOrigins.filter { $0 >= L }
+
+    // Point accuracy: the calibration does not change the point forecasts.
+    print("| series | ensemble | backtest MASE | test MASE | validation origins MASE |")
+    print("|---|---|---|---|---|")
+    func point(_ label: String, _ members: [HybridModel], _ combination: HybridCombination) {
+        let e = ensemble(members, combination)
+        let validation = choiceOrigins.scores([e], series: values, scale: choiceScale).first?.accuracy
         let recommended = validation.map { $0.mae < bestBaseline.accuracy.mae } == true
-        print(String(format: "| %@ | %@ | %.4f | %.1f %% | %.4f | %.1f %% | %.4f (%@) |", name, label, backtestMASE,
-                     100 * backtestCoverage, testMASE, 100 * testCoverage, validation?.mase ?? .nan,
-                     recommended ? "recommended" : "not: " + bestBaseline.method))
-        if scaledCalibration {
-            print(String(format: "| %@ | %@, scaled scores | | %.1f %% (re-done unscaled %.1f %%) | | %.1f %% | |", name, label,
-                         100 * calibratedCoverage(ensemble, origins: backtest, scaled: true, memory: memory),
-                         100 * calibratedCoverage(ensemble, origins: backtest, scaled: false, memory: memory),
-                         100 * calibratedCoverage(ensemble, origins: testOrigins, scaled: true, memory: memory)))
+        print(String(format: "| %@ | %@, %@ | %.4f | %.4f | %.4f (%@) |", name, label, combination.rawValue,
+                     score(e, backtest, backtestScale).mase, score(e, testOrigins, problem.maseScale).mase,
+                     validation?.mase ?? .nan, recommended ? "recommended" : "not: " + bestBaseline.method))
+    }
+    let plain = (1...seeds).map { member(L, $0) }
+    for combination in HybridCombination.allCases { point("L = \(L), \(seeds) seeds", plain, combination) }
+    if lookbackAblation {
+        let cycled = { (n: Int) in (0..<n).map { k in member(lookbacks[k % 3], 1 + k / 3) } }
+        for l in lookbacks where l != L { point("L = \(l), \(seeds) seeds", (1...seeds).map { member(l, $0) }, .median) }
+        for n in [3, 6, 9, 3 * seeds] where n <= 3 * seeds {
+            for combination in HybridCombination.allCases {
+                point("L = \(lookbacks.map(String.init).joined(separator: "/")), \(n) members", cycled(n), combination)
+            }
         }
     }
 
-    print("| series | ensemble | backtest MASE | backtest 80 % coverage | test MASE | test coverage | validation origins MASE |")
+    // Intervals of the L-lookback ensemble, every calibration.
+    print("")
+    print("| series | combination | calibration | backtest coverage | backtest MSIS | test coverage | test MSIS |")
     print("|---|---|---|---|---|---|---|")
-    let cycled = { (n: Int) in (0..<n).map { k in member(lookbacks[k % 3], 1 + k / 3) } }
-    for n in [5, seeds] where n <= seeds {
-        let plain = (1...n).map { member(L, $0) }
-        evaluate("L = \(L), \(n) seeds, median", plain, scaledCalibration: true)
-        evaluate("L = \(L), \(n) seeds, mean", plain, combination: .mean)
+    let calibrations: [(String, HybridCalibration?)] = [("none (raw quantiles)", nil), ("validation windows only", nil)]
+        + [HybridCalibration.Steps.separate, .pooledRelative].flatMap { steps in
+            [nil, 4 * H, 2 * H, H].map { memory in
+                ("\(steps.rawValue), " + (memory.map { "last \($0) windows" } ?? "every window"),
+                 HybridCalibration(steps: steps, memory: memory))
+            }
+        }
+    for combination in HybridCombination.allCases {
+        for (k, (label, calibration)) in calibrations.enumerated() {
+            var e = ensemble(plain, combination)
+            if let calibration { e.calibration = calibration } else { e.calibrationStart = nil }
+            if k == 0 { e.intervalWidening = 0 }
+            let b = score(e, backtest, backtestScale), t = score(e, testOrigins, problem.maseScale)
+            print(String(format: "| %@ | %@ | %@ | %.1f %% | %.3f | %.1f %% | %.3f |", name, combination.rawValue, label,
+                         100 * b.coverage, b.msis, 100 * t.coverage, t.msis))
+        }
     }
-    for l in lookbacks where l != L { evaluate("L = \(l), 5 seeds, median", (1...min(5, seeds)).map { member(l, $0) }) }
-    for n in [3, 6, 9, 3 * seeds] where n <= 3 * seeds {
-        evaluate("L = \(lookbacks.map(String.init).joined(separator: "/")), \(n) members, median", cycled(n), scaledCalibration: true)
-        evaluate("L = \(lookbacks.map(String.init).joined(separator: "/")), \(n) members, mean", cycled(n), combination: .mean)
-    }
-    let plain = (1...min(5, seeds)).map { member(L, $0) }
-    for memory in [2 * H, 4 * H] { evaluate("L = \(L), 5 seeds, median, calibration on the last \(memory) windows", plain, memory: memory, scaledCalibration: true) }
     FileHandle.standardError.write(Data(String(format: "%.0f s\n", Date().timeIntervalSince(start)).utf8))
 } catch {
     fail("error: \(error)")

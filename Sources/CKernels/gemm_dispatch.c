@@ -85,9 +85,10 @@ int rk_gemm_kernel_mr(int kernel) {
 int rk_gemm_kernel_blocking(int kernel, long *mc, long *kc, long *nc) {
     const rk_kernel_info *info = rk_kernel_info_for(kernel);
     if (!info) return -1;
-    *mc = info->mc;
-    *kc = info->kc;
-    *nc = info->nc;
+    rk_blocking b = rk_blocking_for(info);
+    *mc = b.mc;
+    *kc = b.kc;
+    *nc = b.nc;
     return 0;
 }
 

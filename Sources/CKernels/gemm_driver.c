@@ -142,6 +142,7 @@ typedef struct {
     float *C; long ldc;
     long tm, tn;          // C is cut into tm × tn tasks (rows × columns)
     const float *sharedA; // op(A) packed once for all tasks (see pack_shared_a), or NULL
+    rk_blocking blocking; // the caller's (rk_blocking_for), the same for every task
 } gemm_job;
 
 // Splits `units` into `parts` contiguous ranges differing by at most one unit.
@@ -164,17 +165,18 @@ static void run_blocks(const gemm_job *j, long m0, long m1, long n0, long n1, lo
 static void run_part(const gemm_job *j, long m0, long m1, long n0, long n1) {
     const rk_kernel_info *k = j->info;
     const int mr = k->mr, nr = k->nr;
-    const long kcMax = j->K < k->kc ? j->K : k->kc;
-    long mcMax = m1 - m0 < k->mc ? m1 - m0 : k->mc;
+    const rk_blocking b = j->blocking;
+    const long kcMax = j->K < b.kc ? j->K : b.kc;
+    long mcMax = m1 - m0 < b.mc ? m1 - m0 : b.mc;
     mcMax = (mcMax + mr - 1) / mr * mr;
-    long ncMax = n1 - n0 < k->nc ? n1 - n0 : k->nc;
+    long ncMax = n1 - n0 < b.nc ? n1 - n0 : b.nc;
     ncMax = (ncMax + nr - 1) / nr * nr;
     // B̃ starts on a 64-byte boundary after Ã: the SIMD kernels use aligned loads.
     size_t aFloats = j->sharedA ? 0 : ((size_t)mcMax * kcMax + 15) / 16 * 16;
     size_t need = aFloats + (j->packed ? 0 : (size_t)ncMax * kcMax);
     float *abuf = need ? rk_thread_scratch(0, need) : NULL;
     if (abuf || need == 0) {
-        run_blocks(j, m0, m1, n0, n1, k->mc, k->kc, k->nc, abuf, abuf ? abuf + aFloats : NULL,
+        run_blocks(j, m0, m1, n0, n1, b.mc, b.kc, b.nc, abuf, abuf ? abuf + aFloats : NULL,
                    j->sharedA);
     } else {
         // No memory for scratch: one micro-tile at a time with buffers on the stack (and Ã
@@ -249,9 +251,9 @@ static void pack_shared_a(void *context, long index) {
     const shared_a_job *s = context;
     const gemm_job *j = s->job;
     const rk_kernel_info *k = j->info;
-    const long K = j->K, kcEven = k_block(K, k->kc);
-    for (long ic = 0; ic < j->M; ic += k->mc) {
-        long mcur = j->M - ic < k->mc ? j->M - ic : k->mc;
+    const long K = j->K, kcEven = k_block(K, j->blocking.kc), mc = j->blocking.mc;
+    for (long ic = 0; ic < j->M; ic += mc) {
+        long mcur = j->M - ic < mc ? j->M - ic : mc;
         long tiles = tiling(mcur, k->mr).count, t0, t1;
         share(tiles, s->parts, index, &t0, &t1);
         for (long pc = 0; pc < K; pc += kcEven) {
@@ -336,6 +338,7 @@ static void run(const rk_kernel_info *info, int threads, gemm_job *job) {
     long tm, tn;
     choose_grid(job->M, job->N, job->K, info->mr, info->nr, threads, &tm, &tn);
     job->sharedA = NULL;
+    job->blocking = rk_blocking_for(info);
     if (tm * tn == 1) {
         job->tm = job->tn = 1;
         run_task(job, 0);
@@ -344,7 +347,7 @@ static void run(const rk_kernel_info *info, int threads, gemm_job *job) {
     // Split over N: every task needs all of op(A), so pack it once, together, first.
     const int mr = info->mr;
     if (tm == 1 && job->M * job->K <= RK_SHARED_A_MAX) {
-        size_t floats = ((size_t)job->M + (size_t)mr * (size_t)(job->M / info->mc + 1)) * job->K;
+        size_t floats = ((size_t)job->M + (size_t)mr * (size_t)(job->M / job->blocking.mc + 1)) * job->K;
         float *shared = rk_thread_scratch(1, floats);
         if (shared) {
             shared_a_job pack = {.job = job, .shared = shared};
@@ -369,6 +372,7 @@ static void run(const rk_kernel_info *info, int threads, gemm_job *job) {
 void rk_sgemm(int kernel, int threads, int transA, int transB, long M, long N, long K,
               float alpha, const float *A, long lda, const float *B, long ldb,
               float beta, float *C, long ldc) {
+    rk_gemm_trace_record(RK_GEMM_CALL_MULTIPLY, transA, transB, M, N, K, beta);
     if (M <= 0 || N <= 0) return;
     if (K <= 0 || alpha == 0.0f) { scale_c(M, N, beta, C, ldc); return; }
     if (M == 1 && transB && !transA) {
@@ -413,6 +417,7 @@ static void pack_task(void *context, long index) {
 
 void rk_pack_b(int kernel, int threads, int transB, long K, long N, const float *B, long ldb,
                float *packed) {
+    rk_gemm_trace_record(RK_GEMM_CALL_PACK, 0, transB, 0, N, K, 0.0f);
     const rk_kernel_info *info = rk_kernel_info_for(kernel);
     if (!info || K <= 0 || N <= 0) return;
     if (threads <= 0) threads = rk_thread_count();
@@ -427,6 +432,7 @@ void rk_pack_b(int kernel, int threads, int transB, long K, long N, const float 
 void rk_sgemm_packed(int kernel, int threads, int transA, long M, long N, long K, float alpha,
                      const float *A, long lda, const float *packed, float beta, float *C,
                      long ldc) {
+    rk_gemm_trace_record(RK_GEMM_CALL_PACKED, transA, 0, M, N, K, beta);
     if (M <= 0 || N <= 0) return;
     if (K <= 0 || alpha == 0.0f) { scale_c(M, N, beta, C, ldc); return; }
     const rk_kernel_info *info = rk_kernel_info_for(kernel);

@@ -48,6 +48,8 @@ typedef void (*rk_pack_b_panel_t)(const float *B, long ldb, long w, long kc, flo
 
 typedef struct {
     int mr, nr;        // micro-tile
+    // The fallback blocking, used where the machine does not report a cache (the one in force
+    // is `rk_blocking_for`, derived from the caches in gemm_blocking.c):
     long kc;           // depth of a K block
     long mc;           // rows of A packed at once (a multiple of mr)
     long nc;           // columns of B swept per packed-A micro-panel (a multiple of nr)
@@ -67,6 +69,11 @@ const rk_kernel_info *rk_kernel_avx512_info(void);
 const rk_kernel_info *rk_kernel_neon_info(void);
 #endif
 
+/// The blocking a GEMM on this thread uses with `info`: derived from the machine's caches
+/// once (rk_gemm_derive_blocking), unless this thread set its own (rk_gemm_set_thread_blocking).
+typedef struct { long mc, kc, nc; } rk_blocking;
+rk_blocking rk_blocking_for(const rk_kernel_info *info);
+
 /// The descriptor of a supported kernel (kernel < 0: the current one); NULL if unsupported.
 const rk_kernel_info *rk_kernel_info_for(int kernel);
 
@@ -75,5 +82,9 @@ const rk_kernel_info *rk_kernel_info_for(int kernel);
 /// Grows (never shrinks) and is freed when the thread exits. NULL on allocation failure.
 #define RK_SCRATCH_SLOTS 2
 float *rk_thread_scratch(int slot, size_t floats);
+
+// Records a call while a trace runs (gemm_trace.c).
+void rk_gemm_trace_record(int operation, int transA, int transB, long M, long N, long K,
+                          float beta);
 
 #endif

@@ -359,12 +359,17 @@ void rk_sgemv_t(int kernel, int threads, long N, long K, float alpha, const floa
 
 typedef void (*qrows_fn)(long, long, long, const float *, const signed char *, long, const float *, float *);
 
+// Rows per block of the stream loop: 32 int8 rows of a 512-wide weight (16 KB) stay in L1
+// while every stream multiplies them. A multiple of 4, so that each stream's rows are grouped
+// as in a single-stream call (every row's sum is its own either way).
+#define RK_QGEMV_BLOCK_ROWS 32
+
 typedef struct {
     qrows_fn rows;
-    long N, K, ldq, parts;
+    long N, K, ldq, parts, streams, ldx, ldy, ldx16;
     const float *x, *scale;
-    const short *x16;     // non-NULL: the int16 path
-    float xs;
+    const short *x16;     // stream s's int16 input at x16 + s*ldx16 when xs[s] > 0
+    const float *xs;      // per stream: the int16 step, or 0 for the float path (NULL: all float)
     const signed char *Q;
     float *y;
 } qgemv_job;
@@ -374,48 +379,74 @@ static void qgemv_task(void *context, long index) {
     long blocks = (g->N + 3) / 4, base = blocks / g->parts, extra = blocks % g->parts;
     long b0 = index * base + (index < extra ? index : extra), b1 = b0 + base + (index < extra);
     long j0 = b0 * 4, j1 = b1 * 4 < g->N ? b1 * 4 : g->N;
-    if (j0 >= j1) return;
+    for (long r0 = j0; r0 < j1; r0 += RK_QGEMV_BLOCK_ROWS) {
+        const long r1 = r0 + RK_QGEMV_BLOCK_ROWS < j1 ? r0 + RK_QGEMV_BLOCK_ROWS : j1;
+        for (long s = 0; s < g->streams; s++) {
+            float *y = g->y + s * g->ldy;
 #ifdef RK_X86
-    if (g->x16) { qrows_avx512bw(j0, j1, g->K, g->x16, g->xs, g->Q, g->ldq, g->scale, g->y); return; }
+            if (g->xs && g->xs[s] > 0.0f) {
+                qrows_avx512bw(r0, r1, g->K, g->x16 + s * g->ldx16, g->xs[s], g->Q, g->ldq, g->scale, y);
+                continue;
+            }
 #endif
-    g->rows(j0, j1, g->K, g->x, g->Q, g->ldq, g->scale, g->y);
+            g->rows(r0, r1, g->K, g->x + s * g->ldx, g->Q, g->ldq, g->scale, y);
+        }
+    }
 }
 
-float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const signed char *Q,
-               long ldq, const float *scale, float *y) {
-    if (N <= 0) return 0.0f;
+#ifdef RK_X86
+// Rounds x (K) to int16 steps of max|x|/32767 into x16 (K rounded up to 32, zero past K).
+// Returns the step, or 0 when x is all zeros or not finite (then the float path runs); *error:
+// the largest |x − step·x16|.
+static float round_to_int16(const float *x, long K, short *x16, float *error) {
+    float largest = 0.0f;
+    for (long p = 0; p < K; p++) {
+        float a = x[p] < 0 ? -x[p] : x[p];
+        if (!(a <= largest)) largest = a;  // NaN propagates to the float path
+    }
+    *error = 0.0f;
+    if (!(largest > 0.0f && largest < 3e38f)) return 0.0f;
+    const long K32 = (K + 31) & ~31L;
+    const float xs = largest / 32767.0f, inverse = 32767.0f / largest;
+    for (long p = 0; p < K; p++) {
+        float v = x[p] * inverse;
+        long r = (long)(v < 0 ? v - 0.5f : v + 0.5f);
+        if (r > 32767) r = 32767;
+        if (r < -32767) r = -32767;
+        x16[p] = (short)r;
+    }
+    for (long p = K; p < K32; p++) x16[p] = 0;
+    // |x − xs·x16| ≤ xs/2 from rounding, plus the rounding of v itself.
+    *error = xs * 0.5f + largest * 2e-7f;
+    return xs;
+}
+#endif
+
+void rk_qgemv_streams(int kernel, int threads, long streams, long N, long K, const float *x, long ldx,
+                      const signed char *Q, long ldq, const float *scale, float *y, long ldy,
+                      float *errors) {
+    if (N <= 0 || streams <= 0) return;
     if (kernel < 0) kernel = rk_gemm_kernel_current();
     qrows_fn rows = qrows_portable;
-    qgemv_job job = {.N = N, .K = K, .ldq = ldq, .x = x, .scale = scale, .Q = Q, .y = y};
-    float xError = 0.0f;
-    short *x16 = NULL;
+    qgemv_job job = {.N = N, .K = K, .ldq = ldq, .streams = streams, .ldx = ldx, .ldy = ldy,
+                     .x = x, .scale = scale, .Q = Q, .y = y};
+    for (long s = 0; s < streams; s++) errors[s] = 0.0f;
 #ifdef RK_X86
     if (kernel == RK_KERNEL_AVX512) rows = qrows_avx512;
     else if (kernel == RK_KERNEL_AVX2) rows = qrows_avx2;
     if (kernel == RK_KERNEL_AVX512 && __builtin_cpu_supports("avx512bw") && K > 0 && K <= (1L << 16)) {
-        float largest = 0.0f;
-        for (long p = 0; p < K; p++) {
-            float a = x[p] < 0 ? -x[p] : x[p];
-            if (!(a <= largest)) largest = a;  // NaN propagates to the float path below
-        }
-        if (largest > 0.0f && largest < 3e38f) {
-            const long K32 = (K + 31) & ~31L;
-            x16 = (short *)rk_thread_scratch(1, (size_t)(K32 + 1) / 2 + 16);
-            if (x16) {
-                const float xs = largest / 32767.0f, inverse = 32767.0f / largest;
-                for (long p = 0; p < K; p++) {
-                    float v = x[p] * inverse;
-                    long r = (long)(v < 0 ? v - 0.5f : v + 0.5f);
-                    if (r > 32767) r = 32767;
-                    if (r < -32767) r = -32767;
-                    x16[p] = (short)r;
-                }
-                for (long p = K; p < K32; p++) x16[p] = 0;
-                job.x16 = x16;
-                job.xs = xs;
-                // |x − xs·x16| ≤ xs/2 from rounding, plus the rounding of v itself.
-                xError = xs * 0.5f + largest * 2e-7f;
-            }
+        // Scratch: the streams' steps, then their int16 inputs (64-byte aligned rows).
+        const long ldx16 = ((K + 31) & ~31L) + 32;
+        const long head = (streams + 15) / 16 * 16;  // floats
+        float *scratch = rk_thread_scratch(1, (size_t)head + (size_t)(streams * ldx16 + 1) / 2);
+        if (scratch) {
+            float *xs = scratch;
+            short *x16 = (short *)(scratch + head);
+            for (long s = 0; s < streams; s++)
+                xs[s] = round_to_int16(x + s * ldx, K, x16 + s * ldx16, &errors[s]);
+            job.xs = xs;
+            job.x16 = x16;
+            job.ldx16 = ldx16;
         }
     }
 #endif
@@ -425,7 +456,13 @@ float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const si
     job.parts = N * K < RK_GEMV_PARALLEL_MIN ? 1 : (threads < blocks ? threads : blocks);
     if (job.parts <= 1) qgemv_task(&job, 0);
     else rk_parallel_for((int)job.parts, job.parts, qgemv_task, &job);
-    return xError;
+}
+
+float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const signed char *Q,
+               long ldq, const float *scale, float *y) {
+    float error = 0.0f;
+    rk_qgemv_streams(kernel, threads, 1, N, K, x, K, Q, ldq, scale, y, N, &error);
+    return error;
 }
 
 // MARK: - Several rows, each with the single-row arithmetic

@@ -68,12 +68,22 @@ public enum GemmKernel: String, CaseIterable, Sendable, CustomStringConvertible 
         return (Int(rk_gemm_kernel_mr(code)), Int(rk_gemm_kernel_nr(code)))
     }
 
-    /// The cache blocking the driver uses with this kernel: mc rows of A packed at once (kept
-    /// in L2/L3), K blocks kc deep, nc columns of B per packed block (kept in L2).
+    /// The cache blocking the driver uses with this kernel on this thread: mc rows of A packed
+    /// at once, K blocks kc deep, nc columns of B per packed block — the kernel's fixed
+    /// blocking, or the thread's override (`GemmBlocking.withThreadBlocking`).
     public var blocking: (mc: Int, kc: Int, nc: Int) {
         precondition(isSupported, "GEMM kernel \(self) is not supported here")
         var mc = 0, kc = 0, nc = 0
         _ = rk_gemm_kernel_blocking(code, &mc, &kc, &nc)
         return (mc, kc, nc)
+    }
+
+    /// The blocking the analytical model derives for this kernel from the machine's caches
+    /// (`GemmBlocking.derived`): reported by `bench`, not yet in force (it was slower on Zen 4).
+    public var derivedBlocking: GemmBlocking {
+        precondition(isSupported, "GEMM kernel \(self) is not supported here")
+        var mc = 0, kc = 0, nc = 0
+        _ = rk_gemm_kernel_derived_blocking(code, &mc, &kc, &nc)
+        return GemmBlocking(mc: mc, kc: kc, nc: nc)
     }
 }

@@ -11,3 +11,13 @@ package func quantizedGemv(_ y: UnsafeMutablePointer<Float>, rows n: Int, column
                            quantized q: UnsafePointer<Int8>, rowStride ldq: Int, scales: UnsafePointer<Float>) -> Float {
     rk_qgemv(-1, 0, n, k, x, q, ldq, scales, y)
 }
+
+/// `quantizedGemv` for `streams` inputs at once: y + s·ldy from x + s·ldx, each int8 row read
+/// from memory once for all streams (N-stream sampling); `errors[s]` is what `quantizedGemv`
+/// returns for stream s, and each stream's y is, float for float, the one it gets alone.
+package func quantizedGemv(streams: Int, _ y: UnsafeMutablePointer<Float>, outputStride ldy: Int, rows n: Int,
+                           columns k: Int, x: UnsafePointer<Float>, inputStride ldx: Int,
+                           quantized q: UnsafePointer<Int8>, rowStride ldq: Int, scales: UnsafePointer<Float>,
+                           errors: UnsafeMutablePointer<Float>) {
+    rk_qgemv_streams(-1, 0, streams, n, k, x, ldx, q, ldq, scales, y, ldy, errors)
+}

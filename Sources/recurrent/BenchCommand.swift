@@ -50,15 +50,43 @@ struct GemmBench: ParsableCommand {
     @Flag(help: "Multiply by a pre-packed right operand (PackedMatrix) instead of packing per call.")
     var packed = false
 
+    @Option(help: ArgumentHelp("Cache blocking MC,KC,NC, or 'derived' (the analytical model's, from this machine's caches), instead of the kernel's fixed one (to compare; mc and nc are rounded up to whole tiles).", valueName: "mc,kc,nc|derived"))
+    var blocking: String?
+
     func validate() throws {
         _ = try parsedShapes()
         _ = try parsedTransposes()
         _ = try parsedKernels()
         _ = try parsedThreads()
+        _ = try parsedBlocking()
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions).") }
     }
 
     func run() throws {
+        if let blocking = try parsedBlocking() {
+            try GemmBlocking.withThreadBlocking(blocking) { try measure() }
+        } else {
+            try measure()
+        }
+    }
+
+    private func parsedBlocking() throws -> GemmBlocking? {
+        guard let blocking else { return nil }
+        if blocking == "derived" {
+            let kernels = try parsedKernels()
+            guard let first = kernels.first, kernels.allSatisfy({ $0.derivedBlocking == first.derivedBlocking }) else {
+                throw ValidationError("--blocking derived: the kernels derive different blockings; give one kernel (--kernels default).")
+            }
+            return first.derivedBlocking
+        }
+        let values = list(blocking).compactMap { Int($0) }
+        guard values.count == 3, values.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--blocking: '\(blocking)' is not three positive integers MC,KC,NC (e.g. 1536,384,480) or 'derived'.")
+        }
+        return GemmBlocking(mc: values[0], kc: values[1], nc: values[2])
+    }
+
+    private func measure() throws {
         var rng = RandomGenerator(seed: 1)
         for (m, n, k) in try parsedShapes() {
             for (ta, tb, name) in try parsedTransposes() {

@@ -53,6 +53,8 @@ struct BenchMachine {
         if let l3KiB { out.append(("l3_kib", l3KiB)) }
         out += [("kernel", kernel.rawValue), ("mr", tile.rows), ("nr", tile.columns),
                 ("mc", blocking.mc), ("kc", blocking.kc), ("nc", blocking.nc)]
+        let derived = kernel.derivedBlocking
+        out += [("derived_mc", derived.mc), ("derived_kc", derived.kc), ("derived_nc", derived.nc)]
         return out
     }
 

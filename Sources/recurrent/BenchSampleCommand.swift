@@ -17,6 +17,12 @@ struct SampleBench: ParsableCommand {
             token is the next input. After --warmup untimed tokens, --tokens tokens are timed. The tokens/s of \
             each half are reported too: sampling must not slow down as the text grows.
 
+            bytes_per_token is what the weights make a token read, derived from the model and \
+            the sampler (TokenStream.weightBytesPerStep: the recurrent stack in Float32, an \
+            embedding row, and the decoder — its Float32 weight, or the int8 proposal rows plus \
+            the Float32 rows of the candidates the timed draws computed); gb_per_second is \
+            those bytes over the timed seconds (10^9 bytes).
+
             --streams N runs the loop of `recurrent generate --samples N`: N independent \
             streams stepped together, each weight read once per step for all of them; a \
             timed step then writes N tokens, and tokens_per_second counts all of them.
@@ -64,9 +70,12 @@ struct SampleBench: ParsableCommand {
         var stamps = [Double](repeating: 0, count: tokens + 1)
         var generators = (0..<streams).map { RandomGenerator(seed: options.seed &+ UInt64($0)) }
         var next = Array(repeating: 0, count: streams)
-        var cpuStart = 0.0
+        var cpuStart = 0.0, drawsBefore = (candidates: 0, accepted: 0)
         for i in 0..<(warmup + tokens) {
-            if i == warmup { cpuStart = BenchSupport.processCPUSeconds() }
+            if i == warmup {
+                cpuStart = BenchSupport.processCPUSeconds()
+                drawsBefore = stream.decoderSampler.map { ($0.candidates, $0.accepted) } ?? (0, 0)
+            }
             if i >= warmup { stamps[i - warmup] = BenchSupport.now() }
             if streams == 1 {
                 stream.feed(next[0])
@@ -80,12 +89,19 @@ struct SampleBench: ParsableCommand {
         let cpuSeconds = BenchSupport.processCPUSeconds() - cpuStart
         let seconds = stamps[tokens] - stamps[0]
         let half = tokens / 2, n = Double(streams)
+        // Weight bytes per step, with the exact logits the timed draws computed per token.
+        let candidatesPerToken = stream.decoderSampler.map {
+            Double($0.candidates - drawsBefore.candidates) / Double(max($0.accepted - drawsBefore.accepted, 1))
+        } ?? 0
+        let bytesPerStep = stream.weightBytesPerStep(candidatesPerToken: candidatesPerToken)
         var fields: [(String, Any)] = [
             ("impl", "recurrent"), ("mode", "sample"), ("config", config.rawValue), ("cell", options.cell.rawValue),
             ("tokens_per_second", n * Double(tokens) / seconds),
             ("ms_per_step", 1000 * seconds / Double(tokens)),
             ("cpu_ms_per_step", 1000 * cpuSeconds / Double(tokens)),
             ("tokens", tokens), ("warmup", warmup), ("streams", streams),
+            ("bytes_per_token", bytesPerStep / n),
+            ("gb_per_second", bytesPerStep * Double(tokens) / seconds / 1e9),
             ("tokens_per_second_first_half", n * Double(half) / (stamps[half] - stamps[0])),
             ("tokens_per_second_second_half", n * Double(tokens - half) / (stamps[tokens] - stamps[half])),
             ("peak_rss_mb", BenchSupport.peakResidentMegabytes()), ("threads", options.threads),

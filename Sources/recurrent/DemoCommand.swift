@@ -3,6 +3,9 @@ import Foundation
 import Recurrent
 import RecurrentText
 
+/// The demo's defaults, for its options (and so its help).
+private typealias Demo = TextTrainingOptions.DemoDefaults
+
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -17,19 +20,19 @@ struct DemoCommand: ParsableCommand {
     var corpus: String?
 
     @Option(help: "Training time budget in seconds.")
-    var seconds: Double = 60
+    var seconds: Double = Demo.seconds
 
     @Option(help: "Characters to generate.")
-    var length: Int = 600
+    var length: Int = Demo.length
 
     @Option(help: "Text the scene starts from.")
     var prime: String = DemoCorpus.prime
 
     @Option(help: "Sampling temperature.")
-    var temperature: Double = 0.7
+    var temperature: Double = Demo.temperature
 
     @Option(help: "Seed for the corpus, the model and the sampling.")
-    var seed: UInt64 = 1
+    var seed: UInt64 = Demo.seed
 
     @Option(name: .customLong("save-corpus"), help: "Write the built-in corpus to this file and exit (to train on it with `recurrent train`).")
     var saveCorpus: String?
@@ -38,7 +41,7 @@ struct DemoCommand: ParsableCommand {
     var corpusBytes: Int = DemoCorpus.defaultByteCount
 
     @Option(name: .customLong("hidden-size"), help: "Hidden units per LSTM layer.")
-    var hiddenSize: Int = 256
+    var hiddenSize: Int = Demo.hiddenSize
 
     @Option(help: "Keep the trained model in this folder (model.safetensors, and the corpus as scripts.txt), e.g. to look inside it with `recurrent inspect`.")
     var output: String?
@@ -73,21 +76,9 @@ struct DemoCommand: ParsableCommand {
                 try DemoCorpus.generate(seed: seed, byteCount: corpusBytes).write(toFile: path, atomically: true, encoding: .utf8)
                 Console.message("built-in corpus: \(corpusBytes / 1000) KB of generated TV-script scenes")
             }
-            var o = TextTrainingOptions(corpusPath: path)
-            o.level = .char
-            o.hiddenSize = hiddenSize
-            o.layers = 1
-            o.embeddingSize = 32
-            o.dropout = 0
-            o.sequenceLength = 64
-            o.batchSize = 32
-            o.learningRate = 3e-3
-            o.steps = 1_000_000
-            o.evaluationInterval = 1_000_000
-            o.validationFraction = 0
-            o.seed = seed
-            o.outputDirectory = workspace.appendingPathComponent("checkpoints").path
-            let session = try TextTrainingSession.make(o)
+            let session = try TextTrainingSession.make(.demo(
+                corpusPath: path, hiddenSize: hiddenSize, seed: seed,
+                outputDirectory: workspace.appendingPathComponent("checkpoints").path))
             session.trainer.checkpoints = nil
             let c = session.trainer.configuration
             Console.message("training a \(hiddenSize)-unit LSTM for \(formatDuration(seconds)) (\(session.model.configuration.parameterCount) parameters)…")

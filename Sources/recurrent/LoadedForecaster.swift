@@ -18,24 +18,16 @@ struct LoadedForecaster {
 
     /// Reads `path`, whichever kind it is; other files are errors naming the command to use.
     init(contentsOf path: String) throws {
+        let stored: any ForecasterCheckpoint
         if case .safetensors(let format) = SniffedFile.sniff(path), format == HybridCheckpoint.format {
-            let stored = try HybridCheckpoint(contentsOf: path)
-            network = stored.ensemble
-            lookback = stored.ensemble.configuration.lookback
-            horizon = stored.ensemble.configuration.horizon
-            source = stored.source
-            season = stored.season
-            frequency = stored.frequency
-            recommended = stored.recommended
-            hasChoice = stored.choice != nil
-            testStart = stored.training?.testStart
-            return
+            stored = try HybridCheckpoint(contentsOf: path)
+        } else {
+            try InputFileCheck.requireCheckpoint(path, format: ForecastCheckpoint.format, command: "forecast predict")
+            stored = try ForecastCheckpoint(contentsOf: path)
         }
-        try InputFileCheck.requireCheckpoint(path, format: ForecastCheckpoint.format, command: "forecast predict")
-        let stored = try ForecastCheckpoint(contentsOf: path)
-        network = NetworkMethod(model: stored.model, encoding: stored.encoding)
-        lookback = stored.encoding.lookback
-        horizon = stored.encoding.horizon
+        network = stored.method
+        lookback = stored.lookback
+        horizon = stored.horizon
         source = stored.source
         season = stored.season
         frequency = stored.frequency

@@ -27,8 +27,9 @@ import Testing
         }
     }
 
-    /// 1000 in each position, K deep enough to cross several K blocks (kc ≤ 384), and M
-    /// beyond one row block (mc = 1536) of a shared packed A.
+    /// 1000 in each position, K deep enough to cross several K blocks (kc is a few hundred),
+    /// and a tall M with a shared packed A. (Many row, K and column blocks, whatever the
+    /// caches: GemmBlockingTests.anyBlockingGivesTheProduct.)
     @Test(arguments: GemmKernel.available, [1, 2])
     func largeDimensions(kernel: GemmKernel, threads: Int) throws {
         var rng = RandomGenerator(seed: 7)

@@ -44,9 +44,33 @@ int rk_gemm_kernel_nr(int kernel);
 /// Micro-tile height (rows of C per micro-kernel call).
 int rk_gemm_kernel_mr(int kernel);
 
-/// The cache blocking of a kernel (< 0: the current one): rows of A packed at once (mc), the
-/// depth of a K block (kc) and the columns of B per packed block (nc). -1 if unsupported.
+/// The cache blocking of a kernel (< 0: the current one) in force on this thread: rows of A
+/// packed at once (mc), the depth of a K block (kc) and the columns of B per packed block
+/// (nc): the kernel's fixed blocking, or this thread's override. -1 if unsupported.
 int rk_gemm_kernel_blocking(int kernel, long *mc, long *kc, long *nc);
+/// The blocking rk_gemm_derive_blocking gives for a kernel from this machine's caches (the
+/// fixed one for levels not reported). Reported, not in force (see gemm_blocking.c). -1 if
+/// unsupported.
+int rk_gemm_kernel_derived_blocking(int kernel, long *mc, long *kc, long *nc);
+
+/// One cache level: size in bytes, associativity (ways) and the logical CPUs sharing it;
+/// 0 where unknown.
+typedef struct { long size, ways, sharing; } rk_cache_level;
+typedef struct { rk_cache_level l1d, l2, l3; } rk_cache_hierarchy;
+
+/// The data caches of CPU 0: sysfs on Linux, sysctl on macOS (no associativity there); zeros
+/// where the system does not say.
+void rk_gemm_machine_caches(rk_cache_hierarchy *caches);
+
+/// The GEMM blocking for a micro-tile of mr × nr from the cache sizes, by the analytical model
+/// of Low et al. 2016 (gemm_blocking.c): kc from L1, nc from L2, mc from this core's share of
+/// L3; a level that is unknown keeps its fallback. mc is a multiple of mr, nc of nr.
+void rk_gemm_derive_blocking(const rk_cache_hierarchy *caches, int mr, int nr, long fallbackMC,
+                             long fallbackKC, long fallbackNC, long *mc, long *kc, long *nc);
+
+/// Makes GEMMs called from this thread use this blocking (mc and nc rounded up to whole
+/// tiles), or the fixed one again when any value is <= 0: for tests and `bench gemm`.
+void rk_gemm_set_thread_blocking(long mc, long kc, long nc);
 
 // MARK: - GEMM
 
@@ -86,6 +110,13 @@ void rk_sgemv2_t(int kernel, int threads, long M, long N, long K1, const float *
 float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const signed char *Q,
                long ldq, const float *scale, float *y);
 
+/// rk_qgemv for `streams` inputs at once: y + s·ldy (N) from x + s·ldx (K) for each stream s,
+/// each int8 row read from memory once for all streams; errors[s] is what rk_qgemv returns for
+/// stream s, and every stream's y is, float for float, rk_qgemv's for that stream alone.
+void rk_qgemv_streams(int kernel, int threads, long streams, long N, long K, const float *x, long ldx,
+                      const signed char *Q, long ldq, const float *scale, float *y, long ldy,
+                      float *errors);
+
 /// Floats needed to pack a (K, N) right-hand operand for `kernel`:
 /// ceil(N / NR) panels of K × NR floats, the last one zero-padded.
 size_t rk_packed_b_size(int kernel, long K, long N);
@@ -97,6 +128,25 @@ void rk_pack_b(int kernel, int threads, int transB, long K, long N, const float 
 void rk_sgemm_packed(int kernel, int threads, int transA, long M, long N, long K, float alpha,
                      const float *A, long lda, const float *packed, float beta, float *C,
                      long ldc);
+
+// MARK: - Trace
+
+/// What a traced call did: a multiplication (`RK_GEMM_CALL_MULTIPLY`, rk_sgemm), one by a
+/// packed right operand (`RK_GEMM_CALL_PACKED`, rk_sgemm_packed, transB 0) or the packing
+/// itself (`RK_GEMM_CALL_PACK`, rk_pack_b: M 0, op(B) K × N).
+enum { RK_GEMM_CALL_MULTIPLY = 0, RK_GEMM_CALL_PACKED = 1, RK_GEMM_CALL_PACK = 2 };
+
+/// One traced call: its operation, transposes, shape and whether it accumulated (beta ≠ 0).
+typedef struct {
+    int operation, transA, transB, accumulates;
+    long M, N, K;
+} rk_gemm_call;
+
+/// Starts recording every rk_sgemm, rk_sgemm_packed and rk_pack_b call, from any thread, into
+/// `calls` (up to `capacity`; later ones are counted, not stored). Benchmarks only.
+void rk_gemm_trace_start(rk_gemm_call *calls, long capacity);
+/// Stops recording; returns the number of calls made since the start (may exceed capacity).
+long rk_gemm_trace_stop(void);
 
 // MARK: - Thread pool
 

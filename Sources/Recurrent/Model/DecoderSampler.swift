@@ -46,21 +46,37 @@ public final class DecoderSampler {
     private let errorL1: UnsafeMutablePointer<Float>    // E1_v, rounded up
     private let errorL2: UnsafeMutablePointer<Float>    // E2_v, rounded up
     private let magnitude: UnsafeMutablePointer<Float>  // A_v + E1_v, rounded up
-    private let proposal: UnsafeMutablePointer<Float>   // z̃ → u → weights, (V)
+    private let proposals: UnsafeMutablePointer<Float>  // z̃ → u → weights, (streams, V)
+    private let proposalErrors: UnsafeMutablePointer<Float>  // per stream: h's rounding in the int8 product
+    /// How many streams `sample(hidden:temperature:generators:into:)` draws for at most.
+    public let streams: Int
     private let logit = Matrix(rows: 1, cols: 1)
 
     /// Candidates drawn and accepted since `init` (acceptance rate = accepted / drawn).
     public private(set) var candidates = 0, accepted = 0
 
-    /// Snapshots `decoder`'s weight (V, H) as int8 rows with their error bounds.
-    public convenience init(decoder: Linear) {
-        self.init(decoder: decoder, levels: 127)
+    /// Bytes one draw reads to build the proposal: the int8 rows (V·H), the four Float32
+    /// per-row values (scale, E1, E2, A + E1) and the bias (V each).
+    public var proposalBytes: Int {
+        vocabularySize * hiddenSize + 4 * vocabularySize * MemoryLayout<Float>.size
+            + (bias == nil ? 0 : vocabularySize * MemoryLayout<Float>.size)
+    }
+
+    /// Bytes one candidate's exact logit reads: its Float32 weight row (H) and bias.
+    public var candidateBytes: Int { (hiddenSize + (bias == nil ? 0 : 1)) * MemoryLayout<Float>.size }
+
+    /// Snapshots `decoder`'s weight (V, H) as int8 rows with their error bounds, with room to
+    /// draw for up to `streams` streams at once.
+    public convenience init(decoder: Linear, streams: Int = 1) {
+        self.init(decoder: decoder, levels: 127, streams: streams)
     }
 
     /// `levels`: the largest |Q| (127 for int8; tests use fewer to make the proposal coarse
     /// and exercise rejection).
-    init(decoder: Linear, levels: Int) {
+    init(decoder: Linear, levels: Int, streams: Int = 1) {
         precondition(levels >= 1 && levels <= 127, "DecoderSampler: levels must be in 1...127")
+        precondition(streams >= 1, "DecoderSampler: streams must be at least 1, got \(streams)")
+        self.streams = streams
         let w = decoder.weight.value
         let v = w.rows, h = w.cols
         vocabularySize = v
@@ -72,8 +88,10 @@ public final class DecoderSampler {
         errorL1 = .allocate(capacity: v)
         errorL2 = .allocate(capacity: v)
         magnitude = .allocate(capacity: v)
-        proposal = .allocate(capacity: v)
-        proposal.initialize(repeating: 0, count: v)
+        proposals = .allocate(capacity: v * streams)
+        proposals.initialize(repeating: 0, count: v * streams)
+        proposalErrors = .allocate(capacity: streams)
+        proposalErrors.initialize(repeating: 0, count: streams)
         for r in 0..<v {
             let row = w.pointer + r * w.rowStride, q = quantized + r * h
             var largest: Float = 0
@@ -98,7 +116,7 @@ public final class DecoderSampler {
 
     deinit {
         quantized.deallocate(); scales.deallocate(); errorL1.deallocate(); errorL2.deallocate()
-        magnitude.deallocate(); proposal.deallocate()
+        magnitude.deallocate(); proposals.deallocate(); proposalErrors.deallocate()
     }
 
     /// The next token for the top hidden state `hidden` (1, H) at temperature τ.
@@ -107,7 +125,40 @@ public final class DecoderSampler {
         precondition(hidden.rows == 1 && hidden.cols == hiddenSize, "DecoderSampler: hidden is \(hidden.rows)×\(hidden.cols), expected 1×\(hiddenSize)")
         precondition(temperature > 0 && temperature.isFinite, "DecoderSampler: temperature must be positive, got \(temperature)")
         let h = hidden.isContiguous ? hidden : hidden.copy()
-        guard let top = upperBounds(h) else { return fallback(h, temperature: temperature, generator: &generator) }
+        let hError = quantizedGemv(proposals, rows: v, columns: hiddenSize, x: h.pointer, quantized: quantized,
+                                   rowStride: hiddenSize, scales: scales)
+        return draw(h, proposal: proposals, hError: hError, temperature: temperature, generator: &generator)
+    }
+
+    /// The next token of each of N ≤ `streams` streams from their top hidden states `hidden`
+    /// (N, H): `tokens[i]` drawn with `generators[i]`, the token stream i gets alone from
+    /// `sample(hidden:temperature:generator:)` (the same floats and draws), while the int8
+    /// rows are read once for all N.
+    public func sample(hidden: Matrix, temperature: Double, generators: inout [RandomGenerator], into tokens: inout [Int]) {
+        let n = hidden.rows, v = vocabularySize
+        precondition(n <= streams && hidden.cols == hiddenSize,
+                     "DecoderSampler: hidden is \(hidden.rows)×\(hidden.cols), expected at most \(streams)×\(hiddenSize)")
+        precondition(generators.count >= n && tokens.count >= n, "DecoderSampler: \(generators.count) generators, \(tokens.count) tokens for \(n) streams")
+        precondition(temperature > 0 && temperature.isFinite, "DecoderSampler: temperature must be positive, got \(temperature)")
+        quantizedGemv(streams: n, proposals, outputStride: v, rows: v, columns: hiddenSize, x: hidden.pointer,
+                      inputStride: hidden.rowStride, quantized: quantized, rowStride: hiddenSize, scales: scales,
+                      errors: proposalErrors)
+        for i in 0..<n {
+            let row = hidden.row(i)
+            let h = row.isContiguous ? row : row.copy()
+            tokens[i] = draw(h, proposal: proposals + i * v, hError: proposalErrors[i], temperature: temperature,
+                             generator: &generators[i])
+        }
+    }
+
+    /// A token from `proposal` holding z̃ = s ⊙ (Q·h) for `h` (contiguous, 1 × H; the int8
+    /// product's rounding of h: `hError`).
+    private func draw(_ h: Matrix, proposal: UnsafeMutablePointer<Float>, hError: Float, temperature: Double,
+                      generator: inout RandomGenerator) -> Int {
+        let v = vocabularySize
+        guard let top = upperBounds(h, proposal: proposal, hError: hError) else {
+            return fallback(h, temperature: temperature, generator: &generator)
+        }
         // Proposal weights exp((u_v − max u)/τ) ≈ (0, 1]. u_v is raised by a hair first, more
         // than the roundings of the subtraction and scaling, so the weight's exponent is never
         // below (z_v − max u)/τ.
@@ -124,7 +175,7 @@ public final class DecoderSampler {
         // exp((z_v − max u)/τ) / weight_v makes P(v) ∝ exp(z_v/τ) exactly, however the weight
         // was rounded, as long as that ratio is ≤ 1 (which the margin in ε guarantees).
         while true {
-            let candidate = draw(total: total, &generator)
+            let candidate = draw(total: total, proposal: proposal, &generator)
             candidates += 1
             let z = exactLogit(candidate, h)
             // log acceptance = (z_v − u_v)/τ with u_v = max u + τ·log(weight_v).
@@ -141,9 +192,17 @@ public final class DecoderSampler {
         }
     }
 
-    /// Fills `proposal` with the upper bounds u_v ≥ z_v for `h` (contiguous, 1 × H) and returns
-    /// max u, or nil when h or the bounds are not finite.
+    /// Fills the (first) proposal buffer with the upper bounds u_v ≥ z_v for `h` (contiguous,
+    /// 1 × H) and returns max u, or nil when h or the bounds are not finite.
     func upperBounds(_ h: Matrix) -> Float? {
+        let hError = quantizedGemv(proposals, rows: vocabularySize, columns: hiddenSize, x: h.pointer,
+                                   quantized: quantized, rowStride: hiddenSize, scales: scales)
+        return upperBounds(h, proposal: proposals, hError: hError)
+    }
+
+    /// Turns z̃ = s ⊙ (Q·h) in `proposal` into the upper bounds u_v ≥ z_v and returns max u, or
+    /// nil when h or the bounds are not finite.
+    private func upperBounds(_ h: Matrix, proposal: UnsafeMutablePointer<Float>, hError: Float) -> Float? {
         let v = vocabularySize, k = hiddenSize
         var infinity = 0.0, squares = 0.0
         for j in 0..<k {
@@ -155,8 +214,6 @@ public final class DecoderSampler {
         guard hInf.isFinite && hTwo.isFinite else { return nil }
         // z̃ = s ⊙ (Q·h) (+ b), then u = z̃ + ε. The kernel may round h to int16 steps first:
         // its rounding e adds (A_v + E1_v)·e.
-        let hError = quantizedGemv(proposal, rows: v, columns: k, x: h.pointer, quantized: quantized, rowStride: k,
-                                   scales: scales)
         let u = Float.ulpOfOne / 2
         let rounding = 2 * Float(k + 8) * u * hInf + hError
         var top = -Float.infinity
@@ -173,11 +230,11 @@ public final class DecoderSampler {
     }
 
     /// The current contents of the proposal buffer (tests).
-    var proposalValues: [Float] { Array(UnsafeBufferPointer(start: proposal, count: vocabularySize)) }
+    var proposalValues: [Float] { Array(UnsafeBufferPointer(start: proposals, count: vocabularySize)) }
 
     /// A draw ∝ the proposal weights, as `RandomGenerator.categorical` (one `uniformDouble()`,
     /// cumulative sums in Double), written out so it runs specialised on the raw buffer.
-    private func draw(total: Double, _ generator: inout RandomGenerator) -> Int {
+    private func draw(total: Double, proposal: UnsafeMutablePointer<Float>, _ generator: inout RandomGenerator) -> Int {
         let target = generator.uniformDouble() * total
         var cumulative = 0.0, last = 0
         for r in 0..<vocabularySize where proposal[r] > 0 {

@@ -49,12 +49,39 @@ public final class TokenStream {
         stepper = LanguageModelStepper(model: model, streams: streams)
         tokenSampler = TokenSampler(vocabularySize: model.vocabularySize, options: options)
         let c = model.configuration
-        decoderSampler = allowsRejection && Self.usesRejection(c, options) ? model.decoder.map { DecoderSampler(decoder: $0) } : nil
+        decoderSampler = allowsRejection && Self.usesRejection(c, options) ? model.decoder.map { DecoderSampler(decoder: $0, streams: streams) } : nil
         hidden = Self.topLayer(stepper)
     }
 
     /// N.
     public var streams: Int { stepper.streams }
+
+    /// Bytes of weights one step (one token for each of the N streams) reads, with
+    /// `candidatesPerToken` exact logits per rejection draw (1 / the acceptance rate):
+    ///
+    ///     recurrent stack   every parameter, Float32, once for all N (the row-by-row products)
+    ///     embedding         N rows of E
+    ///     decoder           softmax: the Float32 weight and bias once for all N (`computeLogits`);
+    ///                       rejection (`DecoderSampler`): the int8 rows with their per-row
+    ///                       bounds once for all N, plus candidatesPerToken Float32 rows per stream;
+    ///                       adaptive softmax: all its parameters, per stream
+    ///
+    /// What the weights alone make the loop move: activations, states and the (V) proposal
+    /// buffer are not counted (they stay in cache).
+    public func weightBytesPerStep(candidatesPerToken: Double = 1) -> Double {
+        let float = Double(MemoryLayout<Float>.size), n = Double(streams)
+        func bytes(_ parameters: [Parameter]) -> Double { Double(parameters.reduce(0) { $0 + $1.value.count }) * float }
+        var total = bytes(model.rnn.parameters) + n * Double(model.embedding.weight.value.cols) * float
+        if let decoderSampler {
+            total += Double(decoderSampler.proposalBytes) + n * candidatesPerToken * Double(decoderSampler.candidateBytes)
+        } else {
+            switch model.output {
+            case .softmax(let decoder): total += bytes(decoder.parameters)
+            case .adaptive(let adaptive): total += n * bytes(adaptive.parameters)
+            }
+        }
+        return total
+    }
 
     /// The top layer's rows of the stepper's state, (N, H).
     private static func topLayer(_ stepper: LanguageModelStepper) -> Matrix {
@@ -92,7 +119,12 @@ public final class TokenStream {
         precondition(generators.count == streams && tokens.count == streams,
                      "TokenStream: \(generators.count) generators and \(tokens.count) tokens for \(streams) streams")
         let top = currentHidden()
-        if decoderSampler == nil { stepper.computeLogits(top) }
+        if let decoderSampler {
+            // The int8 proposal rows read once for all N streams.
+            decoderSampler.sample(hidden: top, temperature: options.temperature, generators: &generators, into: &tokens)
+            return
+        }
+        stepper.computeLogits(top)
         for i in 0..<streams { tokens[i] = draw(from: top, stream: i, logitsReady: true, generator: &generators[i]) }
     }
 

@@ -13,6 +13,9 @@ public struct HybridEnsembleDescription: Codable, Equatable, Sendable {
     public var lookbacks: [Int]?
     /// How the members are combined when not by their median; absent: the median (older checkpoints too).
     public var combination: HybridCombination?
+    /// How later origins' intervals are calibrated when not on every known window, step by step;
+    /// absent: that (older checkpoints too).
+    public var calibration: HybridCalibration?
 }
 
 /// A trained ES-RNN hybrid ensemble in one safetensors file, read and written like
@@ -66,7 +69,9 @@ public struct HybridCheckpoint: SeriesCheckpoint {
                                                         intervalWidening: ensemble.intervalWidening,
                                                         calibrationStart: ensemble.calibrationStart,
                                                         lookbacks: Set(ensemble.lookbacks).count > 1 ? ensemble.lookbacks : nil,
-                                                        combination: ensemble.combination == .median ? nil : ensemble.combination)
+                                                        combination: ensemble.combination == .median ? nil : ensemble.combination,
+                                                        calibration: ensemble.calibration == .everyWindowPerStep ? nil
+                                                                                                                 : ensemble.calibration)
             return try Self.safeTensors(configuration: description, entries: entries,
                                         parameters: Members(models: ensemble.members).parameters)
         }
@@ -80,7 +85,7 @@ public struct HybridCheckpoint: SeriesCheckpoint {
             $0.count == description.members && $0.allSatisfy { $0 >= 1 } && $0.max() == c.lookback
         } ?? true
         guard c.isValid, description.members >= 1, description.intervalWidening.isFinite,
-              (description.calibrationStart ?? 0) >= 0, validLookbacks else {
+              (description.calibrationStart ?? 0) >= 0, validLookbacks, description.calibration?.isValid ?? true else {
             throw SeriesError.invalidCheckpoint(file: file.origin, reason: "its model description is invalid")
         }
         let h = Double(c.hiddenSize)
@@ -98,6 +103,7 @@ public struct HybridCheckpoint: SeriesCheckpoint {
         ensemble = HybridEnsemble(members: members, intervalWidening: description.intervalWidening,
                                   calibrationStart: description.calibrationStart)
         ensemble.combination = description.combination ?? .median
+        ensemble.calibration = description.calibration ?? .everyWindowPerStep
         source = try CheckpointMetadata.decode(ForecastSource.self, key: "source", from: file)
         season = try CheckpointMetadata.decode(Int?.self, key: "season", from: file)
         frequency = try CheckpointMetadata.decode(SeriesFrequency?.self, key: "frequency", from: file)

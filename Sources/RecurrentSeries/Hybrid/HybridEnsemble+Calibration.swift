@@ -11,23 +11,32 @@ import Foundation
 /// and the widening w for nominal probability p is the ⌈(n+1)p⌉-th smallest of n scores, so that
 /// [lower'·e^(−w), upper'·e^(w)] holds at least that share of them.
 ///
-/// Sequential, per step: at origin t, the windows known before it are those at origins c with
+/// Sequential: at origin t, the windows known before it are those at origins c with
 /// `calibrationStart` ≤ c and c + H ≤ t (every value of them precedes t, and the members never
-/// trained on them). From `minimumCalibrationWindows` of them on, step h gets its own w_h from
-/// the n scores of step h: errors grow with the horizon, so one pooled w over-covers the first
-/// steps and under-covers the last ones. As time passes the calibration set grows and follows
-/// the series (validation and test windows alike), a forecast past the end of the data uses
-/// every window after the training part, and nothing at or after t is read — the backtest
-/// stays honest. With fewer windows (the first validation origins, short series) the pooled
-/// `intervalWidening` of the validation windows is used.
+/// trained on them); with a `calibration.memory` of M only the M latest of them (at least
+/// `minimumCalibrationWindows`), so that an old regime stops setting today's width. From
+/// `minimumCalibrationWindows` of them on, the steps get their own widenings, as errors grow
+/// with the horizon and one w for all would over-cover the first steps and under-cover the
+/// last: either each step w_h from its n scores (`.separate`), or one quantile q of all n·H
+/// scores divided by their window's raw log width at their step, w_h = q · the origin's raw log
+/// width at step h (`.pooledRelative`, CQR-r of Sesia & Candès 2020). As time passes the
+/// calibration set moves with the series (validation and test windows alike), a forecast past
+/// the end of the data uses the latest windows after the training part, and nothing at or after
+/// t is read — the backtest stays honest. With fewer windows (the first validation origins,
+/// short series) the pooled `intervalWidening` of the validation windows is used.
 extension HybridEnsemble {
-    /// Windows needed before each step gets its own widening: 2/(1 − p), 10 for an 80 %
-    /// interval, so that w_h is never the largest score (⌈(n+1)p⌉ < n).
+    /// Windows needed before the steps get their own widenings: 2/(1 − p), 10 for an 80 %
+    /// interval, so that a step's w_h is never its largest score (⌈(n+1)p⌉ < n).
     /// (− 1e-9: 1 − (0.9 − 0.1) is a hair below 0.2 in binary floating point.)
     public var minimumCalibrationWindows: Int { Int((2 / (1 - intervalProbability) - 1e-9).rounded(.up)) }
 
     /// The widening of each step (H values) for every origin, in log space.
     public func stepWidenings(_ series: [Double], origins: [Int]) -> [[Double]] {
+        stepWidenings(series, origins: origins, quantiles: { quantileForecasts(series, origins: origins) })
+    }
+
+    /// The same, given (or computing when needed) the origins' Q rows of H quantiles.
+    func stepWidenings(_ series: [Double], origins: [Int], quantiles: () -> [[[Double]]]) -> [[Double]] {
         let H = configuration.horizon
         let pooled = [Double](repeating: intervalWidening, count: H)
         guard let start = calibrationStart, let latest = origins.max() else { return origins.map { _ in pooled } }
@@ -36,12 +45,34 @@ extension HybridEnsemble {
         let first = max(start, configuration.lookback), last = min(latest, series.count) - H
         guard last - first + 1 >= minimumCalibrationWindows else { return origins.map { _ in pooled } }
         let windows = Array(first...last)
-        let scores = self.scores(series, origins: windows)           // (windows, H)
-        return origins.map { t in
-            let known = min(windows.count, max(0, t - H - first + 1))   // windows c ≤ t − H
+        let windowQuantiles = quantileForecasts(series, origins: windows)
+        let scores = self.scores(series, origins: windows, quantiles: windowQuantiles)   // (windows, H)
+        let relative = calibration.steps == .pooledRelative
+        // Scores over their window's raw log width at each step (CQR-r), when pooled relative.
+        let relativeScores = relative ? zip(scores, windowQuantiles).map { s, rows in
+            zip(s, logWidths(rows)).map { $0 / $1 }
+        } : []
+        let originWidths = relative ? quantiles().map(logWidths) : []
+        return origins.indices.map { o in
+            let known = min(windows.count, max(0, origins[o] - H - first + 1))   // windows c ≤ t − H
             guard known >= minimumCalibrationWindows else { return pooled }
-            return (0..<H).map { h in conformalQuantile(scores[..<known].map { $0[h] }) }
+            let oldest = calibration.memory.map { max(0, known - max($0, minimumCalibrationWindows)) } ?? 0
+            switch calibration.steps {
+            case .separate:
+                return (0..<H).map { h in conformalQuantile(scores[oldest..<known].map { $0[h] }) }
+            case .pooledRelative:
+                let q = conformalQuantile(relativeScores[oldest..<known].flatMap { $0 })
+                return originWidths[o].map { q * $0 }
+            }
         }
+    }
+
+    /// Per step, log(upper′/lower′) of the raw interval in one origin's Q rows (at least 1e-6).
+    func logWidths(_ rows: [[Double]]) -> [Double] {
+        let offset = configuration.offset
+        func logPositive(_ v: Double) -> Double { Foundation.log(max(v + offset, 1e-9)) }
+        let interval = rawInterval(rows)
+        return zip(interval.lower, interval.upper).map { max(logPositive($1) - logPositive($0), 1e-6) }
     }
 
     /// Sets `intervalWidening` so that the raw intervals of the windows at `origins`, widened by
@@ -53,9 +84,14 @@ extension HybridEnsemble {
 
     /// Per window, the H scores of its raw interval against the actual values (which must exist).
     func scores(_ series: [Double], origins: [Int]) -> [[Double]] {
+        scores(series, origins: origins, quantiles: quantileForecasts(series, origins: origins))
+    }
+
+    /// The same, given the windows' Q rows of H quantiles.
+    func scores(_ series: [Double], origins: [Int], quantiles: [[[Double]]]) -> [[Double]] {
         let offset = configuration.offset
         func positive(_ v: Double) -> Double { max(v + offset, 1e-9) }
-        return zip(origins, quantileForecasts(series, origins: origins)).map { origin, rows in
+        return zip(origins, quantiles).map { origin, rows in
             let interval = rawInterval(rows)
             return (0..<configuration.horizon).map { h in
                 let y = positive(series[origin + h])

@@ -16,7 +16,7 @@ struct ForecastNetworkOptions: ParsableArguments {
                                discussion: "hybrid ignores --reference and --cell; it handles the level and the season itself."))
     var model = ForecastNetworkKind.lstm
 
-    @Option(help: "With --model hybrid: train N members (seeds --seed, --seed+1, …) side by side and forecast their median.")
+    @Option(help: "With --model hybrid: train N members (seeds --seed, --seed+1, …) side by side and forecast their mean.")
     var ensemble = 1
 
     @Option(help: ArgumentHelp("With --model hybrid: the members' lookbacks, comma-separated (member k reads the k-th, cycling): an input-window ensemble.",

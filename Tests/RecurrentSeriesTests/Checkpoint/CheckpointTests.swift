@@ -34,6 +34,39 @@ import Testing
                 == trainer.model.forecast(values, origins: problem.testOrigins, encoding: problem.encoding))
     }
 
+    /// Either forecaster's checkpoint gives its model as a method, its window and the record
+    /// both kinds keep through `ForecasterCheckpoint`, read back as written (`forecast predict`
+    /// reads them this way).
+    @Test func bothForecasterCheckpointsAnswerThroughOneProtocol() throws {
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 120), lookback: 8, horizon: 3,
+                                          reference: .lastValue)
+        let options = ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1, seed: 2)
+        let source = ForecastSource(file: "y.csv", column: "y", dateColumn: nil, wide: false, missing: .interpolate)
+        let trainer = try ForecastTrainer(problem: problem, hiddenSize: 4, options: options)
+        let summary = try trainer.train()
+        let record = ForecastTrainingRecord(options: options, epochsRun: summary.epochsRun, bestEpoch: summary.bestEpoch,
+                                            bestValidationMAE: summary.bestValidationMAE, testScores: summary.testScores,
+                                            testStart: problem.split.test.lowerBound)
+        let ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4, options: options).ensemble
+        let written: [any ForecasterCheckpoint] = [
+            ForecastCheckpoint(model: trainer.model, encoding: problem.encoding, source: source, season: 6,
+                               frequency: .months(1), training: record, choice: summary.choice),
+            HybridCheckpoint(ensemble: ensemble, source: source, season: 6, frequency: .months(1), training: record),
+        ]
+        let y = problem.series.values, origins = [100, 117]
+        for checkpoint in written {
+            let path = try TestData.temporaryFile("", name: "forecaster.safetensors")
+            try checkpoint.write(to: path)
+            let back: any ForecasterCheckpoint = checkpoint is HybridCheckpoint
+                ? try HybridCheckpoint(contentsOf: path) : try ForecastCheckpoint(contentsOf: path)
+            #expect(back.lookback == 8 && back.horizon == 3 && back.source == source && back.season == 6)
+            #expect(back.frequency == .months(1) && back.training == record && back.choice == checkpoint.choice)
+            #expect(back.recommended == checkpoint.recommended && back.method.kind == checkpoint.method.kind)
+            #expect(back.method.forecasts(y, origins: origins, horizon: 3) == checkpoint.method.forecasts(y, origins: origins, horizon: 3))
+        }
+        #expect(written.map { $0.method.kind } == [.network, .hybrid] && written[0].choice != nil && written[1].choice == nil)
+    }
+
     @Test func classifierCheckpointRoundTripsAndReadsNewDataTheSameWay() throws {
         let csv = (0..<60).map { i -> String in
             let label = ["up", "down", "peak"][i % 3]

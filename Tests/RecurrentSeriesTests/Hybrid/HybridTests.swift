@@ -183,8 +183,9 @@ import Testing
         let H = 3
         let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 160), lookback: 8, horizon: H,
                                           reference: .lastValue)
-        let ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
+        var ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
                                                 options: ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)).ensemble
+        ensemble.calibration = .everyWindowPerStep
         let y = problem.series.values
         let start = try #require(ensemble.calibrationStart)
         #expect(start == problem.split.train.upperBound)
@@ -210,6 +211,76 @@ import Testing
         var fixed = ensemble
         fixed.calibrationStart = nil
         #expect(fixed.stepWidenings(y, origins: [t]) == [pooled])
+    }
+
+    /// With a memory of M windows, an origin is calibrated on the M most recent windows known
+    /// before it (never fewer than the minimum), as if the older ones did not exist; pooled
+    /// relative, each step's widening is one quantile q of every step's score over its window's
+    /// raw log width, times the origin's own raw log width — the smallest q that holds the
+    /// nominal share of those n·H ratios — and it still reads only the past.
+    @Test func calibrationMemoryAndPooledRelativeStepsUseOnlyTheirWindows() throws {
+        let H = 3
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 160), lookback: 8, horizon: H,
+                                          reference: .lastValue)
+        var ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
+                                                options: ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)).ensemble
+        let y = problem.series.values, start = try #require(ensemble.calibrationStart), t = y.count - H
+        let known = Array(start...(t - H))
+        #expect(known.count > 14)
+        ensemble.calibration = HybridCalibration(steps: .separate, memory: 12)
+        let recent = Array(known.suffix(12))
+        let recentScores = ensemble.scores(y, origins: recent)
+        #expect(ensemble.stepWidenings(y, origins: [t])[0]
+                == (0..<H).map { h in ensemble.conformalQuantile(recentScores.map { $0[h] }) })
+        ensemble.calibration.memory = 3                               // below the minimum: the minimum
+        let minimum = Array(known.suffix(ensemble.minimumCalibrationWindows))
+        let minimumScores = ensemble.scores(y, origins: minimum)
+        #expect(ensemble.stepWidenings(y, origins: [t])[0]
+                == (0..<H).map { h in ensemble.conformalQuantile(minimumScores.map { $0[h] }) })
+
+        for memory in [nil, 12] {
+            ensemble.calibration = HybridCalibration(steps: .pooledRelative, memory: memory)
+            let windows = Array(known.suffix(memory ?? known.count))
+            let ratios = zip(ensemble.scores(y, origins: windows), ensemble.quantileForecasts(y, origins: windows))
+                .flatMap { s, rows in zip(s, ensemble.logWidths(rows)).map { $0 / $1 } }
+            let originWidths = ensemble.logWidths(ensemble.quantileForecasts(y, origins: [t])[0])
+            let widening = ensemble.stepWidenings(y, origins: [t])[0]
+            let q = widening[0] / originWidths[0]
+            for h in 0..<H { #expect(abs(widening[h] - q * originWidths[h]) <= 1e-12 * max(1, abs(widening[h]))) }
+            let n = Double(ratios.count), inside = Double(ratios.filter { $0 <= q * (1 + 1e-12) }.count)
+            #expect(inside >= 0.8 * n && inside - 1 < 0.8 * (n + 1), "\(inside) of \(n)")
+            var changed = y
+            for i in t..<y.count { changed[i] *= 3 }
+            let a = ensemble.forecastsWithIntervals(y, origins: [t], horizon: H)
+            let b = ensemble.forecastsWithIntervals(changed, origins: [t], horizon: H)
+            #expect(a.forecasts == b.forecasts && a.intervals == b.intervals)
+        }
+    }
+
+    /// `train` combines by the mean and calibrates pooled relative on the last H windows; the
+    /// calibration survives a checkpoint; absent from it (older checkpoints): every window, step by step.
+    @Test func calibrationRoundTripsThroughACheckpoint() throws {
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 120), lookback: 8, horizon: 3,
+                                          reference: .lastValue)
+        var ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
+                                                options: ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)).ensemble
+        #expect(ensemble.combination == .mean && ensemble.calibration == HybridCalibration(steps: .pooledRelative, memory: 3))
+        for calibration in [HybridCalibration.everyWindowPerStep, HybridCalibration(steps: .pooledRelative, memory: 20)] {
+            ensemble.calibration = calibration
+            let checkpoint = HybridCheckpoint(ensemble: ensemble, source: ForecastSource(file: "y.csv", column: "y", dateColumn: nil,
+                                                                                          wide: false, missing: .interpolate),
+                                              season: 6, frequency: nil, training: nil)
+            #expect((try checkpoint.safeTensors.metadata["model"]!.contains("\"calibration\""))
+                    == (calibration != .everyWindowPerStep))
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("hybrid-\(UUID()).safetensors").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try checkpoint.write(to: path)
+            let loaded = try HybridCheckpoint(contentsOf: path)
+            #expect(loaded.ensemble.calibration == calibration)
+            let y = problem.series.values, origins = [100, 117]
+            #expect(loaded.ensemble.forecastsWithIntervals(y, origins: origins, horizon: 3).intervals
+                    == ensemble.forecastsWithIntervals(y, origins: origins, horizon: 3).intervals)
+        }
     }
 
     /// An input-window ensemble: members read their own lookbacks (the ensemble needs the

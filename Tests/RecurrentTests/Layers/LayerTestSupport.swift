@@ -2,7 +2,8 @@ import Testing
 @testable import Recurrent
 
 /// Helpers for the recurrent-layer tests: building layers from a compact configuration, a
-/// scalar test loss, and central finite differences.
+/// scalar test loss, and comparing gradients (the central differences are
+/// `NNTestSupport.finiteDifference`).
 enum LayerTestSupport {
     typealias Kind = RecurrentCellKind
 
@@ -109,24 +110,6 @@ enum LayerTestSupport {
         return Analytic(parameters: grads, input: dInput.toArray(), hidden: dState.h.toArray(), cell: dState.c?.toArray())
     }
 
-    /// Central difference of `loss` with respect to every element of `m`, perturbing in place.
-    static func numeric(_ m: Matrix, epsilon: Float, _ loss: () -> Double) -> [Float] {
-        var out: [Float] = []
-        for r in 0..<m.rows {
-            for c in 0..<m.cols {
-                let saved = m[r, c]
-                m[r, c] = saved + epsilon
-                let plus = loss()
-                m[r, c] = saved - epsilon
-                let minus = loss()
-                m[r, c] = saved
-                // The actually applied step (saved ± ε rounds in Float) is the true denominator.
-                out.append(Float((plus - minus) / (Double(saved + epsilon) - Double(saved - epsilon))))
-            }
-        }
-        return out
-    }
-
     /// A language model's mean cross-entropy on `inputs` → `targets` (T·B tokens, time-major),
     /// with the masks a generator seeded `maskSeed` draws: the same masks at every call.
     static func languageModelLoss(_ model: LanguageModel, inputs: [Int32], targets: [Int32], batchSize: Int,
@@ -153,7 +136,7 @@ enum LayerTestSupport {
         }
         let analytic = model.parameters.map { $0.gradient.toArray() }
         return zip(model.parameters, analytic).flatMap { p, gradient in
-            let numeric = numeric(p.value, epsilon: epsilon) {
+            let numeric = NNTestSupport.finiteDifference(of: p.value, step: epsilon) {
                 languageModelLoss(model, inputs: inputs, targets: targets, batchSize: batchSize, maskSeed: maskSeed)
             }
             return mismatches(p.name, expected: numeric, actual: gradient, tolerance: tolerance)
@@ -170,8 +153,11 @@ enum LayerTestSupport {
     }
 
     /// The first few mismatches between `expected` and `actual`, as readable lines (empty = agree).
-    static func mismatches(_ label: String, expected: [Float], actual: [Float], tolerance: Tolerance) -> [String] {
+    /// `expected` is compared in Float (central differences, computed in Double, rounded).
+    static func mismatches(_ label: String, expected: [some BinaryFloatingPoint], actual: [Float],
+                           tolerance: Tolerance) -> [String] {
         guard expected.count == actual.count else { return ["\(label): \(expected.count) vs \(actual.count) values"] }
+        let expected = expected.map { Float($0) }
         var lines: [String] = []
         for i in expected.indices where !tolerance.accepts(expected[i], actual[i]) {
             lines.append("\(label)[\(i)]: expected \(expected[i]), got \(actual[i])")

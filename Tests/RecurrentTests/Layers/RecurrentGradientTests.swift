@@ -48,20 +48,20 @@ import Testing
 
         var checked = 0
         for p in layer.parameters {
-            let numeric = S.numeric(p.value, epsilon: Self.epsilon(config), loss)
+            let numeric = NNTestSupport.finiteDifference(of: p.value, step: Self.epsilon(config), loss)
             let lines = S.mismatches(p.name, expected: numeric, actual: analytic.parameters[p.name] ?? [], tolerance: Self.tolerance)
             #expect(lines.isEmpty, "\(config.testDescription): \(lines.joined(separator: "; "))")
             checked += numeric.count
         }
-        let dInput = S.numeric(problem.input, epsilon: Self.epsilon(config), loss)
+        let dInput = NNTestSupport.finiteDifference(of: problem.input, step: Self.epsilon(config), loss)
         let inputLines = S.mismatches("input", expected: dInput, actual: analytic.input, tolerance: Self.tolerance)
         #expect(inputLines.isEmpty, "\(config.testDescription): \(inputLines.joined(separator: "; "))")
         if let state = problem.state {
-            let dh = S.numeric(state.h, epsilon: Self.epsilon(config), loss)
+            let dh = NNTestSupport.finiteDifference(of: state.h, step: Self.epsilon(config), loss)
             let hLines = S.mismatches("h0", expected: dh, actual: analytic.hidden, tolerance: Self.tolerance)
             #expect(hLines.isEmpty, "\(config.testDescription): \(hLines.joined(separator: "; "))")
             if let c = state.c {
-                let dc = S.numeric(c, epsilon: Self.epsilon(config), loss)
+                let dc = NNTestSupport.finiteDifference(of: c, step: Self.epsilon(config), loss)
                 let cLines = S.mismatches("c0", expected: dc, actual: analytic.cell ?? [], tolerance: Self.tolerance)
                 #expect(cLines.isEmpty, "\(config.testDescription): \(cLines.joined(separator: "; "))")
             }
@@ -78,7 +78,7 @@ import Testing
         let problem = S.makeProblem(config, for: layer)
         let analytic = S.analytic(layer, problem)
         let p = layer.parameters.first { $0.name == "weight_hh_l0" }!
-        let numeric = S.numeric(p.value, epsilon: Self.epsilon) { S.loss(layer, problem) }
+        let numeric = NNTestSupport.finiteDifference(of: p.value, step: Self.epsilon) { S.loss(layer, problem) }
         var wrong = analytic.parameters["weight_hh_l0"]!
         let i = wrong.indices.max { abs(wrong[$0]) < abs(wrong[$1]) }!
         wrong[i] *= 1.05

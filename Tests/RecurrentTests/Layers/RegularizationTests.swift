@@ -128,11 +128,11 @@ import Testing
         let analytic = S.analytic(layer, problem)
         let loss = { S.loss(layer, problem) }
         for p in layer.parameters {
-            let numeric = S.numeric(p.value, epsilon: 1e-2, loss)
+            let numeric = NNTestSupport.finiteDifference(of: p.value, step: 1e-2, loss)
             let lines = S.mismatches(p.name, expected: numeric, actual: analytic.parameters[p.name] ?? [], tolerance: Self.tolerance)
             #expect(lines.isEmpty, "\(config.testDescription): \(lines.joined(separator: "; "))")
         }
-        let dInput = S.numeric(problem.input, epsilon: 1e-2, loss)
+        let dInput = NNTestSupport.finiteDifference(of: problem.input, step: 1e-2, loss)
         let lines = S.mismatches("input", expected: dInput, actual: analytic.input, tolerance: Self.tolerance)
         #expect(lines.isEmpty, "\(config.testDescription): \(lines.joined(separator: "; "))")
         // Some weight-drop zeros reached the gradient (the masks were in play).

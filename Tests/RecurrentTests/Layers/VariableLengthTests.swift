@@ -72,18 +72,17 @@ import Testing
         let analyticInput = dInput.toArray(), analyticH = dState.h.toArray(), analyticC = dState.c?.toArray()
         let analytic = Dictionary(uniqueKeysWithValues: layer.parameters.map { ($0.name, $0.gradient.toArray()) })
         let tolerance = RecurrentGradientTests.tolerance, epsilon = RecurrentGradientTests.epsilon
+        func numeric(_ m: Matrix) -> [Double] { NNTestSupport.finiteDifference(of: m, step: epsilon, loss) }
         for p in layer.parameters {
-            let lines = S.mismatches(p.name, expected: S.numeric(p.value, epsilon: epsilon, loss), actual: analytic[p.name]!,
-                                     tolerance: tolerance)
+            let lines = S.mismatches(p.name, expected: numeric(p.value), actual: analytic[p.name]!, tolerance: tolerance)
             #expect(lines.isEmpty, "\(config.testDescription): \(lines.joined(separator: "; "))")
         }
-        let inputLines = S.mismatches("input", expected: S.numeric(problem.input, epsilon: epsilon, loss),
-                                      actual: analyticInput, tolerance: tolerance)
+        let inputLines = S.mismatches("input", expected: numeric(problem.input), actual: analyticInput, tolerance: tolerance)
         #expect(inputLines.isEmpty, "\(config.testDescription): \(inputLines.joined(separator: "; "))")
         let state = problem.state!
-        #expect(S.mismatches("h0", expected: S.numeric(state.h, epsilon: epsilon, loss), actual: analyticH, tolerance: tolerance).isEmpty)
+        #expect(S.mismatches("h0", expected: numeric(state.h), actual: analyticH, tolerance: tolerance).isEmpty)
         if let c = state.c {
-            #expect(S.mismatches("c0", expected: S.numeric(c, epsilon: epsilon, loss), actual: analyticC!, tolerance: tolerance).isEmpty)
+            #expect(S.mismatches("c0", expected: numeric(c), actual: analyticC!, tolerance: tolerance).isEmpty)
         }
         let (t, b) = (config.steps, config.batch)
         for sequence in 0..<b {

@@ -34,15 +34,15 @@ import Testing
         let analytic = S.analytic(layer, problem)
         let loss = { S.loss(layer, problem) }
         let epsilon: Float = config.kind == .rnnRelu ? 1e-3 : 1e-2     // a smaller step keeps ReLU off its kink
+        func numeric(_ m: Matrix) -> [Double] { NNTestSupport.finiteDifference(of: m, step: epsilon, loss) }
         for p in layer.parameters {
-            let numeric = S.numeric(p.value, epsilon: epsilon, loss)
-            let lines = S.mismatches(p.name, expected: numeric, actual: analytic.parameters[p.name] ?? [], tolerance: Self.tolerance)
+            let lines = S.mismatches(p.name, expected: numeric(p.value), actual: analytic.parameters[p.name] ?? [], tolerance: Self.tolerance)
             #expect(lines.isEmpty, "\(config.testDescription): \(lines.joined(separator: "; "))")
         }
-        var checks = [("input", S.numeric(problem.input, epsilon: epsilon, loss), analytic.input)]
+        var checks = [("input", numeric(problem.input), analytic.input)]
         if let state = problem.state {
-            checks.append(("h0", S.numeric(state.h, epsilon: epsilon, loss), analytic.hidden))
-            if let c = state.c, let dc = analytic.cell { checks.append(("c0", S.numeric(c, epsilon: epsilon, loss), dc)) }
+            checks.append(("h0", numeric(state.h), analytic.hidden))
+            if let c = state.c, let dc = analytic.cell { checks.append(("c0", numeric(c), dc)) }
         }
         for (name, numeric, actual) in checks {
             let lines = S.mismatches(name, expected: numeric, actual: actual, tolerance: Self.tolerance)
@@ -65,7 +65,7 @@ import Testing
         let analytic = S.analytic(layer, problem)
         let loss = { S.loss(layer, problem) }
         for p in layer.parameters {
-            let numeric = S.numeric(p.value, epsilon: 1e-2, loss)
+            let numeric = NNTestSupport.finiteDifference(of: p.value, step: 1e-2, loss)
             let lines = S.mismatches(p.name, expected: numeric, actual: analytic.parameters[p.name] ?? [], tolerance: Self.tolerance)
             #expect(lines.isEmpty, "\(lines.joined(separator: "; "))")
         }

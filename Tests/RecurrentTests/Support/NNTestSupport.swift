@@ -1,6 +1,7 @@
 import Recurrent
 
-/// Helpers for the Embedding/Linear/loss/optimizer tests (named to stay apart from other suites').
+/// Helpers for the layer, loss and optimizer tests (named to stay apart from other suites'),
+/// among them the one central-difference gradient of the test suite, `finiteDifference`.
 enum NNTestSupport {
     /// A (rows, cols) matrix of U(−scale, scale) values.
     static func randomMatrix(_ rows: Int, _ cols: Int, _ rng: inout RandomGenerator, scale: Float = 1) -> Matrix {
