@@ -132,13 +132,14 @@ public struct NetworkMethod: ForecastMethod {
 
 extension ForecastMethodKind {
     /// The methods every forecast is compared with, for a series of season `season`: last
-    /// value, seasonal naive (with a season), ETS by AICc, theta and ARIMA by AICc.
-    public static func baselines(season: Int?) -> [any ForecastMethod] {
+    /// value, seasonal naive (with a season), ETS by AICc, theta and ARIMA by AICc (ETS and
+    /// ARIMA fitted anew at most `maximumFits` times per set of origins).
+    public static func baselines(season: Int?, maximumFits: Int = RefitSchedule.maximumFits) -> [any ForecastMethod] {
         var methods: [any ForecastMethod] = [Baseline.lastValue]
         if let m = season { methods.append(Baseline.seasonalNaive(season: m)) }
-        methods.append(StatisticalMethod.ets(period: season))
+        methods.append(StatisticalMethod.ets(period: season, maximumFits: maximumFits))
         methods.append(StatisticalMethod.theta(period: season))
-        methods.append(ARIMAMethod(period: season))
+        methods.append(ARIMAMethod(period: season, maximumFits: maximumFits))
         return methods
     }
 }

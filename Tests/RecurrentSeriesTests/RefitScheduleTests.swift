@@ -52,4 +52,14 @@ import Testing
         #expect(ARIMAMethod(period: 12).maximumFits == RefitSchedule.maximumFits)
         #expect(StatisticalMethod.ets(period: 12) == .ets(period: 12, maximumFits: RefitSchedule.maximumFits))
     }
+
+    /// `forecast train --statistics-fits n` reaches ETS and ARIMA through the problem's baselines.
+    @Test func aProblemCapsItsStatisticsFits() throws {
+        var problem = try ForecastProblem(series: Synthetic.seasonalSeries(), lookback: 12, horizon: 3)
+        #expect(problem.statisticsFits == RefitSchedule.maximumFits)
+        problem.statisticsFits = 3
+        let methods = problem.baselineMethods
+        #expect(methods.compactMap { $0 as? ARIMAMethod }.map(\.maximumFits) == [3])
+        #expect(methods.compactMap { $0 as? StatisticalMethod }.contains(.ets(period: problem.season, maximumFits: 3)))
+    }
 }

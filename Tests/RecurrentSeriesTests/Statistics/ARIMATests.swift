@@ -146,6 +146,59 @@ import Testing
         #expect(ARMAStateSpace(ARIMA.Polynomials(ARIMAOrder(p: 1, d: 0, q: 0, includesConstant: false), [1.0], [], [], [])) == nil)
     }
 
+    /// The covariance from the autocovariances equals the doubling's sum, on pure AR, pure MA,
+    /// seasonal products (lynx's m = 9 with (p, q) = (5, 5)) and roots near the unit circle.
+    @Test func stationaryCovarianceMatchesTheDoublingReference() throws {
+        let cases: [(ARIMAOrder, [Double], [Double], [Double], [Double])] = [
+            (ARIMAOrder(p: 1, d: 0, q: 0, includesConstant: false), [0.8], [], [], []),
+            (ARIMAOrder(p: 0, d: 0, q: 2, includesConstant: false), [], [], [0.5, -0.4], []),
+            (ARIMAOrder(p: 2, d: 0, q: 1, seasonalP: 1, seasonalQ: 1, period: 4, includesConstant: false),
+             [0.5, -0.3], [0.6], [0.4], [-0.5]),
+            (ARIMAOrder(p: 5, d: 0, q: 5, seasonalP: 1, seasonalQ: 1, period: 9, includesConstant: false),
+             [1.1, -0.5, 0.1, -0.05, 0.02], [0.4], [0.3, 0.2, -0.1, 0.05, 0.01], [-0.6]),
+            (ARIMAOrder(p: 2, d: 0, q: 1, seasonalQ: 1, period: 12, includesConstant: false),
+             [1.5, -0.56], [], [-0.3], [-0.999]),
+            (ARIMAOrder(p: 1, d: 0, q: 1, includesConstant: false), [0.995], [], [0.9], []),
+        ]
+        for (order, ar, sar, ma, sma) in cases {
+            let poly = ARIMA.Polynomials(order, ar, sar, ma, sma)
+            let space = try #require(ARMAStateSpace(poly))
+            let reference = try #require(ARMAStateSpace.stationaryCovarianceByDoubling(phi: space.phi, loading: space.loading))
+            let largest = reference.map(abs).max()!
+            for (a, b) in zip(space.initialCovariance, reference) {
+                #expect(abs(a - b) <= 1e-9 * largest, "\(order): \(a) vs \(b)")
+            }
+        }
+        #expect(ARMAStateSpace.stationaryCovariance(phi: [1.2, -0.1], loading: [1, 0]) == nil, "explosive AR(2)")
+    }
+
+    /// The Chandrasekhar filter gives the full-covariance filter's sums, standardised errors and
+    /// final state, on the same models (a noisy series of 300 values).
+    @Test func chandrasekharFilterMatchesTheFullCovarianceFilter() throws {
+        var generator = SplitMix(seed: 3)
+        var x: [Double] = []
+        for t in 0..<300 { x.append(sin(Double(t) / 3) + 0.5 * generator.noise()) }
+        let cases: [(ARIMAOrder, [Double], [Double], [Double], [Double])] = [
+            (ARIMAOrder(p: 1, d: 0, q: 0, includesConstant: false), [0.8], [], [], []),
+            (ARIMAOrder(p: 2, d: 0, q: 1, seasonalP: 1, seasonalQ: 1, period: 4, includesConstant: false),
+             [0.5, -0.3], [0.6], [0.4], [-0.5]),
+            (ARIMAOrder(p: 5, d: 0, q: 5, seasonalP: 1, seasonalQ: 1, period: 9, includesConstant: false),
+             [1.1, -0.5, 0.1, -0.05, 0.02], [0.4], [0.3, 0.2, -0.1, 0.05, 0.01], [-0.6]),
+            (ARIMAOrder(p: 2, d: 0, q: 1, seasonalQ: 1, period: 12, includesConstant: false),
+             [1.5, -0.56], [], [-0.3], [-0.999]),
+        ]
+        for (order, ar, sar, ma, sma) in cases {
+            let space = try #require(ARMAStateSpace(ARIMA.Polynomials(order, ar, sar, ma, sma)))
+            var fast = [Double](repeating: 0, count: x.count), full = fast
+            let a = try #require(space.filter(x, standardized: &fast))
+            let b = try #require(space.filterByCovariance(x, standardized: &full))
+            #expect(abs(a.sumOfSquares - b.sumOfSquares) <= 1e-9 * b.sumOfSquares, "\(order)")
+            #expect(abs(a.sumOfLogVariances - b.sumOfLogVariances) <= 1e-9 * (1 + abs(b.sumOfLogVariances)), "\(order)")
+            #expect(zip(fast, full).allSatisfy { abs($0 - $1) <= 1e-8 * (1 + abs($1)) }, "\(order)")
+            #expect(zip(a.state, b.state).allSatisfy { abs($0 - $1) <= 1e-8 * (1 + abs($1)) }, "\(order)")
+        }
+    }
+
     @Test func recoversAKnownAR2AndForecastsItsCycle() {
         // y_t = 1.4·y_{t−1} − 0.8·y_{t−2} + ε (a damped cycle of period ~8.6) around mean 5.
         var generator = SplitMix(seed: 7)
