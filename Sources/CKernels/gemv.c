@@ -348,9 +348,13 @@ static void gemv_rows_run(int kernel, int threads, gemv_rows_job *job) {
     if (threads <= 0) threads = rk_thread_count();
     long blocks = (job->N + 3) / 4;
     long work = job->M * job->N * (job->K1 + job->K2);
-    job->parts = work < RK_GEMV_PARALLEL_MIN ? 1 : (threads < blocks ? threads : blocks);
+    // A few tasks per thread, taken in turn: when another process holds a core, the threads
+    // that run take over the tasks of one that does not. Tasks start on 4-row blocks, so every
+    // row gets the same code whatever the split.
+    const long tasks = 4L * threads;
+    job->parts = work < RK_GEMV_PARALLEL_MIN || threads <= 1 ? 1 : (tasks < blocks ? tasks : blocks);
     if (job->parts <= 1) gemv_rows_task(job, 0);
-    else rk_parallel_for((int)job->parts, job->parts, gemv_rows_task, job);
+    else rk_parallel_for(threads, job->parts, gemv_rows_task, job);
 }
 
 void rk_sgemv_t_rows(int kernel, int threads, long M, long N, long K, float alpha,
