@@ -20,14 +20,21 @@ import Recurrent
 ///    throughput the speed probe measured on the model (`plannedTokens`; without a
 ///    measurement, estimated at `assumedFLOPRate` from 6 × the model's multiply-adds per
 ///    token); without a budget, X = the epochs, or the steps' tokens over the text's.
-/// 4. Regularisation grows with the passes, r = clamp(log₂(X) / 4, 0, 1) (none for one pass or
-///    less, full strength from 16 on), AWD-LSTM's regularisers at r × their full strength,
-///    rounded to 0.05:
+/// 4. Regularisation grows with the passes, r = clamp(log₂(X) / log₂(F), 0, 1) (none for one
+///    pass or less, full strength from F passes on: F = 16 at word level, 64 at char and byte
+///    level), AWD-LSTM's regularisers at r × their full strength, rounded to 0.05:
 ///
 ///    | level | hidden dropout | weight drop | input dropout | embedding dropout | dropout |
 ///    |---|---|---|---|---|---|
 ///    | char, byte | 0.25 | 0.3 | 0.1 | 0 | 0 |
 ///    | word | 0.3 | 0.4 | 0.3 | 0.1 | 0 |
+///
+///    F differs by level because a word model memorises its text in fewer passes: its
+///    embedding and softmax hold a row per word, and a rare word's rows fit its few
+///    occurrences within a few passes (measured: at full strength the word runs of
+///    docs/script-writer.md are best after ~10 passes and then overfit), while every weight of a
+///    char model is shared by all of its tokens (measured: after 10 passes a char model with only
+///    dropout 0.2 is still improving on validation; docs/script-writer.md, "The 20-minute goals").
 ///
 ///    Giving any of --dropout, --input-dropout, --hidden-dropout, --weight-drop,
 ///    --embedding-dropout or --zoneout(-hidden, -cell) takes regularisation out of the rule's
@@ -130,7 +137,7 @@ public struct TrainingDefaultsRule: Sendable, Equatable {
             weightDrop = o.weightDrop ?? 0
             embeddingDropout = o.embeddingDropout ?? 0
         } else {
-            let r = min(1, max(0, Foundation.log2(max(passes, 1e-9)) / 4))
+            let r = min(1, max(0, Foundation.log2(max(passes, 1e-9)) / Foundation.log2(Self.fullStrengthPasses(level))))
             func scaled(_ full: Float) -> Float { (Float(r) * full * 20).rounded() / 20 }
             dropout = 0
             hiddenDropout = scaled(words ? 0.3 : 0.25)
@@ -147,6 +154,12 @@ public struct TrainingDefaultsRule: Sendable, Equatable {
                            + "embedding dropout \(Self.plain(embeddingDropout)) because \(how) (strength \(Int((r * 100).rounded()))%)")
         }
         self.reasons = reasons
+    }
+
+    /// The passes over the text from which the rule regularises at full strength: 16 at word
+    /// level, 64 at char and byte level (a char model memorises its text more slowly per pass).
+    public static func fullStrengthPasses(_ level: TokenizerLevel) -> Double {
+        level == .word ? 16 : 64
     }
 
     /// Whether `other` chose the same regularisation.

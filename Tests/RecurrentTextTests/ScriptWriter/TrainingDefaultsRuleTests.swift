@@ -23,15 +23,31 @@ import Testing
         #expect(word.reasons.contains { $0.hasPrefix("hidden size 256 because word level and 900000 training tokens") })
     }
 
-    /// r = clamp(log₂(passes)/4, 0, 1) times the full strength, rounded to 0.05.
+    /// r = clamp(log₂(passes)/log₂(F), 0, 1) times the full strength, rounded to 0.05; full
+    /// strength from F = 16 passes at word level, 64 at char and byte level.
     @Test func regularisationGrowsWithThePasses() {
         let one = Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.epochs = 1 }
         #expect(one.expectedPasses == 1)
         #expect([one.hiddenDropout, one.weightDrop, one.inputDropout, one.embeddingDropout, one.dropout] == [0, 0, 0, 0, 0])
         let sixteen = Self.rule(.word, tokens: 1_000_000, vocabulary: 20_000) { $0.epochs = 16 }
         #expect([sixteen.hiddenDropout, sixteen.weightDrop, sixteen.inputDropout, sixteen.embeddingDropout] == [0.3, 0.4, 0.3, 0.1])
-        let four = Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.epochs = 4 }      // r = 0.5
-        #expect([four.hiddenDropout, four.weightDrop, four.inputDropout] == [0.15, 0.15, 0.05])
+        let fourWords = Self.rule(.word, tokens: 1_000_000, vocabulary: 20_000) { $0.epochs = 4 }   // r = 0.5
+        #expect([fourWords.hiddenDropout, fourWords.weightDrop, fourWords.inputDropout, fourWords.embeddingDropout] == [0.15, 0.2, 0.15, 0.05])
+        // Char level: r = log₂(8)/6 = 0.5 at 8 passes, full strength from 64, none at one.
+        let eight = Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.epochs = 8 }
+        #expect([eight.hiddenDropout, eight.weightDrop, eight.inputDropout] == [0.15, 0.15, 0.05])
+        let sixteenChars = Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.epochs = 16 }     // r = 2/3
+        #expect([sixteenChars.hiddenDropout, sixteenChars.weightDrop, sixteenChars.inputDropout] == [0.15, 0.2, 0.05])
+        let sixtyFour = Self.rule(.byte, tokens: 1_000_000, vocabulary: 256) { $0.epochs = 64 }
+        #expect([sixtyFour.hiddenDropout, sixtyFour.weightDrop, sixtyFour.inputDropout, sixtyFour.embeddingDropout] == [0.25, 0.3, 0.1, 0])
+        #expect(TrainingDefaultsRule.fullStrengthPasses(.word) == 16 && TrainingDefaultsRule.fullStrengthPasses(.char) == 64)
+        // tinyshakespeare's quiet 20-minute plan on Zen 4 (docs/script-writer.md): 2,048 steps of
+        // 64 × 64 over 1,003,520 training tokens, 8.4 passes: 51% (the word curve's 77% gave
+        // 0.2, 0.25, 0.1).
+        let plan = Self.rule(.char, tokens: 1_003_520, vocabulary: 65) { $0.steps = 2048 }
+        #expect(abs(plan.expectedPasses - 8.36) < 0.01)
+        #expect([plan.hiddenDropout, plan.weightDrop, plan.inputDropout, plan.embeddingDropout] == [0.15, 0.15, 0.05, 0])
+        #expect(plan.reasons.last!.hasSuffix("(strength 51%)"))
         // With a budget the passes come from the model's cost at the assumed rate.
         let budgeted = Self.rule(.char, tokens: 1_000_000, vocabulary: 65) { $0.timeBudget = 1200 }
         let decoder: Double = 512 * 65, first: Double = 4 * 512 * (64 + 512), second: Double = 4 * 512 * (512 + 512)
@@ -56,8 +72,8 @@ import Testing
     /// With a budget and a measured plan, the passes are the planned tokens over the text's.
     @Test func measuredPlanGivesThePasses() {
         let measured = TrainingDefaultsRule(options: { var o = TextTrainingOptions(corpusPath: "unused"); o.timeBudget = 1200; return o }(),
-                                            level: .char, trainingTokens: 1_000_000, vocabularySize: 65, plannedTokens: 4_000_000)
-        #expect(measured.expectedPasses == 4 && measured.regularisesByRule)
+                                            level: .char, trainingTokens: 1_000_000, vocabularySize: 65, plannedTokens: 8_000_000)
+        #expect(measured.expectedPasses == 8 && measured.regularisesByRule)
         #expect([measured.hiddenDropout, measured.weightDrop, measured.inputDropout] == [0.15, 0.15, 0.05])   // r = 0.5
         #expect(measured.reasons.last!.contains("at the measured speed"))
         let slower = TrainingDefaultsRule(options: { var o = TextTrainingOptions(corpusPath: "unused"); o.timeBudget = 1200; return o }(),
