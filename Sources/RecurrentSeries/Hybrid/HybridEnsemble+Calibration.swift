@@ -14,7 +14,10 @@ import Foundation
 /// Sequential: at origin t, the windows known before it are those at origins c with
 /// `calibrationStart` ≤ c and c + H ≤ t (every value of them precedes t, and the members never
 /// trained on them); with a `calibration.memory` of M only the M latest of them (at least
-/// `minimumCalibrationWindows`), so that an old regime stops setting today's width. From
+/// `minimumCalibrationWindows`), so that an old regime stops setting today's width. With
+/// `calibration.known` = `.everyKnownValue`, step h also reads windows not yet complete, those
+/// with c + h < t, so that each step's M latest scores are of the M values just before t (a
+/// complete window's step 1 is H − 1 values old, and M complete windows reach 2H − 1 back). From
 /// `minimumCalibrationWindows` of them on, the steps get their own widenings, as errors grow
 /// with the horizon and one w for all would over-cover the first steps and under-cover the
 /// last: either each step w_h from its n scores (`.separate`), or one quantile q of all n·H
