@@ -297,7 +297,7 @@ import Testing
         #expect(ensemble.stepWidenings(y, origins: [t])[0] == (0..<H).map { h in ensemble.conformalQuantile(complete.map { $0[h] }) })
     }
 
-    /// `train` combines by the mean and calibrates pooled relative on the last H windows; the
+    /// `train` combines by the mean and calibrates pooled relative on the last H values; the
     /// calibration survives a checkpoint; absent from it (older checkpoints): every window, step by
     /// step; without `known` (checkpoints before it): complete windows.
     @Test func calibrationRoundTripsThroughACheckpoint() throws {
@@ -307,9 +307,10 @@ import Testing
                                           reference: .lastValue)
         var ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
                                                 options: ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)).ensemble
-        #expect(ensemble.combination == .mean && ensemble.calibration == HybridCalibration(steps: .pooledRelative, memory: 3))
+        #expect(ensemble.combination == .mean
+                && ensemble.calibration == HybridCalibration(steps: .pooledRelative, memory: 3, known: .everyKnownValue))
         for calibration in [HybridCalibration.everyWindowPerStep, HybridCalibration(steps: .pooledRelative, memory: 20),
-                            HybridCalibration(steps: .pooledRelative, memory: 3, known: .everyKnownValue)] {
+                            HybridCalibration(steps: .pooledRelative, memory: 20, known: .everyKnownValue)] {
             ensemble.calibration = calibration
             let checkpoint = HybridCheckpoint(ensemble: ensemble, source: ForecastSource(file: "y.csv", column: "y", dateColumn: nil,
                                                                                           wide: false, missing: .interpolate),
