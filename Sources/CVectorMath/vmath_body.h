@@ -405,6 +405,47 @@ static double softmax_cross_entropy(long N, long V, const float *logits, long ld
     return total;
 }
 
+// MARK: - Rejection sampling from an int8 proposal (DecoderSampler)
+
+// p[v] ← u_v = z + ε, with z = p[v] + b[v] (b = 0 when bias is NULL) and
+//     ε = min(e1[v]·hInf, e2[v]·hTwo) + rounding·mag[v] + biasFactor·|b[v]| + 2⁻²¹·|z| + 10⁻⁵
+// added left to right, no fused multiply-add: the same floats on every path. Returns max u
+// (NaN u are passed over; −inf when V = 0).
+static float proposal_bounds(long V, float *p, const float *bias, const float *e1, const float *e2,
+                             const float *mag, float hInf, float hTwo, float rounding, float biasFactor) {
+    const vf hi = vset1(hInf), h2 = vset1(hTwo), rd = vset1(rounding), bf = vset1(biasFactor);
+    const vf zf = vset1(0x1p-21f), tiny = vset1(1e-5f), zero = vset1(0.0f);
+    vf top = vset1(-VM_INF);
+    for (long j = 0; j < V; j += VW) {
+        long m = lanes(j, V);
+        // Padding lanes read z = −inf, so ε = +inf and u = NaN there, which the max passes over.
+        vf b = bias ? ld(bias + j, m, 0) : zero;
+        vf z = vadd(ld(p + j, m, -VM_INF), b);
+        vf a = vmul(ld(e1 + j, m, 0), hi), c = vmul(ld(e2 + j, m, 0), h2);
+        vf eps = vsel(vlt(c, a), c, a);
+        eps = vadd(eps, vmul(rd, ld(mag + j, m, 0)));
+        eps = vadd(eps, vmul(bf, vabs(b)));
+        eps = vadd(eps, vmul(zf, vabs(z)));
+        eps = vadd(eps, tiny);
+        vf u = vadd(z, eps);
+        st(p + j, u, m);
+        top = vsel(vlt(top, u), u, top);
+    }
+    return vhmax(top);
+}
+
+// p[v] ← exp(((u + 2⁻²⁰·(|u| + |top|)) − top) · inverse) for u = p[v]: the proposal weights,
+// each u raised by a hair first (see DecoderSampler.draw), with rk_vm_exp's exp.
+static void proposal_weights(long V, float *p, float top, float inverse) {
+    const vf t = vset1(top), at = vabs(vset1(top)), k = vset1(0x1p-20f), inv = vset1(inverse);
+    for (long j = 0; j < V; j += VW) {
+        long m = lanes(j, V);
+        vf u = ld(p + j, m, 0);
+        vf x = vmul(vsub(vadd(u, vmul(k, vadd(vabs(u), at))), t), inv);
+        st(p + j, vexp(x), m);
+    }
+}
+
 // MARK: - The table
 
 const rk_vm_table VM_TABLE = {
@@ -422,4 +463,6 @@ const rk_vm_table VM_TABLE = {
     .log_softmax_rows = log_softmax_rows,
     .logsumexp_rows = logsumexp_rows,
     .softmax_cross_entropy = softmax_cross_entropy,
+    .proposal_bounds = proposal_bounds,
+    .proposal_weights = proposal_weights,
 };

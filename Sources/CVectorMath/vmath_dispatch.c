@@ -143,3 +143,12 @@ double rk_vm_softmax_cross_entropy(int path, long N, long V, const float *logits
                                    float *dlogits, long ldd) {
     return table(path)->softmax_cross_entropy(N, V, logits, ldx, targets, ignore, scale, dlogits, ldd);
 }
+
+float rk_vm_proposal_bounds(int path, long V, float *p, const float *bias, const float *e1, const float *e2,
+                            const float *mag, float hInf, float hTwo, float rounding, float biasFactor) {
+    return table(path)->proposal_bounds(V, p, bias, e1, e2, mag, hInf, hTwo, rounding, biasFactor);
+}
+
+void rk_vm_proposal_weights(int path, long V, float *p, float top, float inverse) {
+    table(path)->proposal_weights(V, p, top, inverse);
+}

@@ -49,6 +49,9 @@ typedef struct rk_vm_table {
     double (*softmax_cross_entropy)(long N, long V, const float *logits, long ldx,
                                     const int32_t *targets, int32_t ignore, float scale,
                                     float *dlogits, long ldd);
+    float (*proposal_bounds)(long V, float *p, const float *bias, const float *e1, const float *e2,
+                             const float *mag, float hInf, float hTwo, float rounding, float biasFactor);
+    void (*proposal_weights)(long V, float *p, float top, float inverse);
 } rk_vm_table;
 
 extern const rk_vm_table rk_vm_table_portable;

@@ -21,3 +21,10 @@ package func quantizedGemv(streams: Int, _ y: UnsafeMutablePointer<Float>, outpu
                            errors: UnsafeMutablePointer<Float>) {
     rk_qgemv_streams(-1, 0, streams, n, k, x, ldx, q, ldq, scales, y, ldy, errors)
 }
+
+/// Lets the AVX-512BW int16 path of `quantizedGemv` use AVX512-VNNI where the CPU has it (the
+/// default) or not; returns whether it will. Both compute the same integers (tests).
+@discardableResult
+package func quantizedGemvAllowsVNNI(_ allow: Bool) -> Bool {
+    rk_qgemv_allow_vnni(allow ? 1 : 0) != 0
+}

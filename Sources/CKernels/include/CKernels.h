@@ -106,7 +106,8 @@ void rk_sgemv2_t(int kernel, int threads, long M, long N, long K1, const float *
 /// Float32 x and scales, rows split over up to `threads` threads. The proposal step of exact
 /// rejection sampling from a large decoder (DecoderSampler). Returns e ≥ 0 such that the
 /// products used x' with |x'_p − x_p| ≤ e (0 when x is used as is; the AVX-512BW path rounds
-/// x to int16 steps of max|x|/32767 first), to be added to the caller's error bound.
+/// x to int16 steps of max|x|/32767 first, then sums exact integer products), to be added to
+/// the caller's error bound.
 float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const signed char *Q,
                long ldq, const float *scale, float *y);
 
@@ -116,6 +117,10 @@ float rk_qgemv(int kernel, int threads, long N, long K, const float *x, const si
 void rk_qgemv_streams(int kernel, int threads, long streams, long N, long K, const float *x, long ldx,
                       const signed char *Q, long ldq, const float *scale, float *y, long ldy,
                       float *errors);
+/// Whether the AVX-512BW int16 path of rk_qgemv may use AVX512-VNNI (vpdpwssd) where the CPU
+/// has it (the default); returns whether it will. Both forms compute the same integers, so
+/// the results are the same bit for bit; for tests and benchmarks.
+int rk_qgemv_allow_vnni(int allow);
 
 /// Floats needed to pack a (K, N) right-hand operand for `kernel`:
 /// ceil(N / NR) panels of K × NR floats, the last one zero-padded.

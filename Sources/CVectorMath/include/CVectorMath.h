@@ -181,6 +181,31 @@ double rk_vm_softmax_cross_entropy(int path, long N, long V,
 void rk_vm_adam_update(int path, long n, float *theta, const float *grad, float *m, float *v, float w1,
                        float b2, float w2, float bc2, float eps, float negStep);
 
+// MARK: - Rejection sampling from an int8 proposal (DecoderSampler)
+
+/// The proposal's upper bounds, in place: for v < V, with b = bias[v] (0 when bias is NULL),
+///
+///     z = p[v] + b
+///     p[v] ← z + (min(e1[v]·hInf, e2[v]·hTwo) + rounding·mag[v] + biasFactor·|b| + 2⁻²¹·|z| + 10⁻⁵)
+///
+/// added left to right with no fused multiply-add, so every path gives the same floats.
+/// Returns max_v p[v] (NaN entries are passed over).
+float rk_vm_proposal_bounds(int path, long V, float *p, const float *bias, const float *e1, const float *e2,
+                            const float *mag, float hInf, float hTwo, float rounding, float biasFactor);
+
+/// The proposal weights, in place: p[v] ← exp(((u + 2⁻²⁰·(|u| + |top|)) − top) · inverse) for
+/// u = p[v] (rk_vm_exp's exp, no fused multiply-add before it).
+void rk_vm_proposal_weights(int path, long V, float *p, float top, float inverse);
+
+/// total[s] = Σ_v (double)w[s·ldw + v] for s < S, each sum in index order (the floats of a
+/// plain loop); four rows' sums overlap.
+void rk_vm_row_sums_double(long S, long V, const float *w, long ldw, double *total);
+
+/// A categorical draw by cumulative Double sums in index order over the positive weights:
+/// the first v with target < Σ_{u ≤ v, w[u] > 0} w[u], else the last positive v (target at or
+/// above the total, by rounding), 0 when none is positive.
+long rk_vm_draw_cumulative(long V, const float *w, double target);
+
 #ifdef __cplusplus
 }
 #endif

@@ -48,6 +48,11 @@ public final class DecoderSampler {
     private let magnitude: UnsafeMutablePointer<Float>  // A_v + E1_v, rounded up
     private let proposals: UnsafeMutablePointer<Float>  // z̃ → u → weights, (streams, V)
     private let proposalErrors: UnsafeMutablePointer<Float>  // per stream: h's rounding in the int8 product
+    private let tops: UnsafeMutablePointer<Float>       // per stream: max u, NaN for the plain path
+    private let totals: UnsafeMutablePointer<Double>    // per stream: Σ of the proposal weights
+    private let targets: UnsafeMutablePointer<Double>   // per stream: the first draw's target
+    private let firsts: UnsafeMutablePointer<Int>       // per stream: the first draw's candidate
+    private let passes: DecoderStreamPasses             // the V-long passes over these buffers
     /// How many streams `sample(hidden:temperature:generators:into:)` draws for at most.
     public let streams: Int
     private let logit = Matrix(rows: 1, cols: 1)
@@ -92,6 +97,18 @@ public final class DecoderSampler {
         proposals.initialize(repeating: 0, count: v * streams)
         proposalErrors = .allocate(capacity: streams)
         proposalErrors.initialize(repeating: 0, count: streams)
+        tops = .allocate(capacity: streams)
+        tops.initialize(repeating: 0, count: streams)
+        totals = .allocate(capacity: streams)
+        totals.initialize(repeating: 0, count: streams)
+        targets = .allocate(capacity: streams)
+        targets.initialize(repeating: 0, count: streams)
+        firsts = .allocate(capacity: streams)
+        firsts.initialize(repeating: 0, count: streams)
+        passes = DecoderStreamPasses(vocabularySize: v, hiddenSize: h, proposals: proposals,
+                                     bias: bias.map { UnsafePointer($0.pointer) }, errorL1: errorL1, errorL2: errorL2,
+                                     magnitude: magnitude, proposalErrors: proposalErrors, tops: tops, totals: totals,
+                                     targets: targets, firsts: firsts)
         for r in 0..<v {
             let row = w.pointer + r * w.rowStride, q = quantized + r * h
             var largest: Float = 0
@@ -116,24 +133,26 @@ public final class DecoderSampler {
 
     deinit {
         quantized.deallocate(); scales.deallocate(); errorL1.deallocate(); errorL2.deallocate()
-        magnitude.deallocate(); proposals.deallocate(); proposalErrors.deallocate()
+        magnitude.deallocate(); proposals.deallocate(); proposalErrors.deallocate(); tops.deallocate()
+        totals.deallocate(); targets.deallocate(); firsts.deallocate()
     }
 
     /// The next token for the top hidden state `hidden` (1, H) at temperature τ.
     public func sample(hidden: Matrix, temperature: Double, generator: inout RandomGenerator) -> Int {
-        let v = vocabularySize
         precondition(hidden.rows == 1 && hidden.cols == hiddenSize, "DecoderSampler: hidden is \(hidden.rows)×\(hidden.cols), expected 1×\(hiddenSize)")
         precondition(temperature > 0 && temperature.isFinite, "DecoderSampler: temperature must be positive, got \(temperature)")
         let h = hidden.isContiguous ? hidden : hidden.copy()
-        let hError = quantizedGemv(proposals, rows: v, columns: hiddenSize, x: h.pointer, quantized: quantized,
-                                   rowStride: hiddenSize, scales: scales)
-        return draw(h, proposal: proposals, hError: hError, temperature: temperature, generator: &generator)
+        proposalErrors[0] = quantizedGemv(proposals, rows: vocabularySize, columns: hiddenSize, x: h.pointer,
+                                          quantized: quantized, rowStride: hiddenSize, scales: scales)
+        passes.prepare(0..<1, hidden: h.pointer, rowStride: h.rowStride, inverseTemperature: Float(1 / temperature))
+        return draw(stream: 0, h, temperature: temperature, generator: &generator)
     }
 
     /// The next token of each of N ≤ `streams` streams from their top hidden states `hidden`
     /// (N, H): `tokens[i]` drawn with `generators[i]`, the token stream i gets alone from
-    /// `sample(hidden:temperature:generator:)` (the same floats and draws), while the int8
-    /// rows are read once for all N.
+    /// `sample(hidden:temperature:generator:)` (the same floats and the same draws from its
+    /// generator, in the same order), while the int8 rows are read once for all N and the
+    /// streams' V-long passes run on the thread pool.
     public func sample(hidden: Matrix, temperature: Double, generators: inout [RandomGenerator], into tokens: inout [Int]) {
         let n = hidden.rows, v = vocabularySize
         precondition(n <= streams && hidden.cols == hiddenSize,
@@ -143,39 +162,44 @@ public final class DecoderSampler {
         quantizedGemv(streams: n, proposals, outputStride: v, rows: v, columns: hiddenSize, x: hidden.pointer,
                       inputStride: hidden.rowStride, quantized: quantized, rowStride: hiddenSize, scales: scales,
                       errors: proposalErrors)
+        // Bounds, weights and totals for groups of four streams (the Double totals of a group
+        // overlap), the groups on the thread pool.
+        let passes = passes, h = SharedPointer(hidden.pointer), stride = hidden.rowStride
+        let inverse = Float(1 / temperature), groups = (n + 3) / 4
+        ThreadPool.parallelFor(groups) { g in
+            passes.prepare((4 * g)..<min(n, 4 * g + 4), hidden: h.base, rowStride: stride, inverseTemperature: inverse)
+        }
+        // Each stream's first candidate: its target from its generator (as `draw` would take
+        // it), then the cumulative searches on the thread pool.
+        for i in 0..<n where !tops[i].isNaN { targets[i] = generators[i].uniformDouble() * totals[i] }
+        ThreadPool.parallelFor(n) { i in passes.searchFirst(i) }
         for i in 0..<n {
-            let row = hidden.row(i)
-            let h = row.isContiguous ? row : row.copy()
-            tokens[i] = draw(h, proposal: proposals + i * v, hError: proposalErrors[i], temperature: temperature,
-                             generator: &generators[i])
+            tokens[i] = draw(stream: i, hidden.row(i), temperature: temperature, generator: &generators[i],
+                             first: tops[i].isNaN ? nil : firsts[i])
         }
     }
 
-    /// A token from `proposal` holding z̃ = s ⊙ (Q·h) for `h` (contiguous, 1 × H; the int8
-    /// product's rounding of h: `hError`).
-    private func draw(_ h: Matrix, proposal: UnsafeMutablePointer<Float>, hError: Float, temperature: Double,
-                      generator: inout RandomGenerator) -> Int {
-        let v = vocabularySize
-        guard let top = upperBounds(h, proposal: proposal, hError: hError) else {
-            return fallback(h, temperature: temperature, generator: &generator)
-        }
-        // Proposal weights exp((u_v − max u)/τ) ≈ (0, 1]. u_v is raised by a hair first, more
-        // than the roundings of the subtraction and scaling, so the weight's exponent is never
-        // below (z_v − max u)/τ.
-        let inverse = Float(1 / temperature)
-        for r in 0..<v {
-            let upper = proposal[r]
-            proposal[r] = (upper + 0x1p-20 * (abs(upper) + abs(top)) - top) * inverse
-        }
-        VectorMath.exp(proposal, proposal, count: v)
-        let weights = proposal
-        var total = 0.0
-        for r in 0..<v { total += Double(weights[r]) }
+    /// Stream i's token from its proposal weights (`DecoderStreamPasses.prepare`) for its hidden state
+    /// `h` (contiguous, 1 × H); `first`: the first candidate when it was drawn already (with a
+    /// target taken from `generator` as this loop takes it).
+    private func draw(stream i: Int, _ h: Matrix, temperature: Double, generator: inout RandomGenerator,
+                      first: Int? = nil) -> Int {
+        let top = tops[i], total = totals[i], weights = proposals + i * vocabularySize
+        guard !top.isNaN else { return fallback(h, temperature: temperature, generator: &generator) }
+        var next = first
         // The acceptance test uses the proposal weight actually drawn from: accepting with
         // exp((z_v − max u)/τ) / weight_v makes P(v) ∝ exp(z_v/τ) exactly, however the weight
         // was rounded, as long as that ratio is ≤ 1 (which the margin in ε guarantees).
         while true {
-            let candidate = draw(total: total, proposal: proposal, &generator)
+            // ∝ the weights, as `RandomGenerator.categorical` (one `uniformDouble()`, cumulative
+            // sums in Double).
+            let candidate: Int
+            if let drawn = next {
+                candidate = drawn
+                next = nil
+            } else {
+                candidate = VectorMath.drawCumulative(weights, count: vocabularySize, target: generator.uniformDouble() * total)
+            }
             candidates += 1
             let z = exactLogit(candidate, h)
             // log acceptance = (z_v − u_v)/τ with u_v = max u + τ·log(weight_v).
@@ -197,53 +221,11 @@ public final class DecoderSampler {
     func upperBounds(_ h: Matrix) -> Float? {
         let hError = quantizedGemv(proposals, rows: vocabularySize, columns: hiddenSize, x: h.pointer,
                                    quantized: quantized, rowStride: hiddenSize, scales: scales)
-        return upperBounds(h, proposal: proposals, hError: hError)
-    }
-
-    /// Turns z̃ = s ⊙ (Q·h) in `proposal` into the upper bounds u_v ≥ z_v and returns max u, or
-    /// nil when h or the bounds are not finite.
-    private func upperBounds(_ h: Matrix, proposal: UnsafeMutablePointer<Float>, hError: Float) -> Float? {
-        let v = vocabularySize, k = hiddenSize
-        var infinity = 0.0, squares = 0.0
-        for j in 0..<k {
-            let x = Double(h.pointer[j])
-            infinity = max(infinity, abs(x))
-            squares += x * x
-        }
-        let hInf = Float(infinity), hTwo = Float(squares.squareRoot() * (1 + 1e-6)).nextUp
-        guard hInf.isFinite && hTwo.isFinite else { return nil }
-        // z̃ = s ⊙ (Q·h) (+ b), then u = z̃ + ε. The kernel may round h to int16 steps first:
-        // its rounding e adds (A_v + E1_v)·e.
-        let u = Float.ulpOfOne / 2
-        let rounding = 2 * Float(k + 8) * u * hInf + hError
-        var top = -Float.infinity
-        for r in 0..<v {
-            let b = bias.map { $0.pointer[r] } ?? 0
-            let z = proposal[r] + b
-            let quantization = min(errorL1[r] * hInf, errorL2[r] * hTwo)
-            let epsilon = quantization + rounding * magnitude[r] + 8 * u * abs(b) + 0x1p-21 * abs(z) + 1e-5
-            let upper = z + epsilon
-            proposal[r] = upper
-            top = max(top, upper)
-        }
-        return top.isFinite ? top : nil
+        return passes.upperBounds(h.pointer, proposal: proposals, hError: hError)
     }
 
     /// The current contents of the proposal buffer (tests).
     var proposalValues: [Float] { Array(UnsafeBufferPointer(start: proposals, count: vocabularySize)) }
-
-    /// A draw ∝ the proposal weights, as `RandomGenerator.categorical` (one `uniformDouble()`,
-    /// cumulative sums in Double), written out so it runs specialised on the raw buffer.
-    private func draw(total: Double, proposal: UnsafeMutablePointer<Float>, _ generator: inout RandomGenerator) -> Int {
-        let target = generator.uniformDouble() * total
-        var cumulative = 0.0, last = 0
-        for r in 0..<vocabularySize where proposal[r] > 0 {
-            cumulative += Double(proposal[r])
-            last = r
-            if target < cumulative { return r }
-        }
-        return last
-    }
 
     /// z_v = W_v·h + b_v in Float32, as the full product computes row v.
     func exactLogit(_ v: Int, _ h: Matrix) -> Float {

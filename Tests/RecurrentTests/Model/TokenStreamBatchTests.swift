@@ -86,11 +86,13 @@ import Testing
         Self.check(peepholes, SamplingOptions(temperature: 1.2))
     }
 
-    /// A decoder large enough for rejection sampling from the int8 proposal (V·H ≥ 2²⁰).
-    @Test func rejectionSamplingPath() throws {
+    /// A decoder large enough for rejection sampling from the int8 proposal (V·H ≥ 2²⁰), with
+    /// stream counts around the int8 kernel's groups of four streams.
+    @Test(arguments: [3, 4, 5, 8, 9])
+    func rejectionSamplingPath(streams: Int) throws {
         let model = try S.model(vocabulary: 2_100, embedding: 16, hidden: 512, layers: 1, seed: 9)
         let options = SamplingOptions(temperature: 1)
-        #expect(TokenStream(model: model, options: options, streams: 3).decoderSampler != nil)
-        Self.check(model, options, streams: 3, count: 12)
+        #expect(TokenStream(model: model, options: options, streams: streams).decoderSampler != nil)
+        Self.check(model, options, streams: streams, count: 12)
     }
 }
