@@ -17,11 +17,22 @@ gap-filled as `recurrent forecast` reads it: linear interpolation):
   the last p values and so must equal the CSS recursion's forecast;
 - arma: for ARMA(p, q) orders, the CSS SSE found by scipy's least_squares on an independent
   implementation of the recursion from several starting points (a bound the Swift fit must
-  reach).
+  reach);
+- exact: for a few seasonal and non-seasonal orders, statsmodels' ARIMA fitted by exact
+  maximum likelihood (Kalman filter, the differencing in the state with a diffuse start): its
+  coefficients in the tool's convention (the constant as the mean of the differenced series:
+  statsmodels' drift per step times 1, or m after a seasonal difference), its log-likelihood
+  with sigma^2 concentrated out at those coefficients (`concentrate_scale=True`), which the
+  tool's Kalman filter on the differenced series must reproduce, and its forecast from them;
+  and its optimum's log-likelihood, which the tool's fit must reach.
 
 Usage (from the repository root; needs numpy, pandas, scipy and statsmodels):
-    python Scripts/make_arima_fixtures.py
+    python Scripts/make_arima_fixtures.py [--exact-only]
+
+--exact-only recomputes only the "exact" entries and keeps the others of the existing fixture
+(the CSS references' scipy searches take most of the run's time).
 """
+import argparse
 import json
 import math
 import os
@@ -120,16 +131,64 @@ def arma_fixture(y, p, q):
     return {"p": p, "q": q, "conditioning": CONDITIONING, "sse": best}
 
 
+# name: [(order, seasonal order, trend)], trend "c" a mean (d + D = 0), "t" a drift (d + D = 1).
+EXACT = {
+    "co2": [((2, 1, 1), (0, 0, 0, 0), "t")],
+    "elec_equip": [((2, 0, 2), (0, 1, 1, 12), "n"), ((1, 0, 1), (0, 1, 1, 12), "t")],
+    "elnino": [((1, 0, 1), (1, 0, 1, 12), "c"), ((2, 0, 0), (0, 1, 1, 12), "n")],
+    "AirPassengers": [((0, 1, 1), (0, 1, 1, 12), "n"), ((2, 1, 1), (0, 1, 0, 12), "n")],
+    "lynx": [((2, 0, 1), (0, 0, 0, 0), "c"), ((4, 0, 0), (0, 0, 0, 0), "c")],
+}
+
+
+def exact_fixture(y, order, seasonal_order, trend):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ARIMA(y, order=order, seasonal_order=seasonal_order, trend=trend).fit()
+        names = res.model.param_names
+        params = dict(zip(names, res.params))
+        concentrated = ARIMA(y, order=order, seasonal_order=seasonal_order, trend=trend, concentrate_scale=True)
+        without_scale = [params[n] for n in concentrated.param_names]
+        loglike = float(concentrated.loglike(np.array(without_scale)))
+        forecast = np.asarray(res.forecast(H))
+    p, d, q = order
+    P, D, Q, m = seasonal_order
+    constant = 0.0
+    if trend == "c":
+        constant = params["const"]
+    elif trend == "t":
+        constant = params["x1"] * (m if D else 1)
+    return {"order": [p, d, q, P, D, Q, m], "includesConstant": trend != "n",
+            "ar": [float(params[f"ar.L{i}"]) for i in range(1, p + 1)],
+            "seasonalAR": [float(params[f"ar.S.L{m * i}"]) for i in range(1, P + 1)],
+            "ma": [float(params[f"ma.L{i}"]) for i in range(1, q + 1)],
+            "seasonalMA": [float(params[f"ma.S.L{m * i}"]) for i in range(1, Q + 1)],
+            "constant": float(constant), "logLikelihood": loglike, "fittedLogLikelihood": float(res.llf),
+            "forecast": [float(v) for v in forecast]}
+
+
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--exact-only", action="store_true", help="recompute only the exact-likelihood entries")
+    args = parser.parse_args()
     fixtures = {}
+    if args.exact_only:
+        with open(OUT) as f:
+            fixtures = json.load(f)
     for name, m in SERIES:
         y = load(name)
+        if args.exact_only:
+            fixtures[name]["exact"] = [exact_fixture(y, *spec) for spec in EXACT[name]]
+            print(f"{name}: exact log L " + ", ".join(f"{e['logLikelihood']:.4f}" for e in fixtures[name]["exact"]),
+                  flush=True)
+            continue
         entry = {"count": int(len(y)), "period": m,
                  "kpss": [kpss_statistic(y), kpss_statistic(np.diff(y))],
                  "kpssAuto": [kpss_auto(y), kpss_auto(np.diff(y)), kpss_auto(y[m:] - y[:-m])],
                  "seasonalStrength": seasonal_strength(y, m),
                  "ar": [ar_fixture(y, p, d) for d in (0, 1) for p in (1, 2, 3)],
-                 "arma": [arma_fixture(y, p, q) for (p, q) in [(1, 1), (2, 1)] if name in ("lynx", "elec_equip")]}
+                 "arma": [arma_fixture(y, p, q) for (p, q) in [(1, 1), (2, 1)] if name in ("lynx", "elec_equip")],
+                 "exact": [exact_fixture(y, *spec) for spec in EXACT[name]]}
         fixtures[name] = entry
         print(f"{name}: KPSS {entry['kpss'][0]:.4f} / {entry['kpss'][1]:.4f}, seasonal strength "
               f"{entry['seasonalStrength']:.4f}")

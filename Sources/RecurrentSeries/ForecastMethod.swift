@@ -52,12 +52,13 @@ extension Baseline: ForecastMethod {
     }
 }
 
-/// ETS or theta, refitted to the history before each origin (ETS at most
-/// `RefitSchedule.maximumFits` times over many origins; theta, a closed form and a
-/// one-parameter fit, at every origin).
+/// ETS or theta, refitted to the history before each origin (ETS at most `maximumFits` times
+/// over many origins, `RefitSchedule`; theta, a closed form and a one-parameter fit, at every
+/// origin).
 public enum StatisticalMethod: ForecastMethod, Equatable, Sendable {
-    /// The ETS model of lowest AICc among `ExponentialSmoothing.candidates(period:)`.
-    case ets(period: Int?)
+    /// The ETS model of lowest AICc among `ExponentialSmoothing.candidates(period:)`, chosen
+    /// and fitted anew at most `maximumFits` times per `forecasts` call.
+    case ets(period: Int?, maximumFits: Int = RefitSchedule.maximumFits)
     /// Theta with classical seasonal adjustment when `period` passes its seasonal test.
     case theta(period: Int?)
 
@@ -81,7 +82,7 @@ public enum StatisticalMethod: ForecastMethod, Equatable, Sendable {
     public func forecast(_ series: [Double], origin: Int, horizon: Int) -> [Double] {
         let history = Array(series[..<origin])
         switch self {
-        case .ets(let period):
+        case .ets(let period, _):
             guard let model = ExponentialSmoothing.select(history, period: period) else {
                 return Baseline.lastValue.forecast(series, origin: origin, horizon: horizon)
             }
@@ -94,10 +95,10 @@ public enum StatisticalMethod: ForecastMethod, Equatable, Sendable {
 
     /// ETS is chosen and fitted at the origins `RefitSchedule` names and run on at the others.
     public func forecasts(_ series: [Double], origins: [Int], horizon: Int) -> [[Double]] {
-        guard case .ets(let period) = self else {
+        guard case .ets(let period, let maximumFits) = self else {
             return origins.map { forecast(series, origin: $0, horizon: horizon) }
         }
-        return RefitSchedule(origins: origins).forecasts(
+        return RefitSchedule(origins: origins, maximumFits: maximumFits).forecasts(
             series, origins: origins, horizon: horizon, fit: { ExponentialSmoothing.select($0, period: period) },
             extend: { $0.applied(to: $1) }, forecast: { $0.forecast(horizon: $1) },
             fallback: { Baseline.lastValue.forecast(series, origin: $0, horizon: horizon) })
@@ -131,13 +132,14 @@ public struct NetworkMethod: ForecastMethod {
 
 extension ForecastMethodKind {
     /// The methods every forecast is compared with, for a series of season `season`: last
-    /// value, seasonal naive (with a season), ETS by AICc, theta and ARIMA by AICc.
-    public static func baselines(season: Int?) -> [any ForecastMethod] {
+    /// value, seasonal naive (with a season), ETS by AICc, theta and ARIMA by AICc (ETS and
+    /// ARIMA fitted anew at most `maximumFits` times per set of origins).
+    public static func baselines(season: Int?, maximumFits: Int = RefitSchedule.maximumFits) -> [any ForecastMethod] {
         var methods: [any ForecastMethod] = [Baseline.lastValue]
         if let m = season { methods.append(Baseline.seasonalNaive(season: m)) }
-        methods.append(StatisticalMethod.ets(period: season))
+        methods.append(StatisticalMethod.ets(period: season, maximumFits: maximumFits))
         methods.append(StatisticalMethod.theta(period: season))
-        methods.append(ARIMAMethod(period: season))
+        methods.append(ARIMAMethod(period: season, maximumFits: maximumFits))
         return methods
     }
 }

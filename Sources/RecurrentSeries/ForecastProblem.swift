@@ -58,8 +58,12 @@ public struct ForecastProblem: Sendable {
         self.maseScale = ForecastAccuracy.maseScale(training: training, season: self.season ?? 1)
     }
 
+    /// The most origins of one set (the test part, the validation origins) at which ETS and
+    /// ARIMA are chosen and fitted anew (`RefitSchedule`); the latest fit runs on between them.
+    public var statisticsFits = RefitSchedule.maximumFits
+
     /// Every method a forecast is compared with: last value, seasonal naive (with a season), ETS, theta and ARIMA.
-    public var baselineMethods: [any ForecastMethod] { ForecastMethodKind.baselines(season: season) }
+    public var baselineMethods: [any ForecastMethod] { ForecastMethodKind.baselines(season: season, maximumFits: statisticsFits) }
 
     /// The actual values of the windows at `origins`.
     public func actuals(_ origins: [Int]) -> [[Double]] {

@@ -50,6 +50,9 @@ extension ForecastCommand {
 
         @OptionGroup var runOptions: SeriesRunOptions<ForecastTask>
 
+        @Option(help: ArgumentHelp("ETS and ARIMA are chosen and fitted anew at most this many times over the test part, and again over the validation origins.", discussion: "Between those origins the latest fit runs on over the longer history. Fewer fits are faster and score the statistics a little less fairly.", valueName: "n"))
+        var statisticsFits = RefitSchedule.maximumFits
+
         func validate() throws {
             guard window.lookback >= 1 else { throw ValidationError("--lookback must be at least 1.") }
             guard window.horizon >= 1 else { throw ValidationError("--horizon must be at least 1.") }
@@ -69,6 +72,7 @@ extension ForecastCommand {
                 }
             }
             if let season = window.season, season < 1 { throw ValidationError("--season must be at least 1.") }
+            guard statisticsFits >= 1 else { throw ValidationError("--statistics-fits must be at least 1.") }
             guard input.wide || input.column != nil else {
                 throw ValidationError("name the value column with --column (or give --wide for one row per year).")
             }
@@ -94,9 +98,10 @@ extension ForecastCommand {
 
         /// The task: `series` split, its season found, its windows encoded; says on stderr how.
         func problem(_ series: FilledSeries, file: String) throws -> ForecastProblem {
-            let problem = try ForecastProblem(series: series, file: file, lookback: window.lookback, horizon: window.horizon,
+            var problem = try ForecastProblem(series: series, file: file, lookback: window.lookback, horizon: window.horizon,
                                               season: window.season, validationFraction: runOptions.validation, testFraction: runOptions.test,
                                               reference: network.model == .hybrid ? .lastValue : reference.reference)
+            problem.statisticsFits = statisticsFits
             seriesNote("split: train \(problem.split.train.count), validation \(problem.split.validation.count), "
                 + "test \(problem.split.test.count) values; windows: \(problem.trainOrigins.count) / "
                 + "\(problem.validationOrigins.count) / \(problem.testOrigins.count).")

@@ -61,7 +61,8 @@ import Testing
 
         let series = try #require(Self.dataDirectory())
         let forecast = try CLI.run(["forecast", "train", series + "/lynx.csv", "--column", "lynx", "--lookback", "12",
-                                    "--horizon", "3", "--hidden", "4", "--epochs", "1", "--output", "f"], in: d)
+                                    "--horizon", "3", "--hidden", "4", "--epochs", "1", "--statistics-fits", "1",
+                                    "--output", "f"], in: d)
         #expect(forecast.succeeded, "\(forecast.stderr)")
         let f = try CLI.run(["export", "f", "--onnx", "f.onnx"], in: d)
         #expect(f.succeeded && f.stderr.contains("lstm forecaster, 1×4, lookback 12, horizon 3"), "\(f.stderr)")

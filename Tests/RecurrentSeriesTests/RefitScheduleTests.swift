@@ -16,13 +16,16 @@ import Testing
 
     /// Refitted origins forecast as a fit there would; the others as the latest fit run over
     /// the longer history; changing the values after an origin changes none of its forecasts.
+    /// With 2 fits over 5 origins (refitted at the 1st and 3rd, each fit run on over one and
+    /// two longer histories): the schedule's logic, without the 24 searches of the default.
     @Test(arguments: [ForecastMethodKind.ets, .arima])
     func statisticsRefitOnScheduleAndReadOnlyThePast(kind: ForecastMethodKind) throws {
         let y = ModelChoiceTests.seasonal()
-        let method = try #require(ForecastMethodKind.baselines(season: 12).first { $0.kind == kind })
-        let origins = Array(stride(from: 60, to: 116, by: 2))                 // 28 origins: 24 fits
-        let schedule = RefitSchedule(origins: origins)
-        #expect(schedule.refits.filter { $0 }.count == RefitSchedule.maximumFits)
+        let method: any ForecastMethod = kind == .ets ? StatisticalMethod.ets(period: 12, maximumFits: 2)
+            : ARIMAMethod(period: 12, maximumFits: 2)
+        let origins = Array(stride(from: 60, to: 70, by: 2))
+        let schedule = RefitSchedule(origins: origins, maximumFits: 2)
+        #expect(schedule.refits == [true, false, true, false, false])
         let forecasts = method.forecasts(y, origins: origins, horizon: 4)
         var latest = 0
         for (i, origin) in origins.enumerated() {
@@ -43,5 +46,20 @@ import Testing
         var changed = y
         for t in origins.last!..<y.count { changed[t] += 100 }
         #expect(method.forecasts(changed, origins: origins, horizon: 4) == forecasts)
+    }
+
+    @Test func statisticsRefitAtMostTwentyFourTimesByDefault() {
+        #expect(ARIMAMethod(period: 12).maximumFits == RefitSchedule.maximumFits)
+        #expect(StatisticalMethod.ets(period: 12) == .ets(period: 12, maximumFits: RefitSchedule.maximumFits))
+    }
+
+    /// `forecast train --statistics-fits n` reaches ETS and ARIMA through the problem's baselines.
+    @Test func aProblemCapsItsStatisticsFits() throws {
+        var problem = try ForecastProblem(series: Synthetic.seasonalSeries(), lookback: 12, horizon: 3)
+        #expect(problem.statisticsFits == RefitSchedule.maximumFits)
+        problem.statisticsFits = 3
+        let methods = problem.baselineMethods
+        #expect(methods.compactMap { $0 as? ARIMAMethod }.map(\.maximumFits) == [3])
+        #expect(methods.compactMap { $0 as? StatisticalMethod }.contains(.ets(period: problem.season, maximumFits: 3)))
     }
 }

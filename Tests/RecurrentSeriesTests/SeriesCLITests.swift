@@ -110,6 +110,9 @@ import Testing
         #expect(nothing.status == 1 && nothing.stderr.contains("has no data rows"))
         let usage = try Self.run(["forecast", "train", data, "--column", "y", "--lookback", "0", "--horizon", "2"])
         #expect(usage.status == 64 && usage.stderr.contains("--lookback must be at least 1"))
+        let noFits = try Self.run(["forecast", "train", data, "--column", "y", "--lookback", "4", "--horizon", "2",
+                                   "--statistics-fits", "0"])
+        #expect(noFits.status == 64 && noFits.stderr.contains("--statistics-fits must be at least 1"), "\(noFits.stderr)")
     }
 
     @Test func classifyTrainPredictAndBadLabels() throws {

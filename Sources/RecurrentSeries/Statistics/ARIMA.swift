@@ -37,30 +37,53 @@ public struct ARIMAOrder: Codable, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A seasonal ARIMA model fitted by conditional least squares (CSS).
+/// A seasonal ARIMA model, fitted by exact maximum likelihood or by conditional least squares.
 ///
 /// With w = (1 − B)ᵈ(1 − Bᵐ)ᴰ y the differenced series and μ its constant (0 without one):
 ///
 ///     φ(B)·Φ(Bᵐ)·(wₜ − μ) = θ(B)·Θ(Bᵐ)·eₜ,   eₜ ~ N(0, σ²)
 ///     φ(B) = 1 − φ₁B − … − φₚBᵖ,   θ(B) = 1 + θ₁B + … + θ_qB^q   (the seasonal ones alike in Bᵐ)
 ///
-/// The errors eₜ are computed by the recursion for t ≥ s (the `conditioning` start), with
-/// e = 0 before it; CSS minimises their sum of squares, and with σ² = SSE/n' (n' = N − s)
-/// log L = −n'/2·(log(2π·SSE/n') + 1). Models compared by AICc must share s (the search uses
-/// the largest AR span of its candidates), so that they are scored on the same values.
+/// - `exact`: the Gaussian likelihood of all N values of w, by the Kalman filter on the
+///   state-space form (`ARMAStateSpace`), as statsmodels' ARIMA and R's `arima` (method "ML";
+///   the likelihood of the differenced series is their diffuse likelihood of y). With σ²
+///   concentrated out, log L = −N/2·(log(2π·S/N) + 1) − ½·Σ log Fₜ, S = Σ vₜ²/Fₜ the
+///   standardised prediction errors' sum of squares; forecasts come from the filtered state.
+/// - `conditional` (CSS): the errors eₜ by the recursion for t ≥ s (the `conditioning` start),
+///   with e = 0 before it; with S = Σ eₜ² and n' = N − s, log L = −n'/2·(log(2π·S/n') + 1).
+///   Models compared by AICc must share s (the search uses the largest AR span of its
+///   candidates), so that they are scored on the same values.
+///
 /// Stationarity and invertibility hold by construction: each polynomial is parametrised by its
 /// partial autocorrelations rₖ = tanh(xₖ) ∈ (−1, 1) (Jones, 1980; statsmodels'
-/// `enforce_stationarity`), and Levenberg–Marquardt fits the unconstrained xₖ and μ.
+/// `enforce_stationarity`), and Levenberg–Marquardt fits the unconstrained xₖ and μ — for the
+/// exact likelihood on the residuals (vₜ/√Fₜ)·(Π Fₜ)^(1/2N), whose sum of squares
+/// S·(Π Fₜ)^(1/N) is smallest where the concentrated likelihood is largest, from the CSS optimum.
 ///
-/// AICc = −2 log L + 2k + 2k(k + 1)/(n' − k − 1), k = `ARIMAOrder.parameterCount`.
+/// AICc = −2 log L + 2k + 2k(k + 1)/(n − k − 1), k = `ARIMAOrder.parameterCount`, n the values
+/// the likelihood covers.
 public struct ARIMA: Sendable {
+    /// How the coefficients are estimated, and what `logLikelihood` is.
+    public enum Likelihood: String, Codable, Sendable {
+        /// Conditional sum of squares (errors before the conditioning start taken as 0).
+        case conditional
+        /// The exact Gaussian likelihood (Kalman filter, stationary start).
+        case exact
+    }
+
     public let order: ARIMAOrder
     /// φ₁…φₚ, Φ₁…Φ_P, θ₁…θ_q, Θ₁…Θ_Q.
     public let ar: [Double], seasonalAR: [Double], ma: [Double], seasonalMA: [Double]
     public let constant: Double
+    public let likelihood: Likelihood
+    /// The first value of w with an error (0 for the exact likelihood).
     public let conditioning: Int
+    /// S: Σ eₜ² (conditional), or Σ vₜ²/Fₜ (exact); infinite for a non-stationary AR part
+    /// under the exact likelihood.
     public let sumOfSquaredErrors: Double
-    /// The values the errors were computed on, n' = N − s.
+    /// Σ log Fₜ (0 for the conditional likelihood).
+    public let sumOfLogVariances: Double
+    /// The values the likelihood covers, n' = N − s.
     public let residualCount: Int
     /// The series as given (the forecast integrates the differences back onto it).
     private let values: [Double]
@@ -69,19 +92,21 @@ public struct ARIMA: Sendable {
 
     public var logLikelihood: Double {
         let n = Double(residualCount)
-        return -n / 2 * (log(2 * Double.pi * sumOfSquaredErrors / n) + 1)
+        return -n / 2 * (log(2 * Double.pi * sumOfSquaredErrors / n) + 1) - sumOfLogVariances / 2
     }
 
     public var aicc: Double {
         let k = Double(order.parameterCount), n = Double(residualCount)
-        guard n - k - 1 > 0, sumOfSquaredErrors > 0 else { return .infinity }
+        guard n - k - 1 > 0, sumOfSquaredErrors > 0, sumOfSquaredErrors.isFinite else { return .infinity }
         return -2 * logLikelihood + 2 * k + 2 * k * (k + 1) / (n - k - 1)
     }
 
-    /// The model with these coefficients on `values` (errors from `conditioning` on; default
-    /// the order's AR span). Coefficients are used as given, stationary or not.
+    /// The model with these coefficients on `values`: under the conditional likelihood with
+    /// errors from `conditioning` on (default the order's AR span), under the exact one over
+    /// all differenced values. Conditional coefficients are used as given, stationary or not.
     public init(values: [Double], order: ARIMAOrder, ar: [Double], seasonalAR: [Double] = [], ma: [Double],
-                seasonalMA: [Double] = [], constant: Double, conditioning: Int? = nil) {
+                seasonalMA: [Double] = [], constant: Double, conditioning: Int? = nil,
+                likelihood: Likelihood = .conditional) {
         precondition(ar.count == order.p && seasonalAR.count == order.seasonalP && ma.count == order.q
                      && seasonalMA.count == order.seasonalQ, "coefficients do not match \(order)")
         self.order = order
@@ -90,36 +115,63 @@ public struct ARIMA: Sendable {
         self.ma = ma
         self.seasonalMA = seasonalMA
         self.constant = order.includesConstant ? constant : 0
+        self.likelihood = likelihood
         self.values = values
         let w = Self.differenced(values, order)
-        let start = max(conditioning ?? order.autoregressiveSpan, order.autoregressiveSpan)
-        self.conditioning = start
-        residualCount = max(w.count - start, 0)
-        var errors = [Double](repeating: 0, count: w.count)
-        sumOfSquaredErrors = Self.errors(w, Polynomials(order, ar, seasonalAR, ma, seasonalMA), mean: self.constant,
-                                         start: start, into: &errors)
+        let poly = Polynomials(order, ar, seasonalAR, ma, seasonalMA)
+        switch likelihood {
+        case .conditional:
+            let start = max(conditioning ?? order.autoregressiveSpan, order.autoregressiveSpan)
+            self.conditioning = start
+            residualCount = max(w.count - start, 0)
+            var errors = [Double](repeating: 0, count: w.count)
+            sumOfSquaredErrors = Self.errors(w, poly, mean: self.constant, start: start, into: &errors)
+            sumOfLogVariances = 0
+        case .exact:
+            self.conditioning = 0
+            residualCount = w.count
+            var none: [Double] = []
+            let mean = self.constant
+            let run = ARMAStateSpace(poly)?.filter(w.map { $0 - mean }, standardized: &none)
+            sumOfSquaredErrors = run?.sumOfSquares ?? .infinity
+            sumOfLogVariances = run?.sumOfLogVariances ?? 0
+        }
     }
 
     /// The same orders and coefficients run over `values` (a longer history): no refit.
     public func applied(to values: [Double]) -> ARIMA {
         ARIMA(values: values, order: order, ar: ar, seasonalAR: seasonalAR, ma: ma, seasonalMA: seasonalMA,
-              constant: constant, conditioning: conditioning)
+              constant: constant, conditioning: conditioning, likelihood: likelihood)
     }
 
-    /// The `horizon` values after the series: the ARMA recursion on w with future errors 0,
-    /// then (1 − B)ᵈ(1 − Bᵐ)ᴰ undone onto the values.
+    /// The `horizon` values after the series: the ARMA forecasts of w (the recursion with
+    /// future errors 0, or the Kalman filter's state carried forward), then (1 − B)ᵈ(1 − Bᵐ)ᴰ
+    /// undone onto the values.
     public func forecast(horizon: Int) -> [Double] {
         guard horizon > 0 else { return [] }
         let w = Self.differenced(values, order)
         let poly = Polynomials(order, ar, seasonalAR, ma, seasonalMA)
-        var errors = [Double](repeating: 0, count: w.count + horizon)
-        _ = Self.errors(w, poly, mean: constant, start: conditioning, into: &errors)
-        var extended = w + [Double](repeating: 0, count: horizon)
-        for t in w.count..<(w.count + horizon) {
-            var value = constant
-            for (lag, a) in poly.ar where t - lag >= 0 { value += a * (extended[t - lag] - constant) }
-            for (lag, b) in poly.ma where t - lag >= 0 { value += b * errors[t - lag] }
-            extended[t] = value
+        let future: [Double]
+        switch likelihood {
+        case .conditional:
+            var errors = [Double](repeating: 0, count: w.count + horizon)
+            _ = Self.errors(w, poly, mean: constant, start: conditioning, into: &errors)
+            var extended = w + [Double](repeating: 0, count: horizon)
+            for t in w.count..<(w.count + horizon) {
+                var value = constant
+                for (lag, a) in poly.ar where t - lag >= 0 { value += a * (extended[t - lag] - constant) }
+                for (lag, b) in poly.ma where t - lag >= 0 { value += b * errors[t - lag] }
+                extended[t] = value
+            }
+            future = Array(extended.suffix(horizon))
+        case .exact:
+            var none: [Double] = []
+            let mean = constant
+            if let space = ARMAStateSpace(poly), let run = space.filter(w.map { $0 - mean }, standardized: &none) {
+                future = space.forecast(from: run.state, horizon: horizon).map { $0 + mean }
+            } else {
+                future = [Double](repeating: mean, count: horizon)
+            }
         }
         // yₜ = wₜ − Σₖ δₖ·yₜ₋ₖ, δ the coefficients of (1 − B)ᵈ(1 − Bᵐ)ᴰ (δ₀ = 1).
         let delta = Self.differencePolynomial(order)
@@ -127,7 +179,7 @@ public struct ARIMA: Sendable {
         y.reserveCapacity(values.count + horizon)
         for h in 0..<horizon {
             let t = values.count + h
-            var value = extended[w.count + h]
+            var value = future[h]
             for (k, c) in delta.enumerated() where k > 0 && c != 0 { value -= c * y[t - k] }
             y.append(value)
         }
@@ -136,15 +188,17 @@ public struct ARIMA: Sendable {
 
     // MARK: Fitting
 
-    /// The model of order `order` fitted to `values` by CSS, its errors counted from
-    /// `conditioning` on (at least the order's AR span); `nil` when fewer than k + 2 errors
-    /// remain or a value is not finite.
-    public static func fit(_ values: [Double], order: ARIMAOrder, conditioning: Int? = nil) -> ARIMA? {
+    /// The model of order `order` fitted to `values`: by CSS with its errors counted from
+    /// `conditioning` on (at least the order's AR span), or by exact maximum likelihood
+    /// starting from the CSS optimum (`conditioning` then only shapes that start). `nil` when
+    /// fewer than k + 2 values remain or a value is not finite.
+    public static func fit(_ values: [Double], order: ARIMAOrder, conditioning: Int? = nil,
+                           likelihood: Likelihood = .exact) -> ARIMA? {
         guard values.allSatisfy(\.isFinite) else { return nil }
         let w = differenced(values, order)
         let start = max(conditioning ?? order.autoregressiveSpan, order.autoregressiveSpan)
-        let n = w.count - start
-        guard n >= order.parameterCount + 2 else { return nil }
+        let n = w.count - (likelihood == .exact ? 0 : start)
+        guard n >= order.parameterCount + 2, w.count - start >= order.parameterCount + 2 else { return nil }
         let mean = w.reduce(0, +) / Double(max(w.count, 1))
         // Start: the sample partial autocorrelations for the AR part, 0 for the others.
         let pacf = partialAutocorrelations(w, maxLag: order.p)
@@ -152,14 +206,41 @@ public struct ARIMA: Sendable {
         theta += [Double](repeating: 0, count: order.seasonalP + order.q + order.seasonalQ)
         if order.includesConstant { theta.append(mean) }
         let layout = CoefficientLayout(order: order)
+        let plainStart = theta
         theta = LevenbergMarquardt.minimize(theta, residualCount: w.count) { theta, residuals in
             let c = layout.unpack(theta)
             return errors(w, Polynomials(order, c.ar, c.seasonalAR, c.ma, c.seasonalMA), mean: c.constant, start: start,
                           into: &residuals)
         }
+        if likelihood == .exact {
+            // (vₜ/√Fₜ)·(Π Fₜ)^(1/2N): squares summing to S·(Π Fₜ)^(1/N), least where log L is greatest.
+            func exactObjective(_ theta: [Double], _ residuals: inout [Double]) -> Double {
+                let c = layout.unpack(theta)
+                guard let space = ARMAStateSpace(Polynomials(order, c.ar, c.seasonalAR, c.ma, c.seasonalMA)),
+                      let run = space.filter(w.map { $0 - c.constant }, standardized: &residuals) else { return .infinity }
+                let scale = exp(run.sumOfLogVariances / Double(2 * w.count))
+                if !residuals.isEmpty { for t in w.indices { residuals[t] *= scale } }
+                let objective = run.sumOfSquares * scale * scale
+                return objective.isFinite ? objective : .infinity
+            }
+            // From the CSS optimum and from the plain start: the exact likelihood can have a
+            // better optimum than the one nearest CSS's (AirPassengers' ARIMA(2,1,1)(0,1,0)₁₂,
+            // where CSS's MA root lies near −1).
+            var none: [Double] = []
+            var best = theta, bestObjective = Double.infinity
+            for start in [theta, plainStart] {
+                let fitted = LevenbergMarquardt.minimize(start, residualCount: w.count, exactObjective)
+                let objective = exactObjective(fitted, &none)
+                if objective < bestObjective {
+                    best = fitted
+                    bestObjective = objective
+                }
+            }
+            theta = best
+        }
         let c = layout.unpack(theta)
         let model = ARIMA(values: values, order: order, ar: c.ar, seasonalAR: c.seasonalAR, ma: c.ma,
-                          seasonalMA: c.seasonalMA, constant: c.constant, conditioning: start)
+                          seasonalMA: c.seasonalMA, constant: c.constant, conditioning: start, likelihood: likelihood)
         return model.sumOfSquaredErrors.isFinite ? model : nil
     }
 

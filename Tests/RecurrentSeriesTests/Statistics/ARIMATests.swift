@@ -17,6 +17,24 @@ import Testing
             var p: Int, q: Int, conditioning: Int
             var sse: Double
         }
+        /// statsmodels' exact-likelihood fit of one order.
+        struct Exact: Decodable {
+            /// p, d, q, P, D, Q, m.
+            var order: [Int]
+            var includesConstant: Bool
+            var ar: [Double], seasonalAR: [Double], ma: [Double], seasonalMA: [Double]
+            var constant: Double
+            /// Concentrated log L at these coefficients.
+            var logLikelihood: Double
+            /// log L at statsmodels' optimum.
+            var fittedLogLikelihood: Double
+            var forecast: [Double]
+
+            var arimaOrder: ARIMAOrder {
+                ARIMAOrder(p: order[0], d: order[1], q: order[2], seasonalP: order[3], seasonalD: order[4],
+                           seasonalQ: order[5], period: max(order[6], 1), includesConstant: includesConstant)
+            }
+        }
         var count: Int
         var period: Int
         var kpss: [Double]
@@ -25,6 +43,7 @@ import Testing
         var seasonalStrength: Double
         var ar: [AR]
         var arma: [ARMA]
+        var exact: [Exact]
     }
 
     static let fixtures: [String: Fixture] = {
@@ -69,14 +88,114 @@ import Testing
             for (a, b) in zip(atReference.forecast(horizon: reference.forecast.count), reference.forecast) {
                 #expect(Self.close(a, b, 1e-9, 1e-9), "\(name) \(order): \(a) vs \(b)")
             }
-            let fitted = try #require(ARIMA.fit(y, order: order, conditioning: reference.conditioning))
+            let fitted = try #require(ARIMA.fit(y, order: order, conditioning: reference.conditioning,
+                                                    likelihood: .conditional))
             #expect(fitted.sumOfSquaredErrors <= reference.sse * (1 + 1e-6), "\(name) \(order): \(fitted.sumOfSquaredErrors) vs \(reference.sse)")
             for (a, b) in zip(fitted.ar, reference.ar) { #expect(abs(a - b) < 1e-3, "\(name) \(order): φ \(a) vs \(b)") }
         }
         for reference in fixture.arma {
             let order = ARIMAOrder(p: reference.p, d: 0, q: reference.q, includesConstant: true)
-            let fitted = try #require(ARIMA.fit(y, order: order, conditioning: reference.conditioning))
+            let fitted = try #require(ARIMA.fit(y, order: order, conditioning: reference.conditioning,
+                                                    likelihood: .conditional))
             #expect(fitted.sumOfSquaredErrors <= reference.sse * (1 + 1e-4), "\(name) \(order): \(fitted.sumOfSquaredErrors) vs \(reference.sse)")
+        }
+    }
+
+    /// The Kalman filter's exact likelihood: at statsmodels' coefficients it must give
+    /// statsmodels' concentrated log-likelihood and forecast, and the fit must reach (or pass)
+    /// statsmodels' optimum.
+    @Test(arguments: StatisticsTests.names)
+    func exactLikelihoodAndForecastMatchStatsmodels(name: String) throws {
+        let fixture = try #require(Self.fixtures[name])
+        let y = try StatisticsTests.values(name)
+        #expect(!fixture.exact.isEmpty)
+        for reference in fixture.exact {
+            let order = reference.arimaOrder
+            let model = ARIMA(values: y, order: order, ar: reference.ar, seasonalAR: reference.seasonalAR, ma: reference.ma,
+                              seasonalMA: reference.seasonalMA, constant: reference.constant, likelihood: .exact)
+            // 10⁻⁵: elnino's seasonal MA at −0.999, at the edge of invertibility, differs most (8.6e-4 of 438.7).
+            #expect(Self.close(model.logLikelihood, reference.logLikelihood, 1e-5, 1e-6),
+                    "\(name) \(order): log L \(model.logLikelihood) vs statsmodels' \(reference.logLikelihood)")
+            for (a, b) in zip(model.forecast(horizon: reference.forecast.count), reference.forecast) {
+                #expect(Self.close(a, b, 1e-6, 1e-6), "\(name) \(order): forecast \(a) vs \(b)")
+            }
+            let fitted = try #require(ARIMA.fit(y, order: order))
+            #expect(fitted.likelihood == .exact)
+            #expect(fitted.logLikelihood >= reference.fittedLogLikelihood - 1e-3,
+                    "\(name) \(order): fitted log L \(fitted.logLikelihood) vs statsmodels' \(reference.fittedLogLikelihood)")
+        }
+    }
+
+    /// The stationary covariance solves P = T·P·Tᵀ + RRᵀ; for an AR(1), P = 1/(1 − φ²).
+    @Test func stationaryCovarianceSolvesTheLyapunovEquation() throws {
+        let order = ARIMAOrder(p: 2, d: 0, q: 1, seasonalP: 1, seasonalQ: 1, period: 4, includesConstant: false)
+        let space = try #require(ARMAStateSpace(ARIMA.Polynomials(order, [0.5, -0.3], [0.6], [0.4], [-0.5])))
+        let r = space.size, p = space.initialCovariance
+        #expect(r == 6)
+        for i in 0..<r {
+            for j in 0..<r {
+                // (T·P·Tᵀ)[i][j] with T's first column φ and ones above the diagonal.
+                func tp(_ i: Int, _ k: Int) -> Double { space.phi[i] * p[k] + (i + 1 < r ? p[(i + 1) * r + k] : 0) }
+                let tpt = space.phi[j] * tp(i, 0) + (j + 1 < r ? tp(i, j + 1) : 0)
+                #expect(abs(p[i * r + j] - tpt - space.loading[i] * space.loading[j]) < 1e-10 * (1 + abs(p[i * r + j])))
+            }
+        }
+        let ar1 = try #require(ARMAStateSpace(ARIMA.Polynomials(ARIMAOrder(p: 1, d: 0, q: 0, includesConstant: false),
+                                                                 [0.8], [], [], [])))
+        #expect(abs(ar1.initialCovariance[0] - 1 / (1 - 0.64)) < 1e-12)
+        #expect(ARMAStateSpace(ARIMA.Polynomials(ARIMAOrder(p: 1, d: 0, q: 0, includesConstant: false), [1.0], [], [], [])) == nil)
+    }
+
+    /// The covariance from the autocovariances equals the doubling's sum, on pure AR, pure MA,
+    /// seasonal products (lynx's m = 9 with (p, q) = (5, 5)) and roots near the unit circle.
+    @Test func stationaryCovarianceMatchesTheDoublingReference() throws {
+        let cases: [(ARIMAOrder, [Double], [Double], [Double], [Double])] = [
+            (ARIMAOrder(p: 1, d: 0, q: 0, includesConstant: false), [0.8], [], [], []),
+            (ARIMAOrder(p: 0, d: 0, q: 2, includesConstant: false), [], [], [0.5, -0.4], []),
+            (ARIMAOrder(p: 2, d: 0, q: 1, seasonalP: 1, seasonalQ: 1, period: 4, includesConstant: false),
+             [0.5, -0.3], [0.6], [0.4], [-0.5]),
+            (ARIMAOrder(p: 5, d: 0, q: 5, seasonalP: 1, seasonalQ: 1, period: 9, includesConstant: false),
+             [1.1, -0.5, 0.1, -0.05, 0.02], [0.4], [0.3, 0.2, -0.1, 0.05, 0.01], [-0.6]),
+            (ARIMAOrder(p: 2, d: 0, q: 1, seasonalQ: 1, period: 12, includesConstant: false),
+             [1.5, -0.56], [], [-0.3], [-0.999]),
+            (ARIMAOrder(p: 1, d: 0, q: 1, includesConstant: false), [0.995], [], [0.9], []),
+        ]
+        for (order, ar, sar, ma, sma) in cases {
+            let poly = ARIMA.Polynomials(order, ar, sar, ma, sma)
+            let space = try #require(ARMAStateSpace(poly))
+            let reference = try #require(ARMAStateSpace.stationaryCovarianceByDoubling(phi: space.phi, loading: space.loading))
+            let largest = reference.map(abs).max()!
+            for (a, b) in zip(space.initialCovariance, reference) {
+                #expect(abs(a - b) <= 1e-9 * largest, "\(order): \(a) vs \(b)")
+            }
+        }
+        #expect(ARMAStateSpace.stationaryCovariance(phi: [1.2, -0.1], loading: [1, 0]) == nil, "explosive AR(2)")
+    }
+
+    /// The Chandrasekhar filter gives the full-covariance filter's sums, standardised errors and
+    /// final state, on the same models (a noisy series of 300 values).
+    @Test func chandrasekharFilterMatchesTheFullCovarianceFilter() throws {
+        var generator = SplitMix(seed: 3)
+        var x: [Double] = []
+        for t in 0..<300 { x.append(sin(Double(t) / 3) + 0.5 * generator.noise()) }
+        let cases: [(ARIMAOrder, [Double], [Double], [Double], [Double])] = [
+            (ARIMAOrder(p: 1, d: 0, q: 0, includesConstant: false), [0.8], [], [], []),
+            (ARIMAOrder(p: 2, d: 0, q: 1, seasonalP: 1, seasonalQ: 1, period: 4, includesConstant: false),
+             [0.5, -0.3], [0.6], [0.4], [-0.5]),
+            (ARIMAOrder(p: 5, d: 0, q: 5, seasonalP: 1, seasonalQ: 1, period: 9, includesConstant: false),
+             [1.1, -0.5, 0.1, -0.05, 0.02], [0.4], [0.3, 0.2, -0.1, 0.05, 0.01], [-0.6]),
+            (ARIMAOrder(p: 2, d: 0, q: 1, seasonalQ: 1, period: 12, includesConstant: false),
+             [1.5, -0.56], [], [-0.3], [-0.999]),
+        ]
+        for (order, ar, sar, ma, sma) in cases {
+            let space = try #require(ARMAStateSpace(ARIMA.Polynomials(order, ar, sar, ma, sma)))
+            var fast = [Double](repeating: 0, count: x.count), full = fast
+            let a = try #require(space.filter(x, standardized: &fast))
+            let b = try #require(space.filterByCovariance(x, standardized: &full))
+            #expect(abs(a.sumOfSquares - b.sumOfSquares) <= 1e-9 * b.sumOfSquares, "\(order)")
+            #expect(abs(a.sumOfLogVariances - b.sumOfLogVariances) <= 1e-9 * (1 + abs(b.sumOfLogVariances)), "\(order)")
+            #expect(zip(fast, full).allSatisfy { abs($0 - $1) <= 1e-8 * (1 + abs($1)) }, "\(order)")
+            #expect(zip(a.state, b.state).allSatisfy { abs($0 - $1) <= 1e-8 * (1 + abs($1)) }, "\(order)")
         }
     }
 
