@@ -2,6 +2,7 @@
 //
 //     swift build -c release --scratch-path .build-release --product hybrid-experiment
 //     .build-release/release/hybrid-experiment SERIES [--seeds N] [--lookbacks] [--level-penalty λ] [--threads T]
+//                                              [--members DIR] [--diagnose]
 //
 // SERIES is one of co2, elec_equip, elnino, AirPassengers, lynx, read from Data/ with the options
 // of docs/series.md's side-by-side table. Members are trained once per (lookback, seed) — with
@@ -13,6 +14,11 @@
 // last window ending at the last value), on every test window and on the 5 validation origins
 // that choose the model: MASE, the 80 % interval's coverage and its MSIS (M4's interval score:
 // mean of (u − l) + (2/α)·(l − y)⁺ + (2/α)·(y − u)⁺ over the MASE scale, α = 0.2; lower is better).
+// `--members DIR` keeps each trained member in DIR as a one-member hybrid checkpoint
+// (SERIES-L<lookback>-seed<seed>.safetensors) and reads it from there on later runs, so that
+// the calibrations can be compared again without training; `--diagnose` adds, for the default
+// calibrations, each backtest origin's coverage, the shares below and above the interval and
+// the relative widening q, and the test part's coverage in five consecutive blocks of origins.
 import Foundation
 import Recurrent
 import RecurrentSeries
@@ -49,6 +55,8 @@ let seeds = option("--seeds").flatMap(Int.init) ?? 5
 let lookbackAblation = arguments.contains("--lookbacks")
 let levelPenalty = option("--level-penalty").flatMap(Double.init)
 let threads = option("--threads").flatMap(Int.init) ?? ThreadPool.threadCount
+let memberDirectory = option("--members")
+let diagnose = arguments.contains("--diagnose")
 guard let name = positional.first, let setup = setups[name] else {
     fail("usage: hybrid-experiment \(setups.keys.sorted().joined(separator: "|")) [--seeds N] [--lookbacks] [--level-penalty λ] [--threads T]")
 }
@@ -78,16 +86,38 @@ do {
         options.seed = key.seed
         return try HybridTrainer(problem: problem, lookback: key.lookback, season: season, levelPenalty: levelPenalty, options: options)
     })
-    ThreadPool.parallelFor(keys.count, threads: max(1, min(threads, keys.count))) { k in
+    // Members kept by an earlier run with `--members` are read, not trained.
+    let source = ForecastSource(file: "Data/\(name).csv", column: setup.column, dateColumn: nil, wide: setup.wide,
+                                missing: .interpolate)
+    func memberPath(_ k: Int) -> String? {
+        memberDirectory.map { "\($0)/\(name)-L\(keys[k].lookback)-seed\(keys[k].seed).safetensors" }
+    }
+    let kept: [HybridModel?] = try keys.indices.map { k in
+        guard let path = memberPath(k), FileManager.default.fileExists(atPath: path) else { return nil }
+        return try HybridCheckpoint(contentsOf: path).ensemble.members[0]
+    }
+    let toTrain = keys.indices.filter { kept[$0] == nil }
+    if let memberDirectory { try FileManager.default.createDirectory(atPath: memberDirectory, withIntermediateDirectories: true) }
+    ThreadPool.parallelFor(toTrain.count, threads: max(1, min(threads, toTrain.count))) { i in
+        let k = toTrain[i]
         let outcome = try? slots.trainers[k].train()
         slots.outcomes.withUnsafeMutableBufferPointer { $0[k] = outcome }
         FileHandle.standardError.write(Data(String(format: "  member lookback %d seed %d: best epoch %d of %d (%.0f s)\n",
                                                    keys[k].lookback, Int(keys[k].seed), outcome?.bestEpoch ?? -1,
                                                    outcome?.epochsRun ?? -1, Date().timeIntervalSince(start)).utf8))
     }
-    guard slots.outcomes.allSatisfy({ $0 != nil }) else { fail("a member failed to train") }
+    guard toTrain.allSatisfy({ slots.outcomes[$0] != nil }) else { fail("a member failed to train") }
+    for k in toTrain {
+        guard let path = memberPath(k) else { continue }
+        try HybridCheckpoint(ensemble: HybridEnsemble(members: [slots.trainers[k].model]), source: source,
+                             season: problem.season, frequency: series.frequency, training: nil).write(to: path)
+    }
+    if toTrain.count < keys.count {
+        FileHandle.standardError.write(Data("  \(keys.count - toTrain.count) members read from \(memberDirectory!)\n".utf8))
+    }
     func member(_ lookback: Int, _ seed: Int) -> HybridModel {
-        slots.trainers[keys.firstIndex { $0.lookback == lookback && $0.seed == UInt64(seed) }!].model
+        let k = keys.firstIndex { $0.lookback == lookback && $0.seed == UInt64(seed) }!
+        return kept[k] ?? slots.trainers[k].model
     }
 
     // The backtest of `forecast predict --backtest` and the test windows.
@@ -154,10 +184,13 @@ do {
     print("| series | combination | calibration | backtest coverage | backtest MSIS | test coverage | test MSIS |")
     print("|---|---|---|---|---|---|---|")
     let calibrations: [(String, HybridCalibration?)] = [("none (raw quantiles)", nil), ("validation windows only", nil)]
-        + [HybridCalibration.Steps.separate, .pooledRelative].flatMap { steps in
-            [nil, 4 * H, 2 * H, H].map { memory in
-                ("\(steps.rawValue), " + (memory.map { "last \($0) windows" } ?? "every window"),
-                 HybridCalibration(steps: steps, memory: memory))
+        + HybridCalibration.Known.allCases.flatMap { known in
+            [HybridCalibration.Steps.separate, .pooledRelative].flatMap { steps in
+                [nil, 4 * H, 2 * H, H].map { memory in
+                    let which = known == .completeWindows ? (memory.map { "last \($0) windows" } ?? "every window")
+                                                          : (memory.map { "last \($0) values" } ?? "every value")
+                    return ("\(steps.rawValue), " + which, HybridCalibration(steps: steps, memory: memory, known: known))
+                }
             }
         }
     for combination in HybridCombination.allCases {
@@ -168,6 +201,46 @@ do {
             let b = score(e, backtest, backtestScale), t = score(e, testOrigins, problem.maseScale)
             print(String(format: "| %@ | %@ | %@ | %.1f %% | %.3f | %.1f %% | %.3f |", name, combination.rawValue, label,
                          100 * b.coverage, b.msis, 100 * t.coverage, t.msis))
+        }
+    }
+
+    // Where the default calibrations' misses fall: each backtest origin, and the test part in blocks.
+    if diagnose {
+        print("")
+        print("| series | calibration | origins | coverage | below | above | q |")
+        print("|---|---|---|---|---|---|---|")
+        let defaults = [("pooledRelative, last \(H) windows", HybridCalibration(steps: .pooledRelative, memory: H)),
+                        ("pooledRelative, last \(H) values", HybridCalibration(steps: .pooledRelative, memory: H, known: .everyKnownValue))]
+        for (label, calibration) in defaults {
+            var e = ensemble(plain, .mean)
+            e.calibration = calibration
+            let blockSize = (testOrigins.count + 4) / 5
+            let groups = backtest.map { [$0] } + stride(from: 0, to: testOrigins.count, by: blockSize).map {
+                Array(testOrigins[$0..<min($0 + blockSize, testOrigins.count)])
+            }
+            for origins in groups {
+                let (_, intervals) = e.forecastsWithIntervals(values, origins: origins, horizon: H)
+                let offset = e.configuration.offset
+                let widths = e.quantileForecasts(values, origins: origins).map { rows in
+                    [log((rows.last![0] + offset) / (rows.first![0] + offset))]      // step 1's raw log width
+                }
+                let widenings = e.stepWidenings(values, origins: origins)
+                var below = 0, above = 0, total = 0
+                for (interval, origin) in zip(intervals, origins) {
+                    for h in 0..<H {
+                        let y = values[origin + h]
+                        if y < interval.lower[h] { below += 1 } else if y > interval.upper[h] { above += 1 }
+                        total += 1
+                    }
+                }
+                let qs = zip(widenings, widths).map { $0[0] / $1[0] }
+                let n = Double(total)
+                print(String(format: "| %@ | %@ | %@ | %.1f %% | %.1f %% | %.1f %% | %@ |", name, label,
+                             origins.count == 1 ? "\(origins[0])" : "test \(origins.first!)…\(origins.last!)",
+                             100 * Double(total - below - above) / n, 100 * Double(below) / n, 100 * Double(above) / n,
+                             origins.count == 1 ? String(format: "%.3f", qs[0])
+                                                : String(format: "%.3f…%.3f", qs.min()!, qs.max()!)))
+            }
         }
     }
     FileHandle.standardError.write(Data(String(format: "%.0f s\n", Date().timeIntervalSince(start)).utf8))

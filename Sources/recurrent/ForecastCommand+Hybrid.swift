@@ -30,7 +30,7 @@ extension ForecastCommand.Train {
             seriesNote("member \(k + 1): lookback \(member.configuration.lookback), best epoch \(outcome.bestEpoch) of \(outcome.epochsRun); α "
                 + String(format: "%.3f", s.alpha) + (member.configuration.season > 1 ? String(format: ", γ %.3f", s.gamma) : ""))
         }
-        seriesNote(String(format: "80%% intervals: calibrated at each origin %@ (from %d of them; before that widened by a "
+        seriesNote(String(format: "80%% intervals: calibrated at each origin %@ (from %d complete windows on; before that widened by a "
                           + "factor %.3f, calibrated on the validation windows).", ensemble.calibration.summary,
                           ensemble.minimumCalibrationWindows, exp(ensemble.intervalWidening)))
         let values = problem.series.values

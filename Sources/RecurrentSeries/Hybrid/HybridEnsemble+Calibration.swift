@@ -14,7 +14,10 @@ import Foundation
 /// Sequential: at origin t, the windows known before it are those at origins c with
 /// `calibrationStart` ≤ c and c + H ≤ t (every value of them precedes t, and the members never
 /// trained on them); with a `calibration.memory` of M only the M latest of them (at least
-/// `minimumCalibrationWindows`), so that an old regime stops setting today's width. From
+/// `minimumCalibrationWindows`), so that an old regime stops setting today's width. With
+/// `calibration.known` = `.everyKnownValue`, step h also reads windows not yet complete, those
+/// with c + h < t, so that each step's M latest scores are of the M values just before t (a
+/// complete window's step 1 is H − 1 values old, and M complete windows reach 2H − 1 back). From
 /// `minimumCalibrationWindows` of them on, the steps get their own widenings, as errors grow
 /// with the horizon and one w for all would over-cover the first steps and under-cover the
 /// last: either each step w_h from its n scores (`.separate`), or one quantile q of all n·H
@@ -41,27 +44,36 @@ extension HybridEnsemble {
         let pooled = [Double](repeating: intervalWidening, count: H)
         guard let start = calibrationStart, let latest = origins.max() else { return origins.map { _ in pooled } }
         // Every window that some origin may use: from the calibration start (with its lookback) to
-        // the last one complete before the latest origin.
-        let first = max(start, configuration.lookback), last = min(latest, series.count) - H
-        guard last - first + 1 >= minimumCalibrationWindows else { return origins.map { _ in pooled } }
-        let windows = Array(first...last)
+        // the last one complete before the latest origin, or with every known value, the last one
+        // whose first step is known.
+        let end = min(latest, series.count)
+        let first = max(start, configuration.lookback), lastComplete = end - H
+        guard lastComplete - first + 1 >= minimumCalibrationWindows else { return origins.map { _ in pooled } }
+        let windows = Array(first...(calibration.known == .completeWindows ? lastComplete : end - 1))
         let windowQuantiles = quantileForecasts(series, origins: windows)
-        let scores = self.scores(series, origins: windows, quantiles: windowQuantiles)   // (windows, H)
+        let scores = self.scores(series, origins: windows, quantiles: windowQuantiles)   // (windows, ≤ H)
         let relative = calibration.steps == .pooledRelative
         // Scores over their window's raw log width at each step (CQR-r), when pooled relative.
         let relativeScores = relative ? zip(scores, windowQuantiles).map { s, rows in
             zip(s, logWidths(rows)).map { $0 / $1 }
         } : []
         let originWidths = relative ? quantiles().map(logWidths) : []
+        let keep = calibration.memory.map { max($0, minimumCalibrationWindows) }
         return origins.indices.map { o in
-            let known = min(windows.count, max(0, origins[o] - H - first + 1))   // windows c ≤ t − H
-            guard known >= minimumCalibrationWindows else { return pooled }
-            let oldest = calibration.memory.map { max(0, known - max($0, minimumCalibrationWindows)) } ?? 0
+            let t = origins[o]
+            let complete = min(windows.count, max(0, t - H - first + 1))      // windows c ≤ t − H
+            guard complete >= minimumCalibrationWindows else { return pooled }
+            // Step h's windows, as indices into `windows`: those whose value at h precedes t
+            // (c ≤ t − 1 − h; only complete ones unless every known value counts), the latest `keep`.
+            let steps = (0..<H).map { h -> Range<Int> in
+                let known = calibration.known == .completeWindows ? complete : min(windows.count, max(0, t - h - first))
+                return (keep.map { max(0, known - $0) } ?? 0)..<known
+            }
             switch calibration.steps {
             case .separate:
-                return (0..<H).map { h in conformalQuantile(scores[oldest..<known].map { $0[h] }) }
+                return (0..<H).map { h in conformalQuantile(scores[steps[h]].map { $0[h] }) }
             case .pooledRelative:
-                let q = conformalQuantile(relativeScores[oldest..<known].flatMap { $0 })
+                let q = conformalQuantile((0..<H).flatMap { h in relativeScores[steps[h]].map { $0[h] } })
                 return originWidths[o].map { q * $0 }
             }
         }
@@ -82,7 +94,7 @@ extension HybridEnsemble {
         intervalWidening = conformalQuantile(scores(series, origins: origins).flatMap { $0 })
     }
 
-    /// Per window, the H scores of its raw interval against the actual values (which must exist).
+    /// Per window, the scores of its raw interval against the actual values: H, or as many as the series holds.
     func scores(_ series: [Double], origins: [Int]) -> [[Double]] {
         scores(series, origins: origins, quantiles: quantileForecasts(series, origins: origins))
     }
@@ -93,7 +105,7 @@ extension HybridEnsemble {
         func positive(_ v: Double) -> Double { max(v + offset, 1e-9) }
         return zip(origins, quantiles).map { origin, rows in
             let interval = rawInterval(rows)
-            return (0..<configuration.horizon).map { h in
+            return (0..<min(configuration.horizon, series.count - origin)).map { h in
                 let y = positive(series[origin + h])
                 return max(Foundation.log(positive(interval.lower[h]) / y), Foundation.log(y / positive(interval.upper[h])))
             }

@@ -257,15 +257,60 @@ import Testing
         }
     }
 
-    /// `train` combines by the mean and calibrates pooled relative on the last H windows; the
-    /// calibration survives a checkpoint; absent from it (older checkpoints): every window, step by step.
+    /// Counting every known value, step h of an origin t is calibrated on the windows whose
+    /// value at h precedes t (c ≤ t − 1 − h), the latest M of them: the scores of the last M
+    /// values at every step; step by step each w_h is their conformal quantile, pooled relative
+    /// q is that of all of them over their raw widths — and nothing from t on is read.
+    @Test func everyKnownValueCalibratesEachStepOnItsLatestValues() throws {
+        let H = 3, M = 12
+        let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 160), lookback: 8, horizon: H,
+                                          reference: .lastValue)
+        var ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
+                                                options: ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)).ensemble
+        let y = problem.series.values, start = try #require(ensemble.calibrationStart)
+        for t in [y.count - H, y.count] {                      // a backtest origin, and a forecast past the end
+            #expect(t - 1 - (H - 1) - M >= start)
+            let windows = (0..<H).map { h in Array((t - h - M)...(t - 1 - h)) }          // step h's windows
+            let scores = windows.enumerated().map { h, c in ensemble.scores(y, origins: c).map { $0[h] } }
+            ensemble.calibration = HybridCalibration(steps: .separate, memory: M, known: .everyKnownValue)
+            #expect(ensemble.stepWidenings(y, origins: [t])[0] == scores.map { ensemble.conformalQuantile($0) })
+
+            ensemble.calibration.steps = .pooledRelative
+            let ratios = windows.enumerated().flatMap { h, c in
+                zip(scores[h], ensemble.quantileForecasts(y, origins: c)).map { $0 / ensemble.logWidths($1)[h] }
+            }
+            let originWidths = ensemble.logWidths(ensemble.quantileForecasts(y, origins: [t])[0])
+            let q = ensemble.conformalQuantile(ratios)
+            let widening = ensemble.stepWidenings(y, origins: [t])[0]
+            for h in 0..<H { #expect(abs(widening[h] - q * originWidths[h]) <= 1e-12 * max(1, abs(widening[h]))) }
+            if t < y.count {
+                var changed = y
+                for i in t..<y.count { changed[i] *= 3 }
+                #expect(ensemble.forecastsWithIntervals(y, origins: [t], horizon: H).intervals
+                        == ensemble.forecastsWithIntervals(changed, origins: [t], horizon: H).intervals)
+            }
+        }
+        // With complete windows only, the same memory reads every step of the M windows c ≤ t − H.
+        let t = y.count - H
+        ensemble.calibration = HybridCalibration(steps: .separate, memory: M)
+        let complete = ensemble.scores(y, origins: Array((t - H - M + 1)...(t - H)))
+        #expect(ensemble.stepWidenings(y, origins: [t])[0] == (0..<H).map { h in ensemble.conformalQuantile(complete.map { $0[h] }) })
+    }
+
+    /// `train` combines by the mean and calibrates pooled relative on the last H values; the
+    /// calibration survives a checkpoint; absent from it (older checkpoints): every window, step by
+    /// step; without `known` (checkpoints before it): complete windows.
     @Test func calibrationRoundTripsThroughACheckpoint() throws {
+        let older = try JSONDecoder().decode(HybridCalibration.self, from: Data(#"{"steps":"pooledRelative","memory":12}"#.utf8))
+        #expect(older == HybridCalibration(steps: .pooledRelative, memory: 12, known: .completeWindows))
         let problem = try ForecastProblem(series: Synthetic.seasonalSeries(count: 120), lookback: 8, horizon: 3,
                                           reference: .lastValue)
         var ensemble = try HybridEnsemble.train(problem: problem, count: 1, hiddenSize: 4,
                                                 options: ForecastTrainingOptions(epochs: 1, batchSize: 16, patience: 1)).ensemble
-        #expect(ensemble.combination == .mean && ensemble.calibration == HybridCalibration(steps: .pooledRelative, memory: 3))
-        for calibration in [HybridCalibration.everyWindowPerStep, HybridCalibration(steps: .pooledRelative, memory: 20)] {
+        #expect(ensemble.combination == .mean
+                && ensemble.calibration == HybridCalibration(steps: .pooledRelative, memory: 3, known: .everyKnownValue))
+        for calibration in [HybridCalibration.everyWindowPerStep, HybridCalibration(steps: .pooledRelative, memory: 20),
+                            HybridCalibration(steps: .pooledRelative, memory: 20, known: .everyKnownValue)] {
             ensemble.calibration = calibration
             let checkpoint = HybridCheckpoint(ensemble: ensemble, source: ForecastSource(file: "y.csv", column: "y", dateColumn: nil,
                                                                                           wide: false, missing: .interpolate),
