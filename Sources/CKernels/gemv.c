@@ -8,6 +8,7 @@
 // Each output is the dot product of one contiguous weight row with x; four rows at a time share
 // each load of x, and the rows are split over the thread pool in contiguous blocks.
 #include "gemm_internal.h"
+#include "hsum.h"
 
 #include <stddef.h>
 
@@ -46,13 +47,6 @@ static void rows_portable(long j0, long j1, long K, const float *x, const float 
 // MARK: - AVX2 + FMA
 
 #define AVX2 __attribute__((target("avx2,fma")))
-
-static inline AVX2 float hsum256(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
 
 static AVX2 void rows_avx2(long j0, long j1, long K, const float *x, const float *W, long ldw,
                            float *y, float alpha, float beta) {

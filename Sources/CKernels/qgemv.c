@@ -11,6 +11,7 @@
 // AVX-512BW (AVX2, NEON, portable C) the int8 rows are converted to Float32 and multiplied by x
 // as it is, one stream at a time.
 #include "gemm_internal.h"
+#include "hsum.h"
 
 #include <stdatomic.h>
 #include <stddef.h>
@@ -42,14 +43,6 @@ static void qrows_portable(long j0, long j1, long K, const float *x, const signe
 
 #define AVX2 __attribute__((target("avx2,fma")))
 #define AVX512 __attribute__((target("avx512f")))
-
-static inline AVX2 float hsum256(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 
 static AVX2 void qrows_avx2(long j0, long j1, long K, const float *x, const signed char *Q, long ldq,
                             const float *scale, float *y) {
